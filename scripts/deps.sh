@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of rtwatch from Debian packages.
+# Only what is missing; safe to run again. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libcurl4-openssl-dev rapidjson-dev libcli11-dev libfmt-dev catch2
+  libcpp-httplib-dev libssl-dev
+  clang libclang-rt-14-dev libbenchmark-dev
+  curl jq openssl python3 procps man-db groff-base
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "deps: installing ${missing[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
