@@ -1,0 +1,53 @@
+// The output contract: one JSON object per line. Serializers append whole
+// lines to a buffer; the Writer writes whole buffers and reports why not.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "rtwatch/core/clock.hpp"
+#include "rtwatch/core/record.hpp"
+#include "rtwatch/core/result.hpp"
+
+namespace rtwatch::output {
+
+// {"type":"metrics","kind":..,"id":..,"ts":..,"source_ts":..,"event_id":..,"metrics":{..},"changed":[..]}\n
+void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
+                         WallTime now);
+// {"type":"status","ts":..,"status":..,"message":..}\n  (message omitted when empty)
+void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message);
+// {"type":"<event type>","data":"<data>","id":"<last event id>"}\n  (--raw)
+void append_raw_line(std::string& out, std::string_view type, std::string_view data, std::string_view id);
+
+class Writer {
+public:
+    enum class Status { ok, closed /* EPIPE: reader went away */, failed };
+
+    static Result<Writer> open_stdout();
+    // Appends (O_APPEND|O_CREAT, 0644). Error names the path and errno text.
+    static Result<Writer> open_file(std::string path);
+    Writer(Writer&&) noexcept;
+    Writer& operator=(Writer&&) noexcept;
+    ~Writer();
+
+    // Lines waiting to be written; append only whole lines.
+    std::string& buffer() { return m_buffer; }
+    // Writes the whole buffer (retrying EINTR and short writes); on failure
+    // error() names the cause ("writing to out.ndjson: No space left on device").
+    Status flush();
+    // SIGHUP: close and reopen the same path (no-op for stdout).
+    Result<void> reopen();
+    const std::string& error() const { return m_error; }
+    const std::string& path() const { return m_path; }
+
+private:
+    Writer() = default;
+    int m_fd = -1;
+    bool m_owned = false;
+    std::string m_path;
+    std::string m_buffer;
+    std::string m_error;
+};
+
+}  // namespace rtwatch::output
