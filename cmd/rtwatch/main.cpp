@@ -1,8 +1,19 @@
 // rtwatch entry point: parse options, run the pipeline, map to an exit code.
-#include "rtwatch/core/exit_code.hpp"
+#include <cstdio>
+
+#include "rtwatch/app/cli.hpp"
+#include "rtwatch/app/run.hpp"
 #include "rtwatch/core/log.hpp"
 
-int main() {
-    rtwatch::log::error("not implemented yet");
-    return rtwatch::to_int(rtwatch::ExitCode::failure);
+int main(int argc, char** argv) {
+    using namespace rtwatch;
+    auto cli = app::parse_command_line(argc, argv);
+    if (cli.config) log::configure(cli.config->log);
+    for (const auto& warning : cli.warnings) log::warn("{}", warning);
+    if (!cli.config) {
+        for (const auto& error : cli.errors) log::error("{}", error);
+        std::fputs(cli.stdout_text.c_str(), stdout);
+        return cli.exit_code;
+    }
+    return to_int(app::run(*cli.config));
 }

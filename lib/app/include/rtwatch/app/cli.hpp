@@ -1,0 +1,26 @@
+// The command line, environment and config file, turned into a Config.
+// Every configuration error is collected and reported together.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rtwatch/app/config.hpp"
+
+namespace rtwatch::app {
+
+struct CliOutcome {
+    std::optional<Config> config;       // set when rtwatch should run
+    int exit_code = 0;                  // when it should not
+    std::string stdout_text;            // --help, --version
+    std::vector<std::string> errors;    // each names the cause and the fix
+    std::vector<std::string> warnings;  // printed, not fatal
+};
+
+
+
+
+CliOutcome parse_command_line(int argc, const char* const* argv);
+
+}  // namespace rtwatch::app

@@ -1,0 +1,54 @@
+// Everything the command line, the environment and the config file decide,
+// validated. Every member has a default.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rtwatch/core/duration.hpp"
+#include "rtwatch/core/log.hpp"
+
+namespace rtwatch::app {
+
+enum class Mode { live, replay };
+
+struct Config {
+    Mode mode = Mode::live;
+
+    // upstream
+    std::string api_url;
+    std::string auth_url;  // defaults to api_url
+    std::string client_id;
+    std::string client_secret;  // from RTWATCH_CLIENT_SECRET or --client-secret-file; never argv
+    std::string scope = "genesyscloud.realtime.data.view";
+    Millis token_grace{60'000};
+    std::string cacert;
+    bool insecure = false;
+
+    // selection
+    std::vector<std::string> queues, skills, agents;
+    std::vector<std::string> fields;  // empty = all
+    std::string where;
+    bool raw = false;
+
+    // pacing and bounds
+    Millis throttle{0};
+    bool once = false;
+    std::uint64_t count = 0;          // 0 = unbounded
+    std::optional<Millis> duration;   // stop after
+    Millis idle_timeout{30'000};
+    Millis max_backoff{5'000};
+    std::size_t max_event_size = 1 << 20;
+
+    // output
+    std::string output;  // empty = stdout
+    std::string record;  // raw stream bytes go here too
+    bool status = false;
+    std::string replay_input = "-";
+
+    log::Options log;
+};
+
+}  // namespace rtwatch::app

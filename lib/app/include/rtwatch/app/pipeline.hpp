@@ -1,0 +1,74 @@
+// The data path from a dispatched SSE event to NDJSON lines, shared by live
+// runs and replay: decode -> filter -> diff -> throttle -> ndjson. Pure: it
+// takes `now` and writes into the output buffer; the caller flushes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "rtwatch/app/config.hpp"
+#include "rtwatch/core/clock.hpp"
+#include "rtwatch/core/record.hpp"
+#include "rtwatch/decode/decoder.hpp"
+#include "rtwatch/diff/change_tracker.hpp"
+#include "rtwatch/filter/filter.hpp"
+#include "rtwatch/output/ndjson.hpp"
+#include "rtwatch/throttle/throttler.hpp"
+
+namespace rtwatch::app {
+
+struct PipelineCounters {
+    std::uint64_t events = 0;      // data events seen
+    std::uint64_t bad_events = 0;  // data events that could not be decoded
+    std::uint64_t records = 0;     // metric records written
+};
+
+class Pipeline : private throttle::Sink {
+public:
+    // `where` must already have been validated (the command line does).
+    Pipeline(const Config& config, output::Writer& writer);
+
+    // Any dispatched SSE event. Control events (reconnect, disconnect, error)
+    // are the caller's business; this handles `data` and --raw.
+    void on_event(std::string_view type, std::string_view data, std::string_view id, TimePoint now);
+    // The stream went quiet after a snapshot (a comment, or its end): with
+    // --once, the snapshot is complete.
+    void on_quiet();
+    void on_oversize(std::size_t limit);
+    void status(std::string_view status, std::string_view message);
+
+    void flush_due(TimePoint now) { m_throttler.flush_due(now, *this); }
+    std::optional<TimePoint> next_deadline() const { return m_throttler.next_deadline(); }
+    // Shutdown: what the throttle holds is written.
+    void finish() { m_throttler.flush_all(*this); }
+
+    // --count reached, or --once has its snapshot.
+    bool done() const { return m_done; }
+    const PipelineCounters& counters() const { return m_counters; }
+
+private:
+    void on_data(std::string_view data, std::string_view id, TimePoint now);
+    void emit(const Record& record, std::span<const std::string_view> changed) override;
+    void note_bad_event(std::string_view id, std::string_view why);
+    // --once: false when `record` is past the snapshot.
+    bool track_snapshot(const Record& record);
+
+    const Config& m_config;
+    output::Writer& m_writer;
+    decode::Decoder m_decoder;                   // data JSON -> Record
+    filter::IdFilter m_ids;                      // --queue/--skill/--agent, checked again locally
+    std::optional<filter::Where> m_where;        // --where
+    filter::FieldSet m_fields;                   // --fields
+    diff::ChangeTracker m_tracker;               // last emitted state per resource
+    throttle::Throttler m_throttler;             // --throttle, deciding against m_tracker
+    Record m_record;                             // reused for every event
+    PipelineCounters m_counters;
+    std::unordered_set<std::string> m_snapshot;  // --once: resources seen
+    std::size_t m_expected_ids = 0;              // --once with ids: how many to wait for
+    bool m_done = false;
+};
+
+}  // namespace rtwatch::app

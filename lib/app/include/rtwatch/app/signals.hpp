@@ -1,0 +1,26 @@
+// SIGINT/SIGTERM (stop) and SIGHUP (reopen output) arrive as a readable
+// file descriptor the event loop watches, never as async handlers.
+#pragma once
+
+namespace rtwatch::app {
+
+enum class SignalAction { none, stop, reopen };
+
+class SignalWatch {
+public:
+    // Blocks the signals for the whole process (call before threads start)
+    // and ignores SIGPIPE so a closed pipe is an EPIPE error instead.
+    SignalWatch();
+    ~SignalWatch();
+    SignalWatch(const SignalWatch&) = delete;
+    SignalWatch& operator=(const SignalWatch&) = delete;
+
+    int fd() const { return m_fd; }
+    // Reads one pending signal.
+    SignalAction take();
+
+private:
+    int m_fd = -1;
+};
+
+}  // namespace rtwatch::app

@@ -1,0 +1,86 @@
+// The pipeline, stage by stage. This is the hot path: no allocation per
+// event once buffers have grown, one serialization per emitted record.
+#include "rtwatch/app/pipeline.hpp"
+
+#include "rtwatch/core/log.hpp"
+
+namespace rtwatch::app {
+
+Pipeline::Pipeline(const Config& config, output::Writer& writer)
+    : m_config(config),
+      m_writer(writer),
+      m_ids{config.queues, config.skills, config.agents},
+      m_fields(config.fields),
+      m_throttler(config.throttle, m_tracker) {
+    if (!config.where.empty()) m_where = filter::Where::parse(config.where).value();
+    m_expected_ids = config.queues.size() + config.skills.size() + config.agents.size();
+}
+
+void Pipeline::on_event(std::string_view type, std::string_view data, std::string_view id, TimePoint now) {
+    if (m_done) return;
+    if (m_config.raw) {
+        output::append_raw_line(m_writer.buffer(), type, data, id);
+        if (m_config.count && ++m_counters.records >= m_config.count) m_done = true;
+        return;
+    }
+    if (type == "data") on_data(data, id, now);
+}
+
+void Pipeline::on_data(std::string_view data, std::string_view id, TimePoint now) {
+    ++m_counters.events;
+    // decode: JSON -> record
+    if (auto r = m_decoder.decode(data, m_record); !r) return note_bad_event(id, r.error().message);
+    m_record.event_id.assign(id);
+    // filter: ids again locally (the server filtered already), then --where
+    if (!m_ids.matches(m_record)) return;
+    if (m_config.once && !track_snapshot(m_record)) return;
+    if (m_where && !m_where->matches(m_record)) return;
+    // fields: keep what is tracked
+    m_fields.project(m_record);
+    // diff + throttle: emit() is called for what changed, now or later
+    m_throttler.offer(m_record, now, *this);
+}
+
+void Pipeline::emit(const Record& record, std::span<const std::string_view> changed) {
+    if (m_done && !m_config.once) return;
+    // ndjson: one whole line into the output buffer
+    output::append_metrics_line(m_writer.buffer(), record, changed, WallClock::now());
+    ++m_counters.records;
+    if (m_config.count && m_counters.records >= m_config.count) m_done = true;
+}
+
+bool Pipeline::track_snapshot(const Record& record) {
+    std::string key{kind_name(record.kind)};
+    key += '/';
+    key += record.id;
+    // A snapshot names each resource once: a repeat means live updates began.
+    if (!m_snapshot.insert(std::move(key)).second) {
+        m_done = true;
+        return false;
+    }
+    if (m_expected_ids && m_snapshot.size() >= m_expected_ids) m_done = true;
+    return true;
+}
+
+void Pipeline::on_quiet() {
+    if (m_config.once && !m_snapshot.empty()) m_done = true;
+}
+
+void Pipeline::on_oversize(std::size_t limit) {
+    ++m_counters.bad_events;
+    log::warn("skipped an event larger than {} bytes (--max-event-size); the stream goes on", limit);
+}
+
+void Pipeline::note_bad_event(std::string_view id, std::string_view why) {
+    auto n = ++m_counters.bad_events;
+    // Log the first few, then a reminder now and then, so garbage cannot flood stderr.
+    if (n <= 10 || n % 1000 == 0)
+        log::warn("ignored data event{}{}: {} ({} bad events so far)", id.empty() ? "" : " ", id, why, n);
+}
+
+void Pipeline::status(std::string_view status, std::string_view message) {
+    if (!m_config.status || m_config.raw) return;
+    output::append_status_line(m_writer.buffer(), WallClock::now(), status, message);
+}
+
+}  // namespace rtwatch::app

@@ -1,0 +1,31 @@
+// signalfd-based signal delivery for the single-threaded loop.
+#include "rtwatch/app/signals.hpp"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace rtwatch::app {
+
+SignalWatch::SignalWatch() {
+    ::signal(SIGPIPE, SIG_IGN);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    m_fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+SignalWatch::~SignalWatch() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+SignalAction SignalWatch::take() {
+    signalfd_siginfo info{};
+    if (::read(m_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return SignalAction::none;
+    return info.ssi_signo == SIGHUP ? SignalAction::reopen : SignalAction::stop;
+}
+
+}  // namespace rtwatch::app
