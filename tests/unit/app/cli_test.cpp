@@ -1,0 +1,114 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "rtwatch/app/cli.hpp"
+
+using rtwatch::app::CliOutcome;
+using rtwatch::app::parse_command_line;
+
+namespace {
+
+CliOutcome parse(std::initializer_list<const char*> args) {
+    std::vector<const char*> argv{"rtwatch"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+}
+
+struct SecretEnv {
+    SecretEnv() { ::setenv("RTWATCH_CLIENT_SECRET", "s3cret-value", 1); }
+    ~SecretEnv() { ::unsetenv("RTWATCH_CLIENT_SECRET"); }
+};
+
+}  // namespace
+
+TEST_CASE("cli: a complete live configuration parses", "[app]") {
+    SecretEnv env;
+    auto r = parse({"--api-url", "http://127.0.0.1:1", "--client-id", "id", "--queue", "q1,q2", "--queue", "q3",
+                    "--throttle", "250ms", "--fields", "waiting,waitDuration", "--where", "waiting > 3"});
+    INFO(joined(r.errors));
+    REQUIRE(r.config);
+    CHECK(r.config->queues == std::vector<std::string>{"q1", "q2", "q3"});
+    CHECK(r.config->fields == std::vector<std::string>{"waiting", "waitDuration"});
+    CHECK(r.config->throttle == rtwatch::Millis(250));
+    CHECK(r.config->auth_url == "http://127.0.0.1:1");
+    CHECK(r.config->client_secret == "s3cret-value");
+}
+
+TEST_CASE("cli: a secret on the command line is refused with the fix", "[app]") {
+    auto r = parse({"--api-url", "http://x", "--client-id", "id", "--client-secret", "hunter2", "--queue", "q"});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    auto text = joined(r.errors);
+    CHECK_THAT(text, Catch::Contains("--client-secret is refused"));
+    CHECK_THAT(text, Catch::Contains("RTWATCH_CLIENT_SECRET"));
+    CHECK(text.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("cli: every configuration error is reported at once", "[app]") {
+    auto r = parse({"--throttle", "fast", "--idle-timeout", "-1s", "--where", "waiting >", "--log-format", "xml"});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    auto text = joined(r.errors);
+    CHECK_THAT(text, Catch::Contains("--api-url"));
+    CHECK_THAT(text, Catch::Contains("client id"));
+    CHECK_THAT(text, Catch::Contains("client secret"));
+    CHECK_THAT(text, Catch::Contains("--throttle"));
+    CHECK_THAT(text, Catch::Contains("--idle-timeout"));
+    CHECK_THAT(text, Catch::Contains("--where"));
+    CHECK_THAT(text, Catch::Contains("--log-format"));
+    CHECK(r.errors.size() >= 7);
+}
+
+TEST_CASE("cli: an unknown option is a usage error", "[app]") {
+    auto r = parse({"--frobnicate"});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(joined(r.errors), Catch::Contains("frobnicate"));
+}
+
+TEST_CASE("cli: a group-readable secret file gets a warning, an unfiltered stream too", "[app]") {
+    char path[] = "/tmp/rtwatch-secret-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, "file-secret\n", 12) == 12);
+    ::close(fd);
+    ::chmod(path, 0644);
+    auto r = parse({"--api-url", "http://x", "--client-id", "id", "--client-secret-file", path});
+    ::unlink(path);
+    REQUIRE(r.config);
+    CHECK(r.config->client_secret == "file-secret");
+    auto text = joined(r.warnings);
+    CHECK_THAT(text, Catch::Contains("readable by group or others"));
+    CHECK_THAT(text, Catch::Contains("streaming every resource"));
+}
+
+TEST_CASE("cli: replay needs no upstream", "[app]") {
+    auto r = parse({"replay", "capture.sse", "--fields", "waiting"});
+    INFO(joined(r.errors));
+    REQUIRE(r.config);
+    CHECK(r.config->mode == rtwatch::app::Mode::replay);
+    CHECK(r.config->replay_input == "capture.sse");
+}
+
+TEST_CASE("cli: verbosity flags move the log level", "[app]") {
+    SecretEnv env;
+    auto r = parse({"--api-url", "http://x", "--client-id", "id", "--queue", "q", "-vv"});
+    REQUIRE(r.config);
+    CHECK(r.config->log.level == rtwatch::log::Level::debug);
+    auto q = parse({"--api-url", "http://x", "--client-id", "id", "--queue", "q", "-q"});
+    REQUIRE(q.config);
+    CHECK(q.config->log.level == rtwatch::log::Level::error);
+}

@@ -1,0 +1,157 @@
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "rtwatch/app/pipeline.hpp"
+
+using namespace rtwatch;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string queue_event(const char* id, int waiting, int agents) {
+    return fmt::format(R"({{"event":"data","queueId":"{}","timestamp":"2026-11-27T14:30:00.123Z",)"
+                       R"("metrics":{{"waiting":{},"availableAgents":{}}}}})",
+                       id, waiting, agents);
+}
+
+// A pipeline writing to a scratch file; lines() flushes and reads it back.
+struct Harness {
+    app::Config config;
+    std::string path;
+    std::optional<output::Writer> writer;
+    std::optional<app::Pipeline> pipeline;
+    TimePoint now{};
+
+    explicit Harness(app::Config c) : config(std::move(c)) {
+        char tmpl[] = "/tmp/rtwatch-pipeline-XXXXXX";
+        int fd = ::mkstemp(tmpl);
+        ::close(fd);
+        path = tmpl;
+        writer.emplace(std::move(output::Writer::open_file(path).value()));
+        pipeline.emplace(config, *writer);
+    }
+    ~Harness() { ::unlink(path.c_str()); }
+
+    void data(const std::string& json, const char* id) { pipeline->on_event("data", json, id, now); }
+
+    std::vector<std::string> lines() {
+        REQUIRE(writer->flush() == output::Writer::Status::ok);
+        std::ifstream in(path);
+        std::vector<std::string> out;
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("pipeline: redundant updates are dropped, changes are written once", "[app]") {
+    Harness h{app::Config{}};
+    h.data(queue_event("q1", 1, 2), "1");
+    h.data(queue_event("q1", 1, 2), "2");
+    h.data(queue_event("q1", 3, 2), "3");
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 2);
+    CHECK_THAT(lines[0], Catch::Contains(R"("event_id":"1")"));
+    CHECK_THAT(lines[0], Catch::Contains(R"("changed":["waiting","availableAgents"])"));
+    CHECK_THAT(lines[1], Catch::Contains(R"("event_id":"3")"));
+    CHECK_THAT(lines[1], Catch::Contains(R"("changed":["waiting"])"));
+}
+
+TEST_CASE("pipeline: --fields tracks only the named metrics", "[app]") {
+    app::Config c;
+    c.fields = {"availableAgents"};
+    Harness h{c};
+    h.data(queue_event("q1", 1, 2), "1");
+    h.data(queue_event("q1", 5, 2), "2");  // only an untracked metric changed
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK_THAT(lines[0], Catch::Contains(R"("metrics":{"availableAgents":2})"));
+}
+
+TEST_CASE("pipeline: --where selects records", "[app]") {
+    app::Config c;
+    c.where = "waiting > 2";
+    Harness h{c};
+    h.data(queue_event("q1", 1, 2), "1");
+    h.data(queue_event("q1", 3, 2), "2");
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK_THAT(lines[0], Catch::Contains(R"("waiting":3)"));
+}
+
+TEST_CASE("pipeline: a bad event is counted, never written, and the stream goes on", "[app]") {
+    Harness h{app::Config{}};
+    h.data("{not json", "1");
+    h.data(R"({"event":"data","metrics":{}})", "2");
+    h.data(queue_event("q1", 1, 2), "3");
+    CHECK(h.pipeline->counters().bad_events == 2);
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK_THAT(lines[0], Catch::Contains(R"("event_id":"3")"));
+}
+
+TEST_CASE("pipeline: --once is done when a resource repeats, without printing the repeat", "[app]") {
+    app::Config c;
+    c.once = true;
+    Harness h{c};
+    h.data(queue_event("q1", 1, 2), "");
+    h.data(queue_event("q2", 1, 2), "7");
+    CHECK_FALSE(h.pipeline->done());
+    h.data(queue_event("q1", 9, 9), "8");
+    CHECK(h.pipeline->done());
+    CHECK(h.lines().size() == 2);
+}
+
+TEST_CASE("pipeline: --once with ids is done when each has been seen", "[app]") {
+    app::Config c;
+    c.once = true;
+    c.queues = {"q1", "q2"};
+    Harness h{c};
+    h.data(queue_event("q1", 1, 2), "");
+    CHECK_FALSE(h.pipeline->done());
+    h.data(queue_event("q2", 1, 2), "5");
+    CHECK(h.pipeline->done());
+    CHECK(h.lines().size() == 2);
+}
+
+TEST_CASE("pipeline: --count stops after exactly N records", "[app]") {
+    app::Config c;
+    c.count = 2;
+    Harness h{c};
+    for (int i = 0; i < 5; ++i) h.data(queue_event("q1", i, 2), "1");
+    CHECK(h.pipeline->done());
+    CHECK(h.lines().size() == 2);
+}
+
+TEST_CASE("pipeline: --throttle holds the latest and writes it at the end of the window", "[app]") {
+    app::Config c;
+    c.throttle = 1000ms;
+    Harness h{c};
+    h.data(queue_event("q1", 1, 2), "1");
+    h.now += 100ms;
+    h.data(queue_event("q1", 2, 2), "2");
+    h.data(queue_event("q1", 3, 2), "3");
+    CHECK(h.lines().size() == 1);
+    REQUIRE(h.pipeline->next_deadline());
+    h.pipeline->flush_due(*h.pipeline->next_deadline());
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 2);
+    CHECK_THAT(lines[1], Catch::Contains(R"("waiting":3)"));
+}
+
+TEST_CASE("pipeline: --raw writes every event as type, data and id", "[app]") {
+    app::Config c;
+    c.raw = true;
+    Harness h{c};
+    h.pipeline->on_event("reconnect", R"({"retryAfterMs":5})", "9", h.now);
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == R"({"type":"reconnect","data":"{\"retryAfterMs\":5}","id":"9"})");
+}
