@@ -29,6 +29,10 @@ struct TokenRequest {
 };
 TokenRequest build_token_request(const Credentials& credentials);
 
+// application/x-www-form-urlencoded as RFC 6749 Appendix B asks (space -> '+').
+std::string form_urlencode(std::string_view text);
+std::string base64_encode(std::string_view bytes);
+
 struct Token {
     std::string access_token;
     TimePoint expires_at;    // earliest of expires_in and expires_at, on the steady clock
@@ -47,13 +51,17 @@ struct TokenAnswer {
     Token token;
     Millis delay{0};
     Error error;  // message names the cause and the fix; never the secret
+    std::string note;  // debug-level remark on a usable token (e.g. the lifetime was assumed)
 };
 
 // `status` 0 means the request failed before an HTTP status (transport_error says why).
 TokenAnswer classify_token_response(long status, std::string_view body, std::string_view retry_after,
                                     std::string_view transport_error, TimePoint now, WallTime wall_now);
 
-// Retry-After as seconds or an HTTP date; nullopt when absent or invalid.
+// Retry-After as seconds or an HTTP date (RFC 9110 10.2.3, all three date
+// forms); nullopt when absent or invalid. A date in the past is 0; values
+// are capped at k_max_retry_after.
+inline constexpr Millis k_max_retry_after{24 * 3600 * 1000};
 std::optional<Millis> parse_retry_after(std::string_view value, WallTime wall_now);
 
 class TokenCache {
