@@ -38,17 +38,44 @@ public:
     void feed(std::string_view bytes);
     // A new connection: drop any half-received event and line, expect a BOM
     // again. The last event id survives (it is sent as Last-Event-ID).
+    // Called from inside a handler callback, it also ends the running feed():
+    // the rest of that chunk belongs to the connection being dropped.
     void reset();
 
     const std::string& last_event_id() const { return m_last_event_id; }
-    void set_last_event_id(std::string id) { m_last_event_id = std::move(id); }
+    void set_last_event_id(std::string id);
+
+    const ParserOptions& options() const { return m_options; }
+    void set_options(const ParserOptions& options) { m_options = options; }
 
 private:
-    // Implementation state (line buffer, data/type buffers, BOM and CR
-    // tracking) lives here.
+    void feed_lines(std::string_view bytes);
+    std::size_t skip_bom(std::string_view bytes);
+    void keep_partial_line(std::string_view tail);
+    void take_line(std::string_view line);
+    void process_line(std::string_view line);
+    void process_field(std::string_view name, std::string_view value);
+    void append_data(std::string_view value);
+    void process_retry(std::string_view value);
+    void dispatch();
+    void start_oversize_skip();
+    void drop_event();
+
     Handler& m_handler;
     ParserOptions m_options;
-    std::string m_last_event_id;
+    std::string m_last_event_id;  // committed at dispatch (WHATWG "last event ID string")
+    std::string m_id_buffer;      // set by id: fields of the event being read
+    bool m_id_pending = false;    // m_id_buffer holds an id not yet committed
+    std::string m_line;           // a line split across chunks
+    std::string m_data;           // data lines joined with '\n'
+    std::string m_type;
+    bool m_has_data = false;      // at least one data line (data may still be empty)
+    bool m_after_cr = false;      // last chunk ended in CR: swallow a leading LF
+    bool m_skipping = false;      // oversize: dropping lines up to the next blank one
+    bool m_skip_line_started = false;
+    unsigned m_bom_seen = 0;      // bytes of a leading BOM matched so far
+    bool m_bom_done = false;
+    unsigned m_generation = 0;    // bumped by reset(): a running feed() stops
 };
 
 }  // namespace rtwatch::sse
