@@ -1,0 +1,207 @@
+// Decodes a `data` event with RapidJSON's SAX reader, in situ: strings and
+// number text are views into the scratch buffer, copied once into the reused
+// Record. Numbers arrive as raw text (kParseNumbersAsStringsFlag) so output
+// can reproduce them byte for byte.
+#include "rtwatch/decode/decoder.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace rtwatch::decode {
+
+namespace {
+
+constexpr unsigned k_parse_flags =
+    rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+// Deeper than this is garbage; the limit also keeps the recursive reader's
+// stack small on hostile input.
+constexpr int k_max_depth = 32;
+
+// JSON number text to double. RapidJSON has already checked the syntax and
+// rejects numbers beyond double's range; underflow becomes (signed) zero.
+double number_from_text(std::string_view text) {
+    std::string_view digits = text;
+    if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    (void)ptr;
+    if (ec == std::errc::result_out_of_range) {
+        bool tiny = digits.find("e-") != std::string_view::npos || digits.find("E-") != std::string_view::npos;
+        value = tiny ? 0.0 : HUGE_VAL;
+    }
+    return text.size() != digits.size() ? -value : value;
+}
+
+enum class Field { other, event, queue_id, agent_id, skill_id, timestamp, metrics };
+
+Field field_of(std::string_view key) {
+    if (key == "queueId") return Field::queue_id;
+    if (key == "agentId") return Field::agent_id;
+    if (key == "skillId") return Field::skill_id;
+    if (key == "timestamp") return Field::timestamp;
+    if (key == "metrics") return Field::metrics;
+    if (key == "event") return Field::event;
+    return Field::other;
+}
+
+std::string_view field_name(Field f) {
+    switch (f) {
+        case Field::queue_id: return "queueId";
+        case Field::agent_id: return "agentId";
+        case Field::skill_id: return "skillId";
+        case Field::timestamp: return "timestamp";
+        case Field::event: return "event";
+        default: return "metrics";
+    }
+}
+
+// SAX handler: a tiny state machine over (depth, current top-level field).
+// Returning false stops the reader; `error` then says why.
+class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
+public:
+    explicit Handler(Record& out) : m_out(out) {}
+
+    std::string error;
+    int ids = 0;
+
+    bool Null() { return scalar(MetricValue::Type::null, {}, false); }
+    bool Bool(bool b) { return scalar(MetricValue::Type::boolean, {}, b); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+        return scalar(MetricValue::Type::number, {s, n}, false);
+    }
+    bool String(const char* s, rapidjson::SizeType n, bool) {
+        return scalar(MetricValue::Type::string, {s, n}, false);
+    }
+    bool Key(const char* s, rapidjson::SizeType n, bool) {
+        if (m_skip || m_depth > 2) return true;
+        if (m_depth == 1) {
+            m_field = field_of({s, n});
+            return true;
+        }
+        m_metric = &m_out.add_metric();
+        m_metric->name.assign(s, n);
+        return true;
+    }
+    bool StartObject() { return open(true); }
+    bool EndObject(rapidjson::SizeType) { return close(); }
+    bool StartArray() { return open(false); }
+    bool EndArray(rapidjson::SizeType) { return close(); }
+
+private:
+    bool fail(std::string message) {
+        error = std::move(message);
+        return false;
+    }
+
+    bool open(bool object) {
+        if (++m_depth > k_max_depth) return fail("JSON nested deeper than 32 levels");
+        if (m_skip) return true;
+        if (m_depth == 1) return object ? true : fail("not a JSON object");
+        if (m_depth == 2) {
+            if (m_field == Field::metrics) {
+                if (!object) return fail("metrics is not an object");
+                m_out.metric_count = 0;  // a repeated "metrics": the last one wins
+                return true;
+            }
+            if (m_field != Field::other) return wrong_type(m_field);
+            m_skip = m_depth;
+            return true;
+        }
+        std::string message = "metric '";
+        message += m_metric->name;
+        message += object ? "' is an object" : "' is an array";
+        return fail(message + " (only numbers, strings, booleans and null are metric values)");
+    }
+
+    bool close() {
+        if (m_skip == m_depth) m_skip = 0;
+        --m_depth;
+        return true;
+    }
+
+    bool scalar(MetricValue::Type type, std::string_view text, bool b) {
+        if (m_skip) return true;
+        if (m_depth == 0) return fail("not a JSON object");
+        if (m_depth == 2) {
+            MetricValue& v = m_metric->value;
+            v.type = type;
+            v.boolean = b;
+            v.text.assign(text);
+            v.number = type == MetricValue::Type::number ? number_from_text(text) : 0;
+            return true;
+        }
+        return top_level(type, text);
+    }
+
+    bool top_level(MetricValue::Type type, std::string_view text) {
+        bool is_string = type == MetricValue::Type::string;
+        switch (m_field) {
+            case Field::other: return true;
+            case Field::metrics: return fail("metrics is not an object");
+            case Field::timestamp:
+                if (type == MetricValue::Type::null) return true;
+                if (!is_string) return wrong_type(m_field);
+                m_out.source_ts.assign(text);
+                return true;
+            case Field::event:
+                if (!is_string) return wrong_type(m_field);
+                if (text != "data") return fail("\"event\" is \"" + std::string(text) + "\", expected \"data\"");
+                return true;
+            default: return resource(is_string, text);
+        }
+    }
+
+    bool resource(bool is_string, std::string_view text) {
+        if (!is_string) return wrong_type(m_field);
+        if (++ids > 1) return fail("more than one of queueId/agentId/skillId");
+        if (text.empty()) return fail(std::string(field_name(m_field)) + " is empty");
+        m_out.kind = m_field == Field::queue_id   ? ResourceKind::queue
+                     : m_field == Field::agent_id ? ResourceKind::agent
+                                                  : ResourceKind::skill;
+        m_out.id.assign(text);
+        return true;
+    }
+
+    bool wrong_type(Field f) { return fail(std::string(field_name(f)) + " is not a string"); }
+
+    Record& m_out;
+    Metric* m_metric = nullptr;
+    Field m_field = Field::other;
+    int m_depth = 0;
+    int m_skip = 0;  // depth of the ignored value being skipped, 0 = none
+};
+
+Error decode_error(std::string message) { return make_error(ExitCode::failure, std::move(message)); }
+
+Error parse_error(const rapidjson::ParseResult& r) {
+    std::string at = std::to_string(r.Offset());
+    if (r.Code() == rapidjson::kParseErrorStringInvalidEncoding)
+        return decode_error("invalid UTF-8 in a string at offset " + at);
+    return decode_error("malformed JSON at offset " + at + ": " + rapidjson::GetParseError_En(r.Code()));
+}
+
+}  // namespace
+
+Result<void> Decoder::decode(std::string_view json, Record& out) {
+    out.clear();
+    if (json.empty()) return decode_error("empty data");
+    // The in-situ reader stops at a NUL, which would hide whatever follows it.
+    if (const void* nul = std::memchr(json.data(), '\0', json.size()))
+        return decode_error("NUL byte at offset " +
+                            std::to_string(static_cast<const char*>(nul) - json.data()));
+    m_buffer.assign(json);
+    rapidjson::InsituStringStream stream(m_buffer.data());
+    Handler handler(out);
+    rapidjson::Reader reader;
+    rapidjson::ParseResult r = reader.Parse<k_parse_flags>(stream, handler);
+    if (!handler.error.empty()) return decode_error(std::move(handler.error));
+    if (r.IsError()) return parse_error(r);
+    if (handler.ids == 0) return decode_error("no queueId, agentId or skillId");
+    return {};
+}
+
+}  // namespace rtwatch::decode
