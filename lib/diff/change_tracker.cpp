@@ -1,0 +1,53 @@
+// Compares a record with the packed state of its resource. Metrics usually
+// arrive in the same order every time, so the stored entries are walked in
+// step with the record and a name search is the fallback, not the rule.
+#include "rtwatch/diff/change_tracker.hpp"
+
+#include "rtwatch/diff/packed_metrics.hpp"
+
+namespace rtwatch::diff {
+
+bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>& changed) const {
+    changed.clear();
+    auto it = m_states.find(key_of(record));
+    if (it == m_states.end()) {
+        for (std::size_t i = 0; i < record.metric_count; ++i) changed.push_back(record.metrics[i].name);
+        return !changed.empty();
+    }
+    const State& state = it->second;
+    PackedReader in_order(state.packed);
+    bool aligned = true;
+    std::size_t matched = 0;
+    for (std::size_t i = 0; i < record.metric_count; ++i) {
+        const Metric& m = record.metrics[i];
+        PackedMetric stored;
+        bool found = aligned && in_order.next(stored) && stored.name == m.name;
+        if (!found) {
+            aligned = false;
+            found = find_packed(state.packed, m.name, stored);
+        }
+        if (found) ++matched;
+        if (!found || !same_value(stored, m.value)) changed.push_back(m.name);
+    }
+    if (matched != state.count) add_disappeared(state, record, changed);
+    return !changed.empty();
+}
+
+void ChangeTracker::add_disappeared(const State& state, const Record& record,
+                                    std::vector<std::string_view>& changed) const {
+    PackedReader reader(state.packed);
+    PackedMetric stored;
+    while (reader.next(stored))
+        if (!record.find(stored.name)) changed.push_back(stored.name);
+}
+
+void ChangeTracker::commit(const Record& record) {
+    auto it = m_states.find(key_of(record));
+    if (it == m_states.end()) it = m_states.try_emplace(ResourceKey(key_of(record))).first;
+    State& state = it->second;
+    state.packed.clear();  // keeps its capacity: no allocation once sized
+    pack_metrics(state.packed, record);
+    state.count = static_cast<std::uint32_t>(record.metric_count);
+}
+
+}  // namespace rtwatch::diff
