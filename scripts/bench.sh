@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The rtwatch benchmark, rerunnable by anyone: builds Release with the
+# microbenchmarks, installs the Node peer's one package into a scratch folder,
+# then runs rtwatch and its peers (curl|jq, Node eventsource, Python stdlib)
+# on the same rtwatch-sim stream and prints the comparison table.
+# Details and definitions: scripts/bench/harness.py.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-bench-release
+runs=5 events=1000000 latency=10 build_it=1 node=1 micro=1
+variants=base,all-changed,50k tools="rtwatch,curl|jq,node,python" extra=()
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants LIST]
+                        [--tools LIST] [--build-dir DIR] [--no-build] [--verify-all]
+  --quick       100,000 events, 3 runs, 5 s of latency (a few minutes)
+  --smoke       20,000 events, 1 run, base variant, no Node, no latency, no
+                microbenchmarks: checks the harness and the peers (seconds)
+  --runs N      runs per tool and variant (default 5; the table shows the median)
+  --events N    flat-out data events per stream (default 1,000,000)
+  --variants L  comma list of base, all-changed, 50k (default all three)
+  --tools L     comma list of rtwatch, curl|jq, node, python (default all)
+  --build-dir D use (and, without --no-build, build) this build folder
+                (default build-bench-release, a Release build)
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) events=100000 runs=3 latency=5 ;;
+    --smoke) events=20000 runs=1 latency=0 node=0 micro=0 variants=base tools="rtwatch,curl|jq,python" ;;
+    --runs) runs=$2; shift ;;
+    --events) events=$2; shift ;;
+    --variants) variants=$2; shift ;;
+    --tools) tools=$2; shift ;;
+    --build-dir) build=$(cd "$2" && pwd); shift ;;
+    --no-build) build_it=0 ;;
+    --verify-all) extra+=(--verify-all) ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for cmd in curl jq python3 taskset /usr/bin/time; do
+  command -v "$cmd" >/dev/null || { echo "bench: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
+done
+
+if [ "$build_it" = 1 ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRTWATCH_BENCH=ON -DRTWATCH_TESTS=ON >/dev/null
+  targets=(rtwatch rtwatch-sim)
+  [ "$micro" = 1 ] && targets+=(rtwatch-microbench)
+  cmake --build "$build" -j2 --target "${targets[@]}"
+fi
+
+node_args=()
+if [ "$node" = 1 ] && [[ ",$tools," == *,node,* ]]; then
+  node_dir=$build/bench-node
+  if [ -f "$node_dir/node_modules/eventsource/package.json" ]; then
+    node_args=(--node-dir "$node_dir")
+  elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "bench: note: node/npm not installed: no Node column" >&2
+  elif mkdir -p "$node_dir" && npm install --prefix "$node_dir" --no-audit --no-fund --silent eventsource@4 >&2; then
+    node_args=(--node-dir "$node_dir")
+  else
+    echo "bench: note: 'npm install eventsource@4' failed (no registry?): no Node column" >&2
+  fi
+fi
+
+micro_args=()
+[ "$micro" = 1 ] && micro_args=(--microbench)
+out=$build/bench-out
+mkdir -p "$out"
+exec python3 "$root/scripts/bench/harness.py" --build-dir "$build" --out-dir "$out" \
+  --events "$events" --runs "$runs" --latency-seconds "$latency" --variants "$variants" --tools "$tools" \
+  ${node_args[@]+"${node_args[@]}"} ${micro_args[@]+"${micro_args[@]}"} ${extra[@]+"${extra[@]}"}
