@@ -1,0 +1,92 @@
+// Server lifecycle: build the model, bind, serve, stop cleanly.
+#include "server_impl.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "rtwatch/core/log.hpp"
+
+namespace rtwatch::sim {
+
+SimServer::Impl::Impl(SimOptions o)
+    : options(std::move(o)), tokens(std::chrono::duration<double>(options.token_lifetime_s)) {}
+
+SimServer::SimServer(SimOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
+
+SimServer::~SimServer() { stop(); }
+
+namespace {
+
+std::unique_ptr<httplib::Server> make_http(const SimOptions& o) {
+    if (o.tls_cert.empty()) return std::make_unique<httplib::Server>();
+    return std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+}
+
+}  // namespace
+
+Result<int> SimServer::start() {
+    Impl& s = *m_impl;
+    if (s.options.flat_out > 0) s.options.model.redundant_ratio = 1.0 - s.options.changed_ratio;
+    s.model = std::make_unique<Model>(s.options.model);
+    s.log = std::make_unique<EventLog>(*s.model, s.options.replay_window);
+    if (s.options.flat_out > 0) build_flat_out(s);
+    s.http = make_http(s.options);
+    if (!s.http->is_valid())
+        return make_error(ExitCode::usage, fmt::format("cannot use TLS certificate '{}' with key '{}': check both "
+                                                       "files exist and hold a matching PEM certificate and key",
+                                                       s.options.tls_cert, s.options.tls_key));
+    const int threads = std::max(4, s.options.max_clients);
+    s.http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    s.http->set_write_timeout(s.options.write_timeout);
+    s.http->set_keep_alive_timeout(5);
+    install_token_endpoint(s);
+    install_stream_endpoint(s);
+    install_control_endpoints(s);
+    s.port = s.options.port == 0 ? s.http->bind_to_any_port(s.options.host)
+                                 : (s.http->bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
+    if (s.port <= 0)
+        return make_error(ExitCode::usage, fmt::format("cannot listen on {}:{}: the address is in use or not local; "
+                                                       "pick another --host/--port (0 picks a free port)",
+                                                       s.options.host, s.options.port));
+    s.listener = std::thread([&s] { s.http->listen_after_bind(); });
+    if (s.options.flat_out == 0) s.driver = std::thread([&s] { run_driver(s); });
+    return s.port;
+}
+
+std::string SimServer::url() const {
+    return fmt::format("{}://{}:{}", m_impl->tls() ? "https" : "http", m_impl->options.host, m_impl->port);
+}
+
+void SimServer::stop() {
+    Impl& s = *m_impl;
+    {
+        std::lock_guard lock(s.stop_mutex);
+        s.stopping = true;
+    }
+    s.stop_cv.notify_all();
+    if (s.log) s.log->wake();
+    if (s.http) s.http->stop();
+    if (s.listener.joinable()) s.listener.join();
+    if (s.driver.joinable()) s.driver.join();
+}
+
+void SimServer::wait() {
+    std::unique_lock lock(m_impl->stop_mutex);
+    m_impl->stop_cv.wait(lock, [&] { return m_impl->stopping.load(); });
+}
+
+void send_canned(const CannedResponse& canned, httplib::Response& res) {
+    res.status = canned.status;
+    if (canned.retry_after_s)
+        res.set_header("Retry-After", std::to_string(static_cast<int64_t>(std::ceil(*canned.retry_after_s))));
+    if (canned.status == 204 || canned.status == 304) return;
+    const std::string type = canned.content_type.empty() ? "application/json" : canned.content_type;
+    std::string body = canned.body;
+    if (body.empty() && canned.content_type.empty())
+        body = fmt::format(R"({{"code":"injected","message":"status {} injected by a status fault"}})", canned.status);
+    res.set_header("Connection", "close");
+    res.set_content(body, type.c_str());
+}
+
+}  // namespace rtwatch::sim
