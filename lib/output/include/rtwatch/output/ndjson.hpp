@@ -13,6 +13,9 @@
 namespace rtwatch::output {
 
 // {"type":"metrics","kind":..,"id":..,"ts":..,"source_ts":..,"event_id":..,"metrics":{..},"changed":[..]}\n
+// ts is `now`; source_ts and event_id are always strings ("" when unknown);
+// numbers are written as the JSON text they arrived as; metrics and changed
+// keep their order.
 void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
                          WallTime now);
 // {"type":"status","ts":..,"status":..,"message":..}\n  (message omitted when empty)
@@ -24,19 +27,24 @@ class Writer {
 public:
     enum class Status { ok, closed /* EPIPE: reader went away */, failed };
 
+    // fd 1, not owned; path() is empty.
     static Result<Writer> open_stdout();
     // Appends (O_APPEND|O_CREAT, 0644). Error names the path and errno text.
     static Result<Writer> open_file(std::string path);
     Writer(Writer&&) noexcept;
     Writer& operator=(Writer&&) noexcept;
+    // Closes an owned file. It does not flush: flush() first and check.
     ~Writer();
 
     // Lines waiting to be written; append only whole lines.
     std::string& buffer() { return m_buffer; }
-    // Writes the whole buffer (retrying EINTR and short writes); on failure
-    // error() names the cause ("writing to out.ndjson: No space left on device").
+    // Writes the whole buffer (retrying EINTR and short writes, waiting out
+    // EAGAIN); on failure error() names the cause ("writing to out.ndjson: No
+    // space left on device"). Written bytes leave the buffer; the rest stay.
+    // EPIPE (and ECONNRESET) mean the reader went away: Status::closed.
     Status flush();
-    // SIGHUP: close and reopen the same path (no-op for stdout).
+    // SIGHUP: close and reopen the same path (no-op for stdout). The new
+    // file is opened first: on error the old one stays in use.
     Result<void> reopen();
     const std::string& error() const { return m_error; }
     const std::string& path() const { return m_path; }

@@ -1,0 +1,156 @@
+// The output contract, byte for byte, and checked with a JSON parser.
+#include <catch2/catch.hpp>
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include <string>
+#include <vector>
+
+#include "rtwatch/output/ndjson.hpp"
+
+using namespace rtwatch;
+using namespace std::chrono;
+
+namespace {
+
+const WallTime k_now{milliseconds(1'795'789'800'412LL)};  // 2026-11-27T14:30:00.412Z
+
+Metric& add(Record& r, const char* name, MetricValue::Type type, std::string text = {}, bool b = false) {
+    Metric& m = r.add_metric();
+    m.name = name;
+    m.value.type = type;
+    m.value.text = std::move(text);
+    m.value.boolean = b;
+    return m;
+}
+
+rapidjson::Document parse_line(const std::string& line) {
+    REQUIRE(!line.empty());
+    CHECK(line.back() == '\n');
+    CHECK(line.find('\n') == line.size() - 1);
+    rapidjson::Document doc;
+    doc.Parse(line.data(), line.size() - 1);
+    INFO(line);
+    REQUIRE_FALSE(doc.HasParseError());
+    REQUIRE(doc.IsObject());
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("ndjson: the metrics line of the output contract, byte for byte", "[output]") {
+    Record r;
+    r.kind = ResourceKind::queue;
+    r.id = "queue-0001";
+    r.source_ts = "2026-11-27T14:30:00.123Z";
+    r.event_id = "18342";
+    add(r, "waitDuration", MetricValue::Type::number, "61");
+    add(r, "availableAgents", MetricValue::Type::number, "2");
+    std::vector<std::string_view> changed{"waitDuration"};
+    std::string out;
+    output::append_metrics_line(out, r, changed, k_now);
+    CHECK(out ==
+          R"({"type":"metrics","kind":"queue","id":"queue-0001","ts":"2026-11-27T14:30:00.412Z",)"
+          R"("source_ts":"2026-11-27T14:30:00.123Z","event_id":"18342",)"
+          R"("metrics":{"waitDuration":61,"availableAgents":2},"changed":["waitDuration"]})"
+          "\n");
+    auto doc = parse_line(out);
+    CHECK(doc["metrics"]["waitDuration"].GetInt() == 61);
+}
+
+TEST_CASE("ndjson: every value type, numbers exactly as received, in record order", "[output]") {
+    Record r;
+    r.kind = ResourceKind::agent;
+    r.id = "agent-0042";
+    add(r, "z", MetricValue::Type::number, "85.5");
+    add(r, "big", MetricValue::Type::number, "12345678901234567890");
+    add(r, "exp", MetricValue::Type::number, "1e3");
+    add(r, "negzero", MetricValue::Type::number, "-0");
+    add(r, "state", MetricValue::Type::string, "available");
+    add(r, "x", MetricValue::Type::null);
+    add(r, "t", MetricValue::Type::boolean, {}, true);
+    add(r, "f", MetricValue::Type::boolean, {}, false);
+    std::string out;
+    output::append_metrics_line(out, r, {}, k_now);
+    CHECK(out.find(R"("kind":"agent","id":"agent-0042")") != std::string::npos);
+    CHECK(out.find(R"("metrics":{"z":85.5,"big":12345678901234567890,"exp":1e3,"negzero":-0,)"
+                   R"("state":"available","x":null,"t":true,"f":false},"changed":[]})") != std::string::npos);
+    auto doc = parse_line(out);
+    CHECK(doc["metrics"]["z"].GetDouble() == 85.5);
+    CHECK(doc["metrics"]["state"] == "available");
+    CHECK(doc["source_ts"] == "");
+    CHECK(doc["event_id"] == "");
+    std::vector<std::string> names;
+    for (auto& m : doc["metrics"].GetObject()) names.emplace_back(m.name.GetString());
+    CHECK(names == std::vector<std::string>{"z", "big", "exp", "negzero", "state", "x", "t", "f"});
+}
+
+TEST_CASE("ndjson: strings are escaped and bad UTF-8 repaired, so the line stays one valid line", "[output]") {
+    Record r;
+    r.kind = ResourceKind::skill;
+    r.id = "sk\"ill\n1";
+    r.source_ts = "t\\s";
+    add(r, "na\"me", MetricValue::Type::string, "l1\nl2\t\x01 bad\xff");
+    std::vector<std::string_view> changed{"na\"me"};
+    std::string out;
+    output::append_metrics_line(out, r, changed, k_now);
+    auto doc = parse_line(out);
+    CHECK(doc["id"] == "sk\"ill\n1");
+    CHECK(doc["source_ts"] == "t\\s");
+    CHECK(doc["metrics"]["na\"me"] == "l1\nl2\t\x01 bad\xEF\xBF\xBD");
+    CHECK(doc["changed"][0] == "na\"me");
+}
+
+TEST_CASE("ndjson: changed lists names in the order given, even ones without a value", "[output]") {
+    Record r;
+    r.id = "q";
+    add(r, "a", MetricValue::Type::number, "1");
+    std::vector<std::string_view> changed{"a", "gone"};
+    std::string out;
+    output::append_metrics_line(out, r, changed, k_now);
+    CHECK(out.find(R"("metrics":{"a":1},"changed":["a","gone"]})") != std::string::npos);
+    parse_line(out);
+}
+
+TEST_CASE("ndjson: a number without its text is printed from its value", "[output]") {
+    Record r;
+    r.id = "q";
+    add(r, "n", MetricValue::Type::number).value.number = 2.5;
+    add(r, "inf", MetricValue::Type::number).value.number = HUGE_VAL;
+    std::string out;
+    output::append_metrics_line(out, r, {}, k_now);
+    CHECK(out.find(R"("metrics":{"n":2.5,"inf":null})") != std::string::npos);
+    parse_line(out);
+}
+
+TEST_CASE("ndjson: lines append to the buffer one after another", "[output]") {
+    Record r;
+    r.id = "q";
+    std::string out = "previous\n";
+    output::append_metrics_line(out, r, {}, k_now);
+    output::append_metrics_line(out, r, {}, k_now);
+    CHECK(out.rfind("previous\n{", 0) == 0);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 3);
+}
+
+TEST_CASE("ndjson: status lines, with and without a message", "[output]") {
+    std::string out;
+    output::append_status_line(out, k_now, "connected", "");
+    CHECK(out == R"({"type":"status","ts":"2026-11-27T14:30:00.412Z","status":"connected"})" "\n");
+    out.clear();
+    output::append_status_line(out, k_now, "reconnecting", "in 250 ms \"after\" EOF");
+    CHECK(out == R"({"type":"status","ts":"2026-11-27T14:30:00.412Z","status":"reconnecting",)"
+                 R"("message":"in 250 ms \"after\" EOF"})" "\n");
+    parse_line(out);
+}
+
+TEST_CASE("ndjson: raw lines carry the event type, data and id as strings", "[output]") {
+    std::string out;
+    output::append_raw_line(out, "data", R"({"queueId":"q","metrics":{}})", "7");
+    CHECK(out == R"({"type":"data","data":"{\"queueId\":\"q\",\"metrics\":{}}","id":"7"})" "\n");
+    auto doc = parse_line(out);
+    CHECK(doc["data"] == R"({"queueId":"q","metrics":{}})");
+}
