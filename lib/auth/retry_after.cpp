@@ -93,7 +93,10 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
+// Years far outside 1900-2200 would overflow the nanosecond WallTime; no
+// server means them.
 std::optional<WallTime> to_wall_time(const DateParts& d) {
+    if (d.year < 1900 || d.year > 2200) return std::nullopt;
     if (d.month < 1 || d.day < 1 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60) return std::nullopt;
     long long days = days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
     long long secs = days * 86'400 + d.hour * 3'600 + d.minute * 60 + d.second;

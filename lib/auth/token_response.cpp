@@ -1,6 +1,7 @@
 // Classifies the token endpoint's answer (RFC 6749 5.1/5.2, PROTOCOL.md 1)
 // into use / retry / stop. Messages echo only the `error` fields, escaped
 // and capped, never the body: a body may carry the token.
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -153,7 +154,12 @@ std::optional<Millis> lifetime_from_expires_at(const rapidjson::Value& v, WallTi
     double now_secs = duration<double>(wall_now.time_since_epoch()).count();
     if (auto epoch = number_value(v)) return seconds_to_millis(*epoch - now_secs);
     if (!v.IsString()) return std::nullopt;
-    auto when = parse_rfc3339({v.GetString(), v.GetStringLength()});
+    std::string_view text{v.GetString(), v.GetStringLength()};
+    // parse_rfc3339 would overflow the nanosecond WallTime past ~2262 (or before 1678).
+    int year = 0;
+    auto r = std::from_chars(text.data(), text.data() + std::min<size_t>(text.size(), 4), year);
+    if (r.ec != std::errc() || r.ptr != text.data() + 4 || year < 1900 || year > 2200) return std::nullopt;
+    auto when = parse_rfc3339(text);
     if (!when) return std::nullopt;
     return seconds_to_millis(duration<double>(*when - wall_now).count());
 }

@@ -95,6 +95,16 @@ TEST_CASE("token answer: absurd lifetimes are capped rather than overflowing", "
     CHECK(a.token.lifetime <= hours(24 * 366));
 }
 
+TEST_CASE("token answer: an expires_at outside the representable years is ignored", "[auth]") {
+    for (std::string_view at : {"1013-11-27T15:30:00Z", "9999-12-31T23:59:59Z", "soon"}) {
+        INFO(at);
+        auto a = classify(200, std::string(R"({"access_token":"t","expires_in":60,"expires_at":")") + std::string(at) + "\"}");
+        REQUIRE(a.kind == Kind::token);
+        CHECK(a.token.lifetime == Millis(60'000));
+        CHECK_THAT(a.note, Catch::Contains("expires_at"));
+    }
+}
+
 TEST_CASE("token answer: junk 200 bodies back off", "[auth]") {
     for (std::string_view body :
          {"", "not json", "<html>502</html>", "[]", "\"tok\"", R"({"access_token":""})", R"({"access_token":42})",
