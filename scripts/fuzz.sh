@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang in build-fuzz and runs each for
+# SECONDS (default 60), one after another. The committed corpus seeds a
+# scratch corpus in build-fuzz/fuzz-corpus/<target>/ that grows across runs;
+# crashing inputs land in tests/fuzz/crashes/<target>/. Exits non-zero if
+# any target crashed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+build=${RTWATCH_FUZZ_BUILD_DIR:-build-fuzz}
+jobs=${RTWATCH_FUZZ_BUILD_JOBS:-2}
+targets=(sse_parser decode token_response where)
+
+cmake -S . -B "$build" -DRTWATCH_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+available=()
+for t in "${targets[@]}"; do
+  # A layer missing from a partial tree has no fuzz target: skip it loudly.
+  if cmake --build "$build" -j "$jobs" --target "fuzz_$t" >/dev/null 2>"$build/fuzz_$t.build.log"; then
+    available+=("$t")
+  else
+    echo "fuzz: $t: not built (see $build/fuzz_$t.build.log)" >&2
+  fi
+done
+
+failed=0
+summary=()
+for t in "${available[@]}"; do
+  corpus="$build/fuzz-corpus/$t"
+  crashes="tests/fuzz/crashes/$t"
+  log="$build/fuzz_$t.log"
+  mkdir -p "$corpus" "$crashes"
+  dict=()
+  [ -f "tests/fuzz/dict/$t.dict" ] && dict=("-dict=tests/fuzz/dict/$t.dict")
+  echo "fuzz: $t for ${seconds}s (log $log)" >&2
+  status=0
+  "$build/tests/fuzz/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" "${dict[@]}" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+    -print_final_stats=1 -artifact_prefix="$crashes/" >"$log" 2>&1 || status=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+  if [ "$status" -ne 0 ]; then
+    failed=1
+    artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
+    summary+=("$t: CRASH (exit $status) after ${execs:-?} executions; input: ${artifact:-see $log}")
+  else
+    summary+=("$t: ok, ${execs:-?} executions, ${cov:-cov ?}, corpus $(ls "$corpus" | wc -l) files")
+  fi
+done
+
+printf 'fuzz: %s\n' "${summary[@]}" >&2
+exit "$failed"
