@@ -1,0 +1,68 @@
+// Private to the net layer: the loop's state, shared with the transfers it
+// drives. Curl handles are added and removed only at safe points between
+// curl calls, so any callback may open or close transfers.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "rtwatch/net/loop.hpp"
+
+namespace rtwatch::net {
+
+// An easy handle driven by the loop. CURLOPT_PRIVATE points at it.
+class Transfer {
+public:
+    virtual ~Transfer() = default;
+    virtual CURL* handle() const = 0;
+    // The transfer finished (any reason). Runs at a safe point, outside curl.
+    virtual void on_done(CURLcode result) = 0;
+    bool retired = false;  // handed back to the loop: no more callbacks
+};
+
+struct Loop::Impl {
+    explicit Impl(TransportOptions o);
+    ~Impl();
+
+    void start(Transfer& transfer);                  // added at the next safe point
+    void retire(std::unique_ptr<Transfer> transfer); // removed and freed at the next safe point
+
+    void fire_timers();
+    void run_posted();
+    void safe_point();
+    void read_done();
+    int poll_timeout_ms();
+    void poll(int timeout_ms);
+
+    struct TimerEntry {
+        TimePoint when;
+        Id id;
+        bool operator>(const TimerEntry& o) const { return when != o.when ? when > o.when : id > o.id; }
+    };
+    TransportOptions options;
+    CURLM* multi = nullptr;
+    TimePoint now = SteadyClock::now();
+    std::atomic<bool> stopped{false};
+    Id next_id = 1;
+
+    std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timer_heap;
+    std::unordered_map<Id, std::function<void()>> timers;
+    std::vector<std::pair<int, std::function<void()>>> fds;
+
+    std::mutex posted_mutex;
+    std::vector<std::function<void()>> posted;
+
+    std::vector<Transfer*> to_add;
+    std::vector<std::unique_ptr<Transfer>> graveyard;
+    std::unordered_map<Id, std::unique_ptr<Transfer>> requests;  // one-shot requests in flight
+};
+
+}  // namespace rtwatch::net
