@@ -16,6 +16,8 @@ namespace rtwatch::test {
 class CallbackReceiver {
 public:
     CallbackReceiver() {
+        // Each idle keep-alive connection holds a worker for seconds.
+        m_server.new_task_queue = [] { return new httplib::ThreadPool(64); };
         m_server.Post(R"(/cb/(\d+)/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
             hold.wait([](bool held) { return !held; }, std::chrono::milliseconds(10'000));
             int client = std::stoi(req.matches[1]);

@@ -73,7 +73,11 @@ Result<ClientParams> parse_client_params(const std::string& json) {
     return p;
 }
 
-TestService::TestService() { routes(); }
+TestService::TestService() {
+    // Idle keep-alive connections each hold a worker; the suite opens many.
+    m_http.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    routes();
+}
 
 TestService::~TestService() {
     stop();
