@@ -32,6 +32,7 @@ Result<Millis> parse_duration(std::string_view text) {
 
 std::string format_duration(Millis d) {
     auto ms = d.count();
+    if (ms >= 10'000) ms = (ms + 500) / 1000 * 1000;  // beyond 10 s, milliseconds are noise
     if (ms != 0 && ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);
     if (ms != 0 && ms % 60'000 == 0) return fmt::format("{}m", ms / 60'000);
     if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);

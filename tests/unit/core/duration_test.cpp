@@ -29,4 +29,6 @@ TEST_CASE("duration: formatting picks the largest exact unit", "[core]") {
     CHECK(rtwatch::format_duration(Millis(5000)) == "5s");
     CHECK(rtwatch::format_duration(Millis(60000)) == "1m");
     CHECK(rtwatch::format_duration(Millis(0)) == "0s");
+    CHECK(rtwatch::format_duration(Millis(3'599'998)) == "1h");
+    CHECK(rtwatch::format_duration(Millis(1500)) == "1500ms");
 }
