@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "rtwatch_run.hpp"
+#include "rtwatch_test/binaries.hpp"
 
 using namespace rtwatch::test;
 using namespace std::chrono_literals;
