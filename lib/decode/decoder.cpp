@@ -9,31 +9,41 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace rtwatch::decode {
 
 namespace {
 
-constexpr unsigned k_parse_flags =
-    rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+constexpr unsigned k_ascii_flags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
+// RapidJSON's UTF-8 validation goes byte by byte and turns off its fast
+// string scanning, so it is only asked for when the input is not pure ASCII.
+constexpr unsigned k_utf8_flags = k_ascii_flags | rapidjson::kParseValidateEncodingFlag;
 // Deeper than this is garbage; the limit also keeps the recursive reader's
 // stack small on hostile input.
 constexpr int k_max_depth = 32;
 
-// JSON number text to double. RapidJSON has already checked the syntax and
-// rejects numbers beyond double's range; underflow becomes (signed) zero.
+// JSON number text to double. Short integers, the usual metric, are exact
+// in a double and converted by hand (several times faster than from_chars);
+// RapidJSON has already checked the syntax and rejects numbers beyond
+// double's range; underflow becomes (signed) zero.
 double number_from_text(std::string_view text) {
     std::string_view digits = text;
-    if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+    bool negative = !digits.empty() && digits.front() == '-';
+    if (negative) digits.remove_prefix(1);
     double value = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    (void)ptr;
-    if (ec == std::errc::result_out_of_range) {
+    std::int64_t n = 0;
+    std::size_t i = 0;
+    for (; i < digits.size() && i < 16 && digits[i] >= '0' && digits[i] <= '9'; ++i) n = n * 10 + (digits[i] - '0');
+    if (i == digits.size() && i <= 15) {
+        value = static_cast<double>(n);
+    } else if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec ==
+               std::errc::result_out_of_range) {
         bool tiny = digits.find("e-") != std::string_view::npos || digits.find("E-") != std::string_view::npos;
         value = tiny ? 0.0 : HUGE_VAL;
     }
-    return text.size() != digits.size() ? -value : value;
+    return negative ? -value : value;
 }
 
 enum class Field { other, event, queue_id, agent_id, skill_id, timestamp, metrics };
@@ -50,12 +60,18 @@ Field field_of(std::string_view key) {
 
 std::string_view field_name(Field f) {
     switch (f) {
-        case Field::queue_id: return "queueId";
-        case Field::agent_id: return "agentId";
-        case Field::skill_id: return "skillId";
-        case Field::timestamp: return "timestamp";
-        case Field::event: return "event";
-        default: return "metrics";
+        case Field::queue_id:
+            return "queueId";
+        case Field::agent_id:
+            return "agentId";
+        case Field::skill_id:
+            return "skillId";
+        case Field::timestamp:
+            return "timestamp";
+        case Field::event:
+            return "event";
+        default:
+            return "metrics";
     }
 }
 
@@ -73,9 +89,7 @@ public:
     bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
         return scalar(MetricValue::Type::number, {s, n}, false);
     }
-    bool String(const char* s, rapidjson::SizeType n, bool) {
-        return scalar(MetricValue::Type::string, {s, n}, false);
-    }
+    bool String(const char* s, rapidjson::SizeType n, bool) { return scalar(MetricValue::Type::string, {s, n}, false); }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
         if (m_skip || m_depth > 2) return true;
         if (m_depth == 1) {
@@ -140,8 +154,10 @@ private:
     bool top_level(MetricValue::Type type, std::string_view text) {
         bool is_string = type == MetricValue::Type::string;
         switch (m_field) {
-            case Field::other: return true;
-            case Field::metrics: return fail("metrics is not an object");
+            case Field::other:
+                return true;
+            case Field::metrics:
+                return fail("metrics is not an object");
             case Field::timestamp:
                 if (type == MetricValue::Type::null) return true;
                 if (!is_string) return wrong_type(m_field);
@@ -151,7 +167,8 @@ private:
                 if (!is_string) return wrong_type(m_field);
                 if (text != "data") return fail("\"event\" is \"" + std::string(text) + "\", expected \"data\"");
                 return true;
-            default: return resource(is_string, text);
+            default:
+                return resource(is_string, text);
         }
     }
 
@@ -175,6 +192,20 @@ private:
     int m_skip = 0;  // depth of the ignored value being skipped, 0 = none
 };
 
+// Eight bytes at a time: any byte with the high bit set means non-ASCII.
+bool is_ascii(std::string_view s) {
+    const char* p = s.data();
+    const char* end = p + s.size();
+    std::uint64_t high = 0;
+    for (; end - p >= 8; p += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        high |= word;
+    }
+    for (; p < end; ++p) high |= static_cast<unsigned char>(*p);
+    return (high & 0x8080808080808080ull) == 0;
+}
+
 Error decode_error(std::string message) { return make_error(ExitCode::failure, std::move(message)); }
 
 Error parse_error(const rapidjson::ParseResult& r) {
@@ -191,13 +222,13 @@ Result<void> Decoder::decode(std::string_view json, Record& out) {
     if (json.empty()) return decode_error("empty data");
     // The in-situ reader stops at a NUL, which would hide whatever follows it.
     if (const void* nul = std::memchr(json.data(), '\0', json.size()))
-        return decode_error("NUL byte at offset " +
-                            std::to_string(static_cast<const char*>(nul) - json.data()));
+        return decode_error("NUL byte at offset " + std::to_string(static_cast<const char*>(nul) - json.data()));
     m_buffer.assign(json);
     rapidjson::InsituStringStream stream(m_buffer.data());
     Handler handler(out);
     rapidjson::Reader reader;
-    rapidjson::ParseResult r = reader.Parse<k_parse_flags>(stream, handler);
+    rapidjson::ParseResult r =
+        is_ascii(json) ? reader.Parse<k_ascii_flags>(stream, handler) : reader.Parse<k_utf8_flags>(stream, handler);
     if (!handler.error.empty()) return decode_error(std::move(handler.error));
     if (r.IsError()) return parse_error(r);
     if (handler.ids == 0) return decode_error("no queueId, agentId or skillId");

@@ -41,10 +41,14 @@ bool get_text(std::string_view& in, std::string_view& text) {
 
 Tag tag_of(const MetricValue& v) {
     switch (v.type) {
-        case MetricValue::Type::null: return tag_null;
-        case MetricValue::Type::boolean: return v.boolean ? tag_true : tag_false;
-        case MetricValue::Type::number: return tag_number;
-        case MetricValue::Type::string: return tag_string;
+        case MetricValue::Type::null:
+            return tag_null;
+        case MetricValue::Type::boolean:
+            return v.boolean ? tag_true : tag_false;
+        case MetricValue::Type::number:
+            return tag_number;
+        case MetricValue::Type::string:
+            return tag_string;
     }
     return tag_null;
 }
@@ -87,12 +91,21 @@ bool PackedReader::next(PackedMetric& metric) {
     metric.boolean = tag == tag_true;
     metric.text = {};
     switch (tag) {
-        case tag_null: metric.type = MetricValue::Type::null; return true;
+        case tag_null:
+            metric.type = MetricValue::Type::null;
+            return true;
         case tag_false:
-        case tag_true: metric.type = MetricValue::Type::boolean; return true;
-        case tag_number: metric.type = MetricValue::Type::number; break;
-        case tag_string: metric.type = MetricValue::Type::string; break;
-        default: return false;
+        case tag_true:
+            metric.type = MetricValue::Type::boolean;
+            return true;
+        case tag_number:
+            metric.type = MetricValue::Type::number;
+            break;
+        case tag_string:
+            metric.type = MetricValue::Type::string;
+            break;
+        default:
+            return false;
     }
     return get_text(m_rest, metric.text);
 }
@@ -100,9 +113,12 @@ bool PackedReader::next(PackedMetric& metric) {
 bool same_value(const PackedMetric& packed, const MetricValue& value) {
     if (packed.type != value.type) return false;
     switch (packed.type) {
-        case MetricValue::Type::null: return true;
-        case MetricValue::Type::boolean: return packed.boolean == value.boolean;
-        default: return packed.text == value.text;
+        case MetricValue::Type::null:
+            return true;
+        case MetricValue::Type::boolean:
+            return packed.boolean == value.boolean;
+        default:
+            return packed.text == value.text;
     }
 }
 

@@ -18,9 +18,12 @@ bool contains(const std::vector<std::string>& list, std::string_view id) {
 bool IdFilter::matches(const Record& record) const {
     if (empty()) return true;
     switch (record.kind) {
-        case ResourceKind::queue: return contains(queues, record.id);
-        case ResourceKind::agent: return contains(agents, record.id);
-        case ResourceKind::skill: return contains(skills, record.id);
+        case ResourceKind::queue:
+            return contains(queues, record.id);
+        case ResourceKind::agent:
+            return contains(agents, record.id);
+        case ResourceKind::skill:
+            return contains(skills, record.id);
     }
     return false;
 }

@@ -35,10 +35,10 @@ enum class Tok { end, name, number, string, op, lparen, rparen, and_, or_, not_ 
 
 struct Token {
     Tok type = Tok::end;
-    size_t pos = 0;          // 0-based offset in the expression
-    std::string_view text;   // as typed
+    size_t pos = 0;         // 0-based offset in the expression
+    std::string_view text;  // as typed
     CmpOp op = CmpOp::eq;
-    std::string value;       // string: unescaped; number: digits for from_chars
+    std::string value;  // string: unescaped; number: digits for from_chars
 };
 
 bool name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
@@ -70,7 +70,6 @@ public:
     Error error() const { return make_error(ExitCode::usage, m_message); }
 
 private:
-
     NodePtr fail(std::string_view expected, size_t pos) {
         if (m_failed) return nullptr;
         return fail_with("expected " + std::string(expected), pos);
@@ -133,8 +132,10 @@ private:
                 if (m_tok.type != Tok::rparen) return fail("')'", m_tok.pos);
                 return advance() ? std::move(inner) : nullptr;
             }
-            case Tok::name: return parse_comparison();
-            default: return fail("a metric name, 'not' or '('", m_tok.pos);
+            case Tok::name:
+                return parse_comparison();
+            default:
+                return fail("a metric name, 'not' or '('", m_tok.pos);
         }
     }
 
@@ -160,8 +161,8 @@ private:
     // Lexer: reads the next token into m_tok; false (with the message set)
     // on a character that cannot start a token.
     bool advance() {
-        while (m_pos < m_src.size() && (m_src[m_pos] == ' ' || m_src[m_pos] == '\t' || m_src[m_pos] == '\r' ||
-                                        m_src[m_pos] == '\n'))
+        while (m_pos < m_src.size() &&
+               (m_src[m_pos] == ' ' || m_src[m_pos] == '\t' || m_src[m_pos] == '\r' || m_src[m_pos] == '\n'))
             ++m_pos;
         m_tok = Token{};
         m_tok.pos = m_pos;
@@ -188,11 +189,16 @@ private:
     bool lex_symbol(char c) {
         char next = m_pos + 1 < m_src.size() ? m_src[m_pos + 1] : '\0';
         switch (c) {
-            case '(': return token(Tok::lparen, 1);
-            case ')': return token(Tok::rparen, 1);
-            case '<': return next == '=' ? op(CmpOp::le, 2) : op(CmpOp::lt, 1);
-            case '>': return next == '=' ? op(CmpOp::ge, 2) : op(CmpOp::gt, 1);
-            case '!': return next == '=' ? op(CmpOp::ne, 2) : token(Tok::not_, 1);
+            case '(':
+                return token(Tok::lparen, 1);
+            case ')':
+                return token(Tok::rparen, 1);
+            case '<':
+                return next == '=' ? op(CmpOp::le, 2) : op(CmpOp::lt, 1);
+            case '>':
+                return next == '=' ? op(CmpOp::ge, 2) : op(CmpOp::gt, 1);
+            case '!':
+                return next == '=' ? op(CmpOp::ne, 2) : token(Tok::not_, 1);
             case '=':
                 if (next == '=') return op(CmpOp::eq, 2);
                 fail_with("unexpected '=' (compare with '==')", m_pos);
@@ -228,7 +234,10 @@ private:
         };
         if (m_src[p] == '+' || m_src[p] == '-') ++p;
         bool ok = digits();
-        if (ok && p < m_src.size() && m_src[p] == '.') ++p, ok = digits();
+        if (ok && p < m_src.size() && m_src[p] == '.') {
+            ++p;
+            ok = digits();
+        }
         if (ok && p < m_src.size() && (m_src[p] == 'e' || m_src[p] == 'E')) {
             ++p;
             if (p < m_src.size() && (m_src[p] == '+' || m_src[p] == '-')) ++p;
@@ -253,10 +262,14 @@ private:
             }
             if (++p >= m_src.size()) break;
             char e = m_src[p];
-            if (e == 'n') value.push_back('\n');
-            else if (e == 't') value.push_back('\t');
-            else if (e == 'r') value.push_back('\r');
-            else if (e == '\\' || e == '"' || e == '\'') value.push_back(e);
+            if (e == 'n')
+                value.push_back('\n');
+            else if (e == 't')
+                value.push_back('\t');
+            else if (e == 'r')
+                value.push_back('\r');
+            else if (e == '\\' || e == '"' || e == '\'')
+                value.push_back(e);
             else {
                 fail_with("unknown escape in a string (use \\\\, \\\", \\', \\n, \\t or \\r)", p - 1);
                 return false;
@@ -281,12 +294,18 @@ private:
 template <class T>
 bool compare(CmpOp op, const T& a, const T& b) {
     switch (op) {
-        case CmpOp::eq: return a == b;
-        case CmpOp::ne: return a != b;
-        case CmpOp::lt: return a < b;
-        case CmpOp::le: return a <= b;
-        case CmpOp::gt: return a > b;
-        case CmpOp::ge: return a >= b;
+        case CmpOp::eq:
+            return a == b;
+        case CmpOp::ne:
+            return a != b;
+        case CmpOp::lt:
+            return a < b;
+        case CmpOp::le:
+            return a <= b;
+        case CmpOp::gt:
+            return a > b;
+        case CmpOp::ge:
+            return a >= b;
     }
     return false;
 }
@@ -296,18 +315,21 @@ bool compare(CmpOp op, const T& a, const T& b) {
 bool eval_comparison(const Node& n, const Record& record) {
     const Metric* m = record.find(n.name);
     if (!m) return false;
-    if (n.is_number)
-        return m->value.type == MetricValue::Type::number && compare(n.op, m->value.number, n.number);
+    if (n.is_number) return m->value.type == MetricValue::Type::number && compare(n.op, m->value.number, n.number);
     return m->value.type == MetricValue::Type::string &&
            compare(n.op, std::string_view(m->value.text), std::string_view(n.text));
 }
 
 bool eval(const Node& n, const Record& record) {
     switch (n.kind) {
-        case Node::Kind::and_: return eval(*n.left, record) && eval(*n.right, record);
-        case Node::Kind::or_: return eval(*n.left, record) || eval(*n.right, record);
-        case Node::Kind::not_: return !eval(*n.left, record);
-        case Node::Kind::cmp: return eval_comparison(n, record);
+        case Node::Kind::and_:
+            return eval(*n.left, record) && eval(*n.right, record);
+        case Node::Kind::or_:
+            return eval(*n.left, record) || eval(*n.right, record);
+        case Node::Kind::not_:
+            return !eval(*n.left, record);
+        case Node::Kind::cmp:
+            return eval_comparison(n, record);
     }
     return false;
 }

@@ -1,7 +1,10 @@
 // Serializers for the output contract. Every line is appended to one
 // reused buffer; numbers are copied as the JSON text they arrived as.
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "rtwatch/core/json_text.hpp"
 #include "rtwatch/core/time_format.hpp"
@@ -10,6 +13,55 @@
 namespace rtwatch::output {
 
 namespace {
+
+// True when `s` has a byte that JSON needs escaped or that may be part of
+// invalid UTF-8 (anything outside printable ASCII, '"' and '\\'). Checks
+// eight bytes at a time: names, ids and most values need no escaping and
+// are then copied whole.
+bool needs_escaping(std::string_view s) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    auto has_zero_byte = [](std::uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if ((w & highs) || ((w - ones * 0x20) & ~w & highs) || has_zero_byte(w ^ (ones * '"')) ||
+            has_zero_byte(w ^ (ones * '\\')))
+            return true;
+    }
+    for (; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return true;
+    }
+    return false;
+}
+
+void append_string(std::string& out, std::string_view s) {
+    if (needs_escaping(s)) return append_json_string(out, s);
+    out.push_back('"');
+    out.append(s);
+    out.push_back('"');
+}
+
+// The wall clock usually shows the same second for many lines in a row:
+// format "2026-11-27T14:30:00." once per second and add the milliseconds.
+void append_timestamp(std::string& out, WallTime now) {
+    thread_local long long cached_second = -1;
+    thread_local std::string cached_prefix;
+    long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    if (ms < 0) return append_rfc3339_ms(out, now);
+    if (ms / 1000 != cached_second) {
+        cached_prefix.clear();
+        append_rfc3339_ms(cached_prefix, now);
+        cached_prefix.resize(cached_prefix.size() - 4);  // drop "mmmZ"
+        cached_second = ms / 1000;
+    }
+    out.append(cached_prefix);
+    int frac = static_cast<int>(ms % 1000);
+    char tail[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                    static_cast<char>('0' + frac % 10), 'Z'};
+    out.append(tail, 4);
+}
 
 void append_number(std::string& out, const MetricValue& v) {
     if (!v.text.empty()) {
@@ -28,10 +80,18 @@ void append_number(std::string& out, const MetricValue& v) {
 
 void append_value(std::string& out, const MetricValue& v) {
     switch (v.type) {
-        case MetricValue::Type::null: out.append("null"); return;
-        case MetricValue::Type::boolean: out.append(v.boolean ? "true" : "false"); return;
-        case MetricValue::Type::number: append_number(out, v); return;
-        case MetricValue::Type::string: append_json_string(out, v.text); return;
+        case MetricValue::Type::null:
+            out.append("null");
+            return;
+        case MetricValue::Type::boolean:
+            out.append(v.boolean ? "true" : "false");
+            return;
+        case MetricValue::Type::number:
+            append_number(out, v);
+            return;
+        case MetricValue::Type::string:
+            append_string(out, v.text);
+            return;
     }
 }
 
@@ -42,47 +102,47 @@ void append_metrics_line(std::string& out, const Record& record, std::span<const
     out.append(R"({"type":"metrics","kind":")");
     out.append(kind_name(record.kind));
     out.append(R"(","id":)");
-    append_json_string(out, record.id);
+    append_string(out, record.id);
     out.append(R"(,"ts":")");
-    append_rfc3339_ms(out, now);
+    append_timestamp(out, now);
     out.append(R"(","source_ts":)");
-    append_json_string(out, record.source_ts);
+    append_string(out, record.source_ts);
     out.append(R"(,"event_id":)");
-    append_json_string(out, record.event_id);
+    append_string(out, record.event_id);
     out.append(R"(,"metrics":{)");
     for (std::size_t i = 0; i < record.metric_count; ++i) {
         if (i) out.push_back(',');
-        append_json_string(out, record.metrics[i].name);
+        append_string(out, record.metrics[i].name);
         out.push_back(':');
         append_value(out, record.metrics[i].value);
     }
     out.append(R"(},"changed":[)");
     for (std::size_t i = 0; i < changed.size(); ++i) {
         if (i) out.push_back(',');
-        append_json_string(out, changed[i]);
+        append_string(out, changed[i]);
     }
     out.append("]}\n");
 }
 
 void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message) {
     out.append(R"({"type":"status","ts":")");
-    append_rfc3339_ms(out, now);
+    append_timestamp(out, now);
     out.append(R"(","status":)");
-    append_json_string(out, status);
+    append_string(out, status);
     if (!message.empty()) {
         out.append(R"(,"message":)");
-        append_json_string(out, message);
+        append_string(out, message);
     }
     out.append("}\n");
 }
 
 void append_raw_line(std::string& out, std::string_view type, std::string_view data, std::string_view id) {
     out.append(R"({"type":)");
-    append_json_string(out, type);
+    append_string(out, type);
     out.append(R"(,"data":)");
-    append_json_string(out, data);
+    append_string(out, data);
     out.append(R"(,"id":)");
-    append_json_string(out, id);
+    append_string(out, id);
     out.append("}\n");
 }
 

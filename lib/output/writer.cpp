@@ -84,15 +84,17 @@ Writer::Status Writer::flush() {
     int err = 0;
     while (done < m_buffer.size() && !err) {
         ssize_t n = m_fd < 0 ? (errno = EBADF, -1) : ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
-        if (n > 0) done += static_cast<std::size_t>(n);
-        else if (n < 0 && errno == EAGAIN) wait_writable(m_fd);
-        else if (n == 0 || errno != EINTR) err = n == 0 ? EIO : errno;
+        if (n > 0)
+            done += static_cast<std::size_t>(n);
+        else if (n < 0 && errno == EAGAIN)
+            wait_writable(m_fd);
+        else if (n == 0 || errno != EINTR)
+            err = n == 0 ? EIO : errno;
     }
     // Written bytes leave the buffer; what could not be written stays.
     m_buffer.erase(0, done);
     if (!err) return Status::ok;
-    m_error = "writing to " + (m_path.empty() ? std::string("standard output") : m_path) + ": " +
-              std::strerror(err);
+    m_error = "writing to " + (m_path.empty() ? std::string("standard output") : m_path) + ": " + std::strerror(err);
     return err == EPIPE || err == ECONNRESET ? Status::closed : Status::failed;
 }
 

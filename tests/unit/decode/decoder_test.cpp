@@ -89,6 +89,15 @@ TEST_CASE("decoder: number text is kept exactly as received", "[decode]") {
     CHECK(metric(r, "f").number == 0.1);
 }
 
+TEST_CASE("decoder: integers of 15 digits and longer convert exactly like from_chars", "[decode]") {
+    auto r = decode_ok(R"({"queueId":"q","metrics":{"a":999999999999999,"b":-123456789012345,"c":9007199254740993,"d":0}})");
+    CHECK(metric(r, "a").number == 999999999999999.0);
+    CHECK(metric(r, "b").number == -123456789012345.0);
+    CHECK(metric(r, "c").number == 9007199254740993.0);
+    CHECK(metric(r, "d").number == 0);
+    CHECK_FALSE(std::signbit(metric(r, "d").number));
+}
+
 TEST_CASE("decoder: a number too small for a double becomes zero", "[decode]") {
     auto r = decode_ok(R"({"queueId":"q","metrics":{"tiny":1e-400}})");
     CHECK(metric(r, "tiny").text == "1e-400");

@@ -5,10 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <string>
 #include <vector>
 
+#include "rtwatch/core/json_text.hpp"
+#include "rtwatch/core/time_format.hpp"
 #include "rtwatch/output/ndjson.hpp"
 
 using namespace rtwatch;
@@ -153,4 +154,34 @@ TEST_CASE("ndjson: raw lines carry the event type, data and id as strings", "[ou
     CHECK(out == R"({"type":"data","data":"{\"queueId\":\"q\",\"metrics\":{}}","id":"7"})" "\n");
     auto doc = parse_line(out);
     CHECK(doc["data"] == R"({"queueId":"q","metrics":{}})");
+}
+
+TEST_CASE("ndjson: a byte needing escape is found at any position of any length", "[output]") {
+    const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', '\x7f', '\xC3', '\xFF'};
+    for (std::size_t len = 1; len <= 20; ++len) {
+        for (std::size_t pos = 0; pos < len; ++pos) {
+            for (char special : specials) {
+                std::string s(len, 'a');
+                s[pos] = special;
+                std::string expected = R"({"type":)";
+                append_json_string(expected, s);
+                expected += R"(,"data":"","id":"")" "}\n";
+                std::string out;
+                output::append_raw_line(out, s, "", "");
+                INFO(len << " " << pos << " " << int(static_cast<unsigned char>(special)));
+                CHECK(out == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("ndjson: timestamps are right across seconds, days and back in time", "[output]") {
+    const long long base = 1'795'789'800'412LL;
+    for (long long offset : {0LL, 1LL, 587LL, 588LL, 1000LL, 86'400'000LL, -1LL, -1'000'000LL, 999LL, 5LL}) {
+        WallTime t{milliseconds(base + offset)};
+        std::string out;
+        output::append_status_line(out, t, "s", "");
+        INFO(offset);
+        CHECK(out == R"({"type":"status","ts":")" + format_rfc3339_ms(t) + R"(","status":"s"})" "\n");
+    }
 }
