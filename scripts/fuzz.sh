@@ -3,7 +3,8 @@
 # SECONDS (default 60), one after another. The committed corpus seeds a
 # scratch corpus in build-fuzz/fuzz-corpus/<target>/ that grows across runs;
 # crashing inputs land in tests/fuzz/crashes/<target>/. Exits non-zero if
-# any target crashed.
+# any target crashed. RTWATCH_FUZZ_ARGS adds libFuzzer flags, e.g.
+# "-fork=1 -ignore_crashes=1" to keep going past a known crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,7 @@ for t in "${available[@]}"; do
   status=0
   "$build/tests/fuzz/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" "${dict[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-    -print_final_stats=1 -artifact_prefix="$crashes/" >"$log" 2>&1 || status=$?
+    -print_final_stats=1 -artifact_prefix="$crashes/" ${RTWATCH_FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
   if [ "$status" -ne 0 ]; then
