@@ -116,9 +116,9 @@ TokenAnswer classify_client_error(long status, std::string_view body) {
 
 TokenAnswer classify_throttled(long status, std::string_view retry_after, WallTime wall_now) {
     auto delay = parse_retry_after(retry_after, wall_now);
-    if (!delay) return backoff(fmt::format("token endpoint answered {} without Retry-After: retrying with backoff", status));
+    if (!delay) return backoff(fmt::format("token endpoint answered {} without a usable Retry-After", status));
     TokenAnswer a = answer(Kind::retry_after, ExitCode::upstream,
-                           fmt::format("token endpoint answered {}: retrying after {}", status, format_duration(*delay)));
+                           fmt::format("token endpoint answered {} (Retry-After {})", status, format_duration(*delay)));
     a.delay = *delay;
     return a;
 }
@@ -240,7 +240,7 @@ TokenAnswer classify_token_response(long status, std::string_view body, std::str
     if (status == 429 || status == 503) return classify_throttled(status, retry_after, wall_now);
     // 408 is the server timing out the request: transient, like a 5xx.
     if (status == 408 || (status >= 500 && status <= 599))
-        return backoff(fmt::format("token endpoint answered {}: retrying with backoff", status));
+        return backoff(fmt::format("token endpoint answered {}", status));
     if (status >= 400 && status <= 499) return classify_client_error(status, body);
     return fatal(fmt::format("token endpoint answered an unexpected status {}: check --auth-url", status));
 }

@@ -54,8 +54,9 @@ Decision make(Action action, Millis delay, ExitCode code, std::string message) {
     return Decision{action, delay, code, std::move(message)};
 }
 
-Decision reconnect_in(Millis delay, std::string_view cause) {
-    return make(Action::reconnect, delay, ExitCode::ok, fmt::format("{}: reconnecting in {}", cause, format_duration(delay)));
+// The message names the cause only: the caller reports the delay.
+Decision reconnect_in(Millis delay, std::string cause) {
+    return make(Action::reconnect, delay, ExitCode::ok, std::move(cause));
 }
 
 Decision fail(ExitCode code, std::string message) { return make(Action::fail, Millis(0), code, std::move(message)); }

@@ -163,6 +163,7 @@ TEST_CASE("token answer: 429 and 503 with Retry-After wait that long", "[auth]")
     auto date_form = classify(503, "", "Fri, 27 Nov 2026 14:32:00 GMT");
     CHECK(date_form.kind == Kind::retry_after);
     CHECK(date_form.delay == Millis(120'000));
+    CHECK(date_form.error.message == "token endpoint answered 503 (Retry-After 2m)");
 }
 
 TEST_CASE("token answer: 429 and 503 without a usable Retry-After back off", "[auth]") {
