@@ -33,7 +33,7 @@ Result<void> publish_garbage(SimServer::Impl& s, const Fault& fault) {
     if (!r) return make_error(ExitCode::usage, fmt::format("unknown resource '{}' for unknown-metric", fault.resource));
     std::string metrics = s.log->current_metrics(*r);
     metrics.insert(metrics.size() - 1, R"(,"x-unknownMetric":"surprise")");
-    const ModelEvent event{*r, std::move(metrics), false};
+    const ModelEvent event{*r, std::make_shared<const std::string>(std::move(metrics)), false};
     s.log->publish(std::span(&event, 1), WallClock::now());
     return {};
 }

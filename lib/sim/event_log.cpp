@@ -36,7 +36,7 @@ void EventLog::publish(std::span<const ModelEvent> events, WallTime now, bool re
             m_timestamps[e.resource] = ts;
             if (!retain) continue;
             Entry entry{id, e.resource, false, {}};
-            append_data_frame(entry.frame, id, m_model.kind(e.resource), m_model.id(e.resource), ts, e.metrics);
+            append_data_frame(entry.frame, id, m_model.kind(e.resource), m_model.id(e.resource), ts, *e.metrics);
             append_locked(std::move(entry));
         }
     }
@@ -60,7 +60,7 @@ uint64_t EventLog::snapshot(const Filter& filter, std::string& out, size_t& even
     for (ResourceIndex r = 0; r < m_metrics.size(); ++r) {
         if (!filter.matches(r)) continue;
         last_frame = out.size();
-        append_data_frame(out, std::nullopt, m_model.kind(r), m_model.id(r), m_timestamps[r], m_metrics[r]);
+        append_data_frame(out, std::nullopt, m_model.kind(r), m_model.id(r), m_timestamps[r], *m_metrics[r]);
         ++events;
     }
     if (last_frame != std::string::npos) out.insert(last_frame, "id: " + std::to_string(m_last_id) + "\n");
@@ -104,7 +104,7 @@ uint64_t EventLog::last_id() const {
 
 std::string EventLog::current_metrics(ResourceIndex r) const {
     std::lock_guard lock(m_mutex);
-    return m_metrics[r];
+    return *m_metrics[r];
 }
 
 std::string EventLog::state_json() const {
@@ -126,7 +126,7 @@ std::string EventLog::state_json() const {
             out += '"';
             out += m_model.id(r);
             out += "\":";
-            out += m_metrics[r];
+            out += *m_metrics[r];
         }
         out += '}';
     }

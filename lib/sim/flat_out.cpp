@@ -74,7 +74,7 @@ bool send_filtered(SimServer::Impl& s, httplib::DataSink& sink, const Filter& fi
 void build_flat_out(SimServer::Impl& s) {
     auto f = std::make_unique<FlatOutData>();
     const uint64_t n = s.options.flat_out;
-    for (ResourceIndex r = 0; r < s.model->resource_count(); ++r) f->initial_metrics.push_back(s.model->metrics(r));
+    for (ResourceIndex r = 0; r < s.model->resource_count(); ++r) f->initial_metrics.push_back(*s.model->metrics(r));
     size_t snapshot_events = 0;
     f->head = retry_frame(s.options.retry_ms);
     s.log->snapshot(Filter{}, f->head, snapshot_events);
@@ -91,7 +91,7 @@ void build_flat_out(SimServer::Impl& s) {
         for (const ModelEvent& e : tick) {
             f->offsets.push_back(f->events.size());
             f->resources.push_back(e.resource);
-            append_data_frame(f->events, ++f->count, s.model->kind(e.resource), s.model->id(e.resource), ts, e.metrics);
+            append_data_frame(f->events, ++f->count, s.model->kind(e.resource), s.model->id(e.resource), ts, *e.metrics);
         }
         s.log->publish(tick, WallClock::now(), false);
     }
@@ -110,9 +110,10 @@ httplib::ContentProviderWithoutLength flat_out_stream(SimServer::Impl& s, Stream
         const std::string head = resume ? retry_frame(s.options.retry_ms)
                                         : (filtered ? filtered_head(s, request->filter) : s.flat->head);
         if (!send_counted(s, sink, head, resume ? 0 : (filtered ? 0 : s.model->resource_count()))) return false;
-        const bool ok = filtered ? send_filtered(s, sink, request->filter, from) : send_all(s, sink, from);
-        if (ok) sink.done();
-        return ok;
+        // The body has no length: closing the connection (by reporting
+        // failure to httplib) is what ends it, also after the last event.
+        filtered ? send_filtered(s, sink, request->filter, from) : send_all(s, sink, from);
+        return false;
     };
 }
 

@@ -28,7 +28,7 @@ Model::Model(const ModelOptions& options) : m_options(options), m_rng(options.se
     m_change_pos.assign(m_ids.size(), -1);
     init_agents();
     m_texts.resize(m_ids.size());
-    for (ResourceIndex r = 0; r < m_ids.size(); ++r) m_texts[r] = compute_metrics(r);
+    for (ResourceIndex r = 0; r < m_ids.size(); ++r) m_texts[r] = std::make_shared<const std::string>(compute_metrics(r));
 }
 
 void Model::init_agents() {
@@ -172,10 +172,10 @@ void Model::collect_changes(std::vector<Changed>& changed) {
         if (!m_dirty[r]) continue;
         m_dirty[r] = 0;
         std::string text = compute_metrics(r);
-        if (text == m_texts[r]) continue;
+        if (text == *m_texts[r]) continue;
         m_change_pos[r] = static_cast<int32_t>(changed.size());
         changed.push_back({r, std::move(m_texts[r])});
-        m_texts[r] = std::move(text);
+        m_texts[r] = std::make_shared<const std::string>(std::move(text));
     }
 }
 

@@ -48,6 +48,24 @@ int find_peer_socket(const httplib::Request& req) {
     return found;
 }
 
+bool widen_listen_backlog(int port, int backlog) {
+    DIR* dir = opendir("/proc/self/fd");
+    if (!dir) return false;
+    bool done = false;
+    while (dirent* entry = readdir(dir)) {
+        const int fd = std::atoi(entry->d_name);
+        int listening = 0;
+        socklen_t len = sizeof listening;
+        sockaddr_storage local{};
+        socklen_t ll = sizeof local;
+        if (fd <= 2 || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) == 0 && port_of(local) == port)
+            done = ::listen(fd, backlog) == 0;
+    }
+    closedir(dir);
+    return done;
+}
+
 bool peer_closed(int fd) {
     if (fd < 0) return false;
     pollfd p{fd, POLLIN | POLLRDHUP, 0};

@@ -11,5 +11,9 @@ namespace rtwatch::sim {
 int find_peer_socket(const httplib::Request& req);
 // True once the peer closed or reset the connection.
 bool peer_closed(int fd);
+// httplib listens with a backlog of 5, compiled in; hundreds of clients
+// connecting at once then see dropped SYNs and 1 s retransmits. Listening
+// again on the same socket raises the backlog.
+bool widen_listen_backlog(int port, int backlog);
 
 }  // namespace rtwatch::sim

@@ -1,5 +1,6 @@
 // Server lifecycle: build the model, bind, serve, stop cleanly.
 #include "server_impl.hpp"
+#include "peer_socket.hpp"
 
 #include <cmath>
 
@@ -49,6 +50,8 @@ Result<int> SimServer::start() {
         return make_error(ExitCode::usage, fmt::format("cannot listen on {}:{}: the address is in use or not local; "
                                                        "pick another --host/--port (0 picks a free port)",
                                                        s.options.host, s.options.port));
+    if (!widen_listen_backlog(s.port, 1024)) log::warn("could not raise the listen backlog; many clients connecting "
+                                                       "at once may see 1 s connect delays");
     s.listener = std::thread([&s] { s.http->listen_after_bind(); });
     if (s.options.flat_out == 0) s.driver = std::thread([&s] { run_driver(s); });
     return s.port;
@@ -85,7 +88,11 @@ void send_canned(const CannedResponse& canned, httplib::Response& res) {
     std::string body = canned.body;
     if (body.empty() && canned.content_type.empty())
         body = fmt::format(R"({{"code":"injected","message":"status {} injected by a status fault"}})", canned.status);
-    res.set_header("Connection", "close");
+    if (canned.status == 200 && body.empty() && type.rfind("text/event-stream", 0) == 0) {
+        // An empty stream: headers, then the connection closes at once.
+        res.set_content_provider(type, [](size_t, httplib::DataSink&) { return false; });
+        return;
+    }
     res.set_content(body, type.c_str());
 }
 

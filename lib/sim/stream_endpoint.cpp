@@ -97,7 +97,6 @@ void handle_stream(SimServer::Impl& s, const httplib::Request& req, httplib::Res
     res.status = 200;
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
-    res.set_header("Connection", "close");  // the body ends when the stream does
     res.set_content_provider("text/event-stream; charset=utf-8",
                              s.flat ? flat_out_stream(s, std::move(request)) : live_stream(s, std::move(request)));
 }

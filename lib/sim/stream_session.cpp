@@ -29,10 +29,9 @@ public:
         for (;;) {
             const Next next = step();
             if (next == Next::abort) return false;
-            if (next == Next::finish) {
-                sink.done();
-                return true;
-            }
+            // A body without a length ends only when the connection closes,
+            // and httplib closes it when the provider reports failure.
+            if (next == Next::finish) return false;
         }
     }
 

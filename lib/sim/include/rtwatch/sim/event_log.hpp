@@ -77,7 +77,7 @@ private:
     uint64_t m_last_id = 0;
     uint64_t m_wakes = 0;
     std::deque<Entry> m_entries;  // consecutive ids, oldest first
-    std::vector<std::string> m_metrics;
+    std::vector<MetricsText> m_metrics;
     std::vector<std::string> m_timestamps;
 };
 

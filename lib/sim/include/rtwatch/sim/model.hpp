@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -30,9 +31,13 @@ struct ModelOptions {
 // Resources are numbered globally: queues, then skills, then agents.
 using ResourceIndex = uint32_t;
 
+// Metrics text is shared: a redundant event points at the same string as
+// the change it repeats.
+using MetricsText = std::shared_ptr<const std::string>;
+
 struct ModelEvent {
     ResourceIndex resource = 0;
-    std::string metrics;  // JSON object text: the resource's full current state
+    MetricsText metrics;  // JSON object text: the resource's full current state
     bool redundant = false;
 };
 
@@ -50,7 +55,7 @@ public:
     ResourceKind kind(ResourceIndex r) const;
     const std::string& id(ResourceIndex r) const { return m_ids[r]; }
     // The metrics the model last emitted for `r` (its initial state before any).
-    const std::string& metrics(ResourceIndex r) const { return m_texts[r]; }
+    const MetricsText& metrics(ResourceIndex r) const { return m_texts[r]; }
     std::optional<ResourceIndex> find(ResourceKind kind, std::string_view id) const;
     uint32_t queue_count() const { return static_cast<uint32_t>(m_queues.size()); }
     uint32_t skill_count() const { return static_cast<uint32_t>(m_skills.size()); }
@@ -98,7 +103,7 @@ private:
     };
     struct Changed {
         ResourceIndex resource;
-        std::string previous;
+        MetricsText previous;
     };
 
     void build_topology();
@@ -129,7 +134,7 @@ private:
     std::vector<Agent> m_agents;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> m_timers;
     std::vector<std::string> m_ids;
-    std::vector<std::string> m_texts;
+    std::vector<MetricsText> m_texts;
     std::vector<uint8_t> m_dirty;
     std::vector<int32_t> m_change_pos;  // position in this tick's changes, or -1
     std::unordered_map<std::string, ResourceIndex> m_by_id;
