@@ -101,3 +101,21 @@ TEST_CASE("docs: the README starts with the two set-up commands, and they exist"
         CHECK(std::ifstream(std::string(RTWATCH_SOURCE_DIR) + script).good());
     }
 }
+
+TEST_CASE("docs: every rtwatch option the README uses exists", "[docs]") {
+    auto help = command_output(std::string(RTWATCH_BIN) + " --help");
+    auto known = options_in_help(help);
+    auto readme = read_file(std::string(RTWATCH_SOURCE_DIR) + "/README.md");
+    // Only lines that run rtwatch itself; other tools have options of their own.
+    std::istringstream in(readme);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find("rtwatch ") == std::string::npos || line.find("rtwatch-") != std::string::npos) continue;
+        if (line.find("sse-contract-tests") != std::string::npos) continue;
+        auto from = line.find("rtwatch ");
+        auto command = line.substr(from, line.find('|', from) - from);
+        for (const auto& option : options_in_help(command)) {
+            INFO("README line: " << line);
+            CHECK(known.count(option) == 1);
+        }
+    }
+}
