@@ -75,7 +75,8 @@ class Proxy:
 
 
 def measure(rtwatch_argv, sim_port, seconds, warmup_s, env, core=None):
-    """Runs rtwatch through the proxy for `seconds`; returns latencies in ns."""
+    """Runs rtwatch through the proxy for `seconds`; returns (latencies in ns
+    after the warm-up, data events forwarded per second)."""
     proxy = Proxy(sim_port)
     argv = [a.replace("{URL}", f"http://127.0.0.1:{proxy.port}") for a in rtwatch_argv]
     if core is not None:
@@ -103,9 +104,10 @@ def measure(rtwatch_argv, sim_port, seconds, warmup_s, env, core=None):
     proxy.sel.register(proc.stdout, selectors.EVENT_READ, ("output", on_output))
     while time.monotonic() - start < seconds and proc.poll() is None:
         proxy.poll(0.05)
+    elapsed = time.monotonic() - start
     proc.terminate()
     proc.wait(timeout=10)
-    return latencies
+    return latencies, len(proxy.sent_at) / elapsed
 
 
 def percentile(sorted_values, p):

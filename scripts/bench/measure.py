@@ -4,18 +4,17 @@ Wall time runs from just before the tool is started (so it includes process
 start-up and the token request) to the last modification of its output file,
 i.e. the last line written: a tool that idles after the stream ends (rtwatch
 waits one reconnect delay before the server's 204) is not charged for it.
-CPU time and peak RSS come from wait4() on the tool's process; for a shell
-pipeline each process is wrapped in GNU time and the peaks are added up,
-since the processes run side by side.
+CPU time comes from wait4() on the tool's process tree. Peak RSS comes from
+GNU time wrapped around the tool: Linux carries a process's peak RSS across
+exec, so a tool forked straight from this (Python) harness would report the
+harness's own memory. For a shell pipeline each process is wrapped in GNU
+time and the peaks are added up, since the processes run side by side.
 """
 import os
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
-
-TIME_FORMAT = "%M %U %S %C"
-
 
 @dataclass
 class Run:
@@ -54,6 +53,9 @@ def run_tool(tool, argv, out_path, env, core=None, stage_file=None, timeout_s=36
             open(path, "w").close()
     if core is not None:
         argv = ["taskset", "-c", str(core)] + argv  # taskset execs: same pid
+    rss_file = stage_file or out_path + ".rss"
+    if not stage_file:
+        argv = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + argv
     err_path = out_path + ".stderr"
     with open(err_path, "w") as err:
         start_ns = time.time_ns()
@@ -64,7 +66,7 @@ def run_tool(tool, argv, out_path, env, core=None, stage_file=None, timeout_s=36
         killer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     end_ns = os.stat(out_path).st_mtime_ns
-    rss = pipeline_rss_kib(stage_file) if stage_file else usage.ru_maxrss
+    rss = pipeline_rss_kib(rss_file)
     with open(err_path) as f:
         stderr = f.read()
     return Run(tool=tool, wall_s=max(end_ns - start_ns, 1) / 1e9, cpu_s=usage.ru_utime + usage.ru_stime,

@@ -4,7 +4,8 @@
 # records as rtwatch, except event_id (the data lines alone do not carry it).
 # usage: peer_curl_jq.sh API_URL OUT_FILE   (RTWATCH_CLIENT_SECRET, RTWATCH_CLIENT_ID)
 # STAGE, when set, prefixes every pipeline process (the benchmark wraps each
-# in GNU time to add up their memory).
+# in GNU time to add up their memory). Connection: close makes the server end
+# the connection right after the last event instead of holding it for keep-alive.
 set -euo pipefail
 api_url=$1 out=$2
 id=${RTWATCH_CLIENT_ID:-rtwatch} secret=${RTWATCH_CLIENT_SECRET:-rtwatch-secret}
@@ -29,5 +30,5 @@ diff='foreach inputs as $e ({seen: {}};
   .out // empty)'
 
 printf 'header = "Authorization: Bearer %s"\n' "$token" |
-  "${stage[@]}" curl -sN -K - -H 'Accept: text/event-stream' "$api_url/api/v2/realtime/data" |
+  "${stage[@]}" curl -sN -K - -H 'Accept: text/event-stream' -H 'Connection: close' "$api_url/api/v2/realtime/data" |
   "${stage[@]}" grep '^data:' | "${stage[@]}" cut -c7- | "${stage[@]}" jq -cn "$diff" >>"$out"

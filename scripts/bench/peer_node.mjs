@@ -46,6 +46,7 @@ function onData(ev) {
     type: 'metrics', kind, id, ts: new Date().toISOString(), source_ts: e.timestamp,
     event_id: ev.lastEventId, metrics: m, changed,
   }) + '\n';
+  if (pending.length === 0) setImmediate(flush);  // written once this chunk's events are done
   pending.push(line);
   pendingBytes += line.length;
   if (pendingBytes >= 65536) flush();
@@ -53,7 +54,10 @@ function onData(ev) {
 
 const token = await getToken();
 const es = new EventSource(`${apiUrl}/api/v2/realtime/data`, {
-  fetch: (url, init) => fetch(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } }),
+  // Connection: close, so the server ends the connection right after the
+  // last event rather than holding it for keep-alive (see harness.py).
+  fetch: (url, init) =>
+    fetch(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}`, Connection: 'close' } }),
 });
 es.addEventListener('data', onData);
 // The stream ends, eventsource reconnects with Last-Event-ID, the server

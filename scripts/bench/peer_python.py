@@ -29,7 +29,8 @@ def get_token(conn, client_id, secret):
 
 
 def events(res):
-    """Yields (type, data, last_event_id) per dispatched SSE event."""
+    """Yields (type, data, last_event_id) per dispatched SSE event, and None
+    after each chunk read, so the caller can write what it has promptly."""
     etype, data, last_id, buf = "", [], "", b""
     while True:
         chunk = res.read1(65536)
@@ -54,6 +55,7 @@ def events(res):
                 etype = value
             elif name == "id" and "\0" not in value:
                 last_id = value
+        yield None
 
 
 def main():
@@ -63,13 +65,19 @@ def main():
     token = get_token(conn, os.environ.get("RTWATCH_CLIENT_ID", "rtwatch"),
                       os.environ.get("RTWATCH_CLIENT_SECRET", "rtwatch-secret"))
     conn.request("GET", "/api/v2/realtime/data",
-                 headers={"Authorization": "Bearer " + token, "Accept": "text/event-stream"})
+                 headers={"Authorization": "Bearer " + token, "Accept": "text/event-stream",
+                          # the server closes right after the last event, no keep-alive wait
+                          "Connection": "close"})
     res = conn.getresponse()
     if res.status != 200:
         sys.exit(f"stream answered {res.status}")
     last = {}
     with open(out_path, "a", buffering=1 << 16) as out:
-        for etype, data, event_id in events(res):
+        for event in events(res):
+            if event is None:
+                out.flush()
+                continue
+            etype, data, event_id = event
             if etype != "data":
                 continue
             e = json.loads(data)
