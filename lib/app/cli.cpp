@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "rtwatch/filter/filter.hpp"
 
@@ -38,58 +38,106 @@ void define_options(CLI::App& app, RawOptions& o) {
         ->envname("RTWATCH_CONFIG");
 
     auto up = "Upstream";
-    app.add_option("--api-url", o.api_url, "Base URL of the real-time data service")->envname("RTWATCH_API_URL")->group(up);
+    app.add_option("--api-url", o.api_url, "Base URL of the real-time data service")
+        ->type_name("URL")
+        ->envname("RTWATCH_API_URL")
+        ->group(up);
     app.add_option("--auth-url", o.auth_url, "Base URL of the token endpoint (default: --api-url)")
-        ->envname("RTWATCH_AUTH_URL")->group(up);
-    app.add_option("--client-id", o.client_id, "OAuth client id")->envname("RTWATCH_CLIENT_ID")->group(up);
+        ->type_name("URL")
+        ->envname("RTWATCH_AUTH_URL")
+        ->group(up);
+    app.add_option("--client-id", o.client_id, "OAuth client id")
+        ->type_name("ID")
+        ->envname("RTWATCH_CLIENT_ID")
+        ->group(up);
     app.add_option("--client-secret-file", o.secret_file,
                    "File holding the OAuth client secret (else RTWATCH_CLIENT_SECRET)")
-        ->envname("RTWATCH_CLIENT_SECRET_FILE")->group(up);
+        ->type_name("FILE")
+        ->envname("RTWATCH_CLIENT_SECRET_FILE")
+        ->group(up);
     app.add_option("--client-secret", o.client_secret_arg, "")->group("");  // refused: see validate()
-    app.add_option("--scope", o.scope, "OAuth scope to request")->envname("RTWATCH_SCOPE")->group(up);
+    app.add_option("--scope", o.scope, "OAuth scope to request")
+        ->type_name("SCOPE")
+        ->envname("RTWATCH_SCOPE")
+        ->group(up);
     app.add_option("--token-grace", o.token_grace, "Refresh the token this long before it expires (default 60s)")
-        ->envname("RTWATCH_TOKEN_GRACE")->group(up);
+        ->type_name("DURATION")
+        ->envname("RTWATCH_TOKEN_GRACE")
+        ->group(up);
     app.add_option("--cacert", o.cacert, "CA certificate bundle (PEM) to verify the servers with")
-        ->envname("RTWATCH_CACERT")->group(up);
+        ->type_name("FILE")
+        ->envname("RTWATCH_CACERT")
+        ->group(up);
     app.add_flag("--insecure", o.insecure, "Do not verify TLS certificates (dangerous)")->group(up);
 
     auto sel = "Selection";
     app.add_option("--queue", o.queues, "Queue id to watch (repeatable, or a comma list)")
-        ->delimiter(',')->envname("RTWATCH_QUEUES")->group(sel);
+        ->type_name("ID")
+        ->delimiter(',')
+        ->envname("RTWATCH_QUEUES")
+        ->group(sel);
     app.add_option("--skill", o.skills, "Skill id to watch (repeatable, or a comma list)")
-        ->delimiter(',')->envname("RTWATCH_SKILLS")->group(sel);
+        ->type_name("ID")
+        ->delimiter(',')
+        ->envname("RTWATCH_SKILLS")
+        ->group(sel);
     app.add_option("--agent", o.agents, "Agent id to watch (repeatable, or a comma list)")
-        ->delimiter(',')->envname("RTWATCH_AGENTS")->group(sel);
+        ->type_name("ID")
+        ->delimiter(',')
+        ->envname("RTWATCH_AGENTS")
+        ->group(sel);
     app.add_option("--fields", o.fields, "Metrics to track and print, comma list (default: all)")
-        ->delimiter(',')->envname("RTWATCH_FIELDS")->group(sel);
+        ->type_name("NAME")
+        ->delimiter(',')
+        ->envname("RTWATCH_FIELDS")
+        ->group(sel);
     app.add_option("--where", o.where, "Only records matching EXPR, e.g. 'waiting > 5 and availableAgents < 2'")
-        ->envname("RTWATCH_WHERE")->group(sel);
+        ->type_name("EXPR")
+        ->envname("RTWATCH_WHERE")
+        ->group(sel);
     app.add_flag("--raw", o.raw, "Print every SSE event as {type,data,id} instead of metric records")->group(sel);
 
     auto pace = "Pacing and bounds";
     app.add_option("--throttle", o.throttle, "At most one record per resource per DURATION (0 = off)")
-        ->envname("RTWATCH_THROTTLE")->group(pace);
+        ->type_name("DURATION")
+        ->envname("RTWATCH_THROTTLE")
+        ->group(pace);
     app.add_flag("--once", o.once, "Print the current snapshot, then exit")->group(pace);
-    app.add_option("--count", o.count, "Exit after N records")->group(pace);
-    app.add_option("--duration", o.duration, "Exit after DURATION")->group(pace);
+    app.add_option("--count", o.count, "Exit after N records")->type_name("N")->group(pace);
+    app.add_option("--duration", o.duration, "Exit after DURATION")->type_name("DURATION")->group(pace);
     app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s)")
-        ->envname("RTWATCH_IDLE_TIMEOUT")->group(pace);
+        ->type_name("DURATION")
+        ->envname("RTWATCH_IDLE_TIMEOUT")
+        ->group(pace);
     app.add_option("--max-backoff", o.max_backoff, "Longest wait between reconnects (default 5s)")
-        ->envname("RTWATCH_MAX_BACKOFF")->group(pace);
+        ->type_name("DURATION")
+        ->envname("RTWATCH_MAX_BACKOFF")
+        ->group(pace);
     app.add_option("--max-event-size", o.max_event_size, "Largest SSE event accepted, in bytes (default 1048576)")
-        ->envname("RTWATCH_MAX_EVENT_SIZE")->group(pace);
+        ->type_name("BYTES")
+        ->envname("RTWATCH_MAX_EVENT_SIZE")
+        ->group(pace);
 
     auto out = "Output";
     app.add_option("-o,--output", o.output, "Append NDJSON to FILE instead of stdout (reopened on SIGHUP)")
-        ->envname("RTWATCH_OUTPUT")->group(out);
+        ->type_name("FILE")
+        ->envname("RTWATCH_OUTPUT")
+        ->group(out);
     app.add_option("--record", o.record, "Also append the raw stream bytes to FILE (for rtwatch replay)")
-        ->envname("RTWATCH_RECORD")->group(out);
+        ->type_name("FILE")
+        ->envname("RTWATCH_RECORD")
+        ->group(out);
     app.add_flag("--status", o.status, "Write status records (connected, reconnecting, ...) into the output")
-        ->envname("RTWATCH_STATUS")->group(out);
+        ->envname("RTWATCH_STATUS")
+        ->group(out);
     app.add_option("--log-format", o.log_format, "Log format on stderr: text or json")
-        ->envname("RTWATCH_LOG_FORMAT")->group(out);
+        ->type_name("FORMAT")
+        ->envname("RTWATCH_LOG_FORMAT")
+        ->group(out);
     app.add_option("--log-level", o.log_level, "error, warning, info, debug or trace (default warning)")
-        ->envname("RTWATCH_LOG_LEVEL")->group(out);
+        ->type_name("LEVEL")
+        ->envname("RTWATCH_LOG_LEVEL")
+        ->group(out);
     app.add_flag("-v,--verbose", o.verbose, "More log detail (repeat for more)")->group(out);
     app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr")->group(out);
 }
@@ -100,8 +148,10 @@ void require(bool ok, std::vector<std::string>& errors, std::string message) {
 
 void take_duration(const std::string& text, std::string_view option, Millis& out, std::vector<std::string>& errors) {
     auto d = parse_duration(text);
-    if (d) out = *d;
-    else errors.push_back(fmt::format("{}: {}", option, d.error().message));
+    if (d)
+        out = *d;
+    else
+        errors.push_back(fmt::format("{}: {}", option, d.error().message));
 }
 
 std::optional<log::Level> level_named(std::string_view name) {
@@ -131,13 +181,13 @@ void read_secret(const RawOptions& o, Config& c, CliOutcome& r) {
     struct stat st {};
     std::ifstream in(o.secret_file);
     if (!in || ::stat(o.secret_file.c_str(), &st) != 0) {
-        r.errors.push_back(fmt::format("--client-secret-file: cannot read '{}': check the path and its permissions",
-                                       o.secret_file));
+        r.errors.push_back(
+            fmt::format("--client-secret-file: cannot read '{}': check the path and its permissions", o.secret_file));
         return;
     }
     if (st.st_mode & (S_IRGRP | S_IROTH))
-        r.warnings.push_back(fmt::format("the secret file '{}' is readable by group or others: chmod 600 it",
-                                         o.secret_file));
+        r.warnings.push_back(
+            fmt::format("the secret file '{}' is readable by group or others: chmod 600 it", o.secret_file));
     std::stringstream ss;
     ss << in.rdbuf();
     std::string secret = ss.str();
@@ -169,11 +219,13 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
     require(!c.client_secret.empty() || !o.client_secret_arg.empty() || !o.secret_file.empty(), e,
             "no client secret: set RTWATCH_CLIENT_SECRET or pass --client-secret-file FILE");
     if (c.insecure)
-        r.warnings.push_back("--insecure: TLS certificates are NOT verified; anyone on the path can read the token "
-                             "and forge data. Use --cacert FILE instead.");
+        r.warnings.push_back(
+            "--insecure: TLS certificates are NOT verified; anyone on the path can read the token "
+            "and forge data. Use --cacert FILE instead.");
     if (o.queues.empty() && o.skills.empty() && o.agents.empty())
-        r.warnings.push_back("no --queue, --skill or --agent: streaming every resource, which can be a very large "
-                             "stream; select what you need");
+        r.warnings.push_back(
+            "no --queue, --skill or --agent: streaming every resource, which can be a very large "
+            "stream; select what you need");
 }
 
 void validate(const RawOptions& o, Config& c, CliOutcome& r) {
@@ -224,7 +276,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     CLI::App app{"rtwatch: stream changed contact-center metrics as NDJSON", "rtwatch"};
     app.get_formatter()->column_width(34);
     define_options(app, o);
-    auto* replay = app.add_subcommand("replay", "Run the pipeline over a recorded raw SSE stream (FILE, or - for stdin)");
+    auto* replay =
+        app.add_subcommand("replay", "Run the pipeline over a recorded raw SSE stream (FILE, or - for stdin)");
     replay->add_option("input", o.replay_input, "Recorded stream (default -)");
     replay->fallthrough();
     try {
