@@ -45,8 +45,11 @@ void ChangeTracker::commit(const Record& record) {
     auto it = m_states.find(key_of(record));
     if (it == m_states.end()) it = m_states.try_emplace(ResourceKey(key_of(record))).first;
     State& state = it->second;
-    state.packed.clear();  // keeps its capacity: no allocation once sized
-    pack_metrics(state.packed, record);
+    // Packed into scratch, then assigned: the state's buffer is sized
+    // exactly (growing it in place would double it), and reused once sized.
+    m_scratch.clear();
+    pack_metrics(m_scratch, record);
+    state.packed.assign(m_scratch);
     state.count = static_cast<std::uint32_t>(record.metric_count);
 }
 

@@ -41,10 +41,13 @@ void Throttler::offer(const Record& record, TimePoint now, Sink& sink) {
 
 void Throttler::hold(Slots::value_type& entry, const Record& record) {
     Slot& slot = entry.second;
-    slot.held.clear();  // keeps capacity: replacing a held record does not allocate
-    diff::pack_text(slot.held, record.source_ts);
-    diff::pack_text(slot.held, record.event_id);
-    diff::pack_metrics(slot.held, record);
+    // Packed into scratch, then assigned: the slot's buffer is sized exactly
+    // and reused, so replacing a held record does not allocate.
+    m_packing.clear();
+    diff::pack_text(m_packing, record.source_ts);
+    diff::pack_text(m_packing, record.event_id);
+    diff::pack_metrics(m_packing, record);
+    slot.held.assign(m_packing);
     if (slot.has_held) return;
     slot.has_held = true;
     ++m_held;

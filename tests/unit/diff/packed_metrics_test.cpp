@@ -12,8 +12,13 @@ using namespace rtwatch::diff;
 
 TEST_CASE("packed metrics: every value type round-trips", "[diff]") {
     auto r = testing::make_record(ResourceKind::queue, "q",
-                                  {{"n", "null"}, {"t", "true"}, {"f", "false"}, {"x", "-0"}, {"y", "1e3"},
-                                   {"s", "\"caf\xC3\xA9\""}, {"e", "\"\""}});
+                                  {{"n", "null"},
+                                   {"t", "true"},
+                                   {"f", "false"},
+                                   {"x", "-0"},
+                                   {"y", "1e3"},
+                                   {"s", "\"caf\xC3\xA9\""},
+                                   {"e", "\"\""}});
     std::string packed;
     pack_text(packed, "2026-11-27T14:30:00.123Z");
     pack_metrics(packed, r);

@@ -2,6 +2,8 @@
 // wins, trailing-edge flush, A->B->A, shutdown flush and next_deadline().
 #include <catch2/catch.hpp>
 
+#include <malloc.h>
+
 #include <string>
 #include <vector>
 
@@ -273,3 +275,41 @@ TEST_CASE("throttler: many staggered resources flush in deadline order", "[throt
     REQUIRE(f.sink.out.size() == 6000);
     for (std::size_t i = 4000; i < 6000; ++i) CHECK(f.sink.out[i].id == "q" + std::to_string(i - 4000));
 }
+
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("throttler: 50,000 resources each holding a record fit in 40 MiB with their diff state", "[throttle]") {
+    struct CountingSink : rtwatch::throttle::Sink {
+        std::size_t emitted = 0;
+        void emit(const Record&, std::span<const std::string_view>) override { ++emitted; }
+    } sink;
+    Record r = rec("", {{"waitDuration", "0"},
+                        {"availableAgents", "0"},
+                        {"totalAgents", "0"},
+                        {"serviceLevelPercentile", "0"},
+                        {"waiting", "0"},
+                        {"talkTime", "0"},
+                        {"abandonRate", "0"},
+                        {"handled", "0"}});
+    r.source_ts = "2026-11-27T14:30:00.123Z";
+    r.event_id = "1234567";
+    r.id.reserve(64);
+    std::size_t before = mallinfo2().uordblks;
+    ChangeTracker tracker;
+    Throttler throttler(1000ms, tracker);
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 50'000; ++i) {
+            // Real ids are UUIDs: too long for the small-string buffer.
+            r.id = "5b0e8a1c-4f3d-4e2a-9c1b-";
+            r.id += std::to_string(100'000'000'000LL + i);
+            for (std::size_t m = 0; m < r.metric_count; ++m)
+                r.metrics[m].value.text = std::to_string(i % 997 + m + round);
+            throttler.offer(r, TimePoint{} + Millis(round), sink);
+        }
+    }
+    std::size_t used = mallinfo2().uordblks - before;
+    CHECK(sink.emitted == 50'000);
+    REQUIRE(throttler.held() == 50'000);
+    INFO("bytes per resource: " << used / 50'000);
+    CHECK(used < 40u * 1024 * 1024);
+}
+#endif

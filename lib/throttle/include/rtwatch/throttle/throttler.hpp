@@ -84,6 +84,7 @@ private:
     std::size_t m_held = 0;
     std::vector<std::string_view> m_changed;  // scratch, reused
     Record m_unpacked;                        // scratch for held records, reused
+    std::string m_packing;                    // scratch for packing, reused
 };
 
 }  // namespace rtwatch::throttle
