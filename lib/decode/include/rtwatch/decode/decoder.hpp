@@ -13,9 +13,13 @@ namespace rtwatch::decode {
 class Decoder {
 public:
     // Fills `out` (reusing its buffers; out.event_id is left to the caller).
-    // Errors: malformed JSON (with offset), invalid UTF-8, not an object,
-    // no or several of queueId/agentId/skillId, metrics not an object,
-    // a metric value that is an object or array.
+    // Unknown fields are ignored, "event" must be "data" when present, a
+    // missing or null timestamp leaves source_ts empty, missing metrics mean
+    // none. Errors (ExitCode::failure, a message for the log): empty data, a
+    // NUL byte, malformed JSON (with offset), invalid UTF-8, not an object,
+    // no or several of queueId/agentId/skillId, an id or timestamp that is
+    // not a string, metrics not an object, a metric value that is an object
+    // or array, nesting deeper than 32 levels.
     Result<void> decode(std::string_view json, Record& out);
 
 private:

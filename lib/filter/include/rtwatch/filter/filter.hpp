@@ -16,7 +16,8 @@ struct IdFilter {
     std::vector<std::string> queues, skills, agents;
 
     bool empty() const { return queues.empty() && skills.empty() && agents.empty(); }
-    // True when no ids were given, or the record's kind+id is among them.
+    // True when no ids were given, or the record's kind+id is among them
+    // (a linear scan: fine for the handful of ids a command line names).
     bool matches(const Record& record) const;
 };
 
@@ -33,12 +34,15 @@ private:
 };
 
 // --where: comparisons (== != < <= > >=) of a metric with a number or a
-// string, `and`, `or`, `not`, parentheses. A missing metric or a type
-// mismatch makes a comparison false.
+// quoted string ('..' or "..", backslash escapes), `and`, `or`, `not` (also
+// `&&`, `||`, `!`; lower case), parentheses; `and` binds tighter than `or`.
+// Numbers compare numerically, strings bytewise. A missing metric, null, a
+// boolean or a type mismatch makes a comparison false, whatever the
+// operator, so `x != 5` is false and `not (x > 5)` true when x is absent.
 class Where {
 public:
-    // Errors are usage errors that show the position, e.g.
-    // "--where: expected a number or a string at position 11".
+    // Errors are usage errors that say what was expected and where, e.g.
+    // "--where: expected a number or a string after '>' at column 11: waiting > and x".
     static Result<Where> parse(std::string_view expression);
     bool matches(const Record& record) const;
 
