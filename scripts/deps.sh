@@ -9,6 +9,7 @@ packages=(
   libcpp-httplib-dev libssl-dev
   clang libclang-rt-14-dev libbenchmark-dev
   curl jq openssl python3 procps man-db groff-base
+  time  # GNU time: peak RSS per process in scripts/bench.sh
 )
 
 missing=()

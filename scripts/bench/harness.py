@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -152,9 +153,15 @@ def ground_truth(sim):
     return truth or None
 
 
+def load_average():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def run_variant(key, args, bins, tools, env):
     v = VARIANTS[key]
-    print(f"\n== {v['label']}: {args.events:,} flat-out events, {args.runs} runs per tool")
+    print(f"\n== {v['label']}: {args.events:,} flat-out events, {args.runs} runs per tool "
+          f"(load average {load_average()}: the machine may be shared)")
     sim = Sim(bins["rtwatch-sim"], ["--flat-out", str(args.events), "--changed-ratio", str(v["changed"]),
                                    "--queues", str(v["queues"]), "--skills", "1", "--agents", "1", "--retry", "0"])
     events = args.events + len(ground_truth(sim))  # the snapshot names every resource once
@@ -220,6 +227,8 @@ def run_microbench(bins, out_dir):
 
 
 def main():
+    # Ctrl-C or a kill ends the runs through the `finally`s: no stray simulator.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args()
     if SIM_CORE is not None:
         os.sched_setaffinity(0, {SIM_CORE})  # the harness stays off the tools' core

@@ -62,8 +62,13 @@ def run_tool(tool, argv, out_path, env, core=None, stage_file=None, timeout_s=36
         proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         killer = threading.Timer(timeout_s, proc.kill)  # a hung tool must not hang the benchmark
         killer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        killer.cancel()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            killer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
     end_ns = os.stat(out_path).st_mtime_ns
     rss = pipeline_rss_kib(rss_file)
