@@ -2,6 +2,8 @@
 // stream can end into the reconnect policy's decision.
 #include "live.hpp"
 
+#include <charconv>
+
 #include <rapidjson/document.h>
 
 #include "rtwatch/core/log.hpp"
@@ -95,6 +97,7 @@ void LiveSession::on_token_answer(const net::Response& response) {
     switch (answer.kind) {
         case auth::TokenAnswer::Kind::token: {
             log::info("got a token, valid for {}", format_duration(answer.token.lifetime));
+            if (!answer.note.empty()) log::debug("{}", answer.note);
             m_tokens.end_refresh();
             m_tokens.store(std::move(answer.token));
             m_token_backoff.attempt = 0;
@@ -186,7 +189,10 @@ void LiveSession::on_control_event(const sse::Event& event) {
         reconnect::Outcome o;
         o.trigger = Trigger::reconnect_event;
         auto ms = json_field(event.data, "retryAfterMs");
-        if (!ms.empty()) o.event_delay = Millis(static_cast<long long>(std::stod(ms)));
+        double value = 0;
+        auto [end, ec] = std::from_chars(ms.data(), ms.data() + ms.size(), value);
+        if (!ms.empty() && ec == std::errc() && end == ms.data() + ms.size() && value >= 0 && value < 864e5)
+            o.event_delay = Millis(static_cast<long long>(value));
         o.detail = json_field(event.data, "reason");
         m_announced = o;
     } else if (event.type == "disconnect") {

@@ -94,6 +94,8 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
         !read_int(s, pos, 2, mi) || !expect(s, pos, ':') || !read_int(s, pos, 2, sec))
         return std::nullopt;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    // WallTime counts nanoseconds in 64 bits: about 1678..2261 fits.
+    if (y < 1900 || y > 2200) return std::nullopt;
     long long nanos = 0;
     if (pos < s.size() && s[pos] == '.') {
         ++pos;

@@ -20,4 +20,6 @@ TEST_CASE("time format: parses what token endpoints send", "[core]") {
     CHECK_FALSE(rtwatch::parse_rfc3339("2026-11-27 14:30:00"));
     CHECK_FALSE(rtwatch::parse_rfc3339("2026-13-27T14:30:00Z"));
     CHECK_FALSE(rtwatch::parse_rfc3339("2026-11-27T14:30:00Zjunk"));
+    CHECK_FALSE(rtwatch::parse_rfc3339("1013-11-27T15:30:00Z"));  // would overflow the clock
+    CHECK_FALSE(rtwatch::parse_rfc3339("9999-11-27T15:30:00Z"));
 }
