@@ -46,6 +46,17 @@ double number_from_text(std::string_view text) {
     return negative ? -value : value;
 }
 
+// RapidJSON 1.1 turns a lone low-surrogate escape (\udc00) into the bytes
+// ED B0 80, which are not UTF-8. Raw input bytes were validated, so such a
+// sequence can only come from an escape.
+constexpr const char* k_lone_surrogate = "invalid UTF-8 in a string: \\u escape of a lone UTF-16 surrogate";
+
+bool has_surrogate(std::string_view s) {
+    for (std::size_t i = s.find('\xED'); i != std::string_view::npos && i + 1 < s.size(); i = s.find('\xED', i + 1))
+        if (static_cast<unsigned char>(s[i + 1]) >= 0xA0) return true;
+    return false;
+}
+
 enum class Field { other, event, queue_id, agent_id, skill_id, timestamp, metrics };
 
 Field field_of(std::string_view key) {
@@ -83,14 +94,19 @@ public:
 
     std::string error;
     int ids = 0;
+    bool check_surrogates = false;  // the input has a backslash, so maybe \u escapes
 
     bool Null() { return scalar(MetricValue::Type::null, {}, false); }
     bool Bool(bool b) { return scalar(MetricValue::Type::boolean, {}, b); }
     bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
         return scalar(MetricValue::Type::number, {s, n}, false);
     }
-    bool String(const char* s, rapidjson::SizeType n, bool) { return scalar(MetricValue::Type::string, {s, n}, false); }
+    bool String(const char* s, rapidjson::SizeType n, bool) {
+        if (check_surrogates && has_surrogate({s, n})) return fail(k_lone_surrogate);
+        return scalar(MetricValue::Type::string, {s, n}, false);
+    }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
+        if (check_surrogates && has_surrogate({s, n})) return fail(k_lone_surrogate);
         if (m_skip || m_depth > 2) return true;
         if (m_depth == 1) {
             m_field = field_of({s, n});
@@ -223,9 +239,14 @@ Result<void> Decoder::decode(std::string_view json, Record& out) {
     // The in-situ reader stops at a NUL, which would hide whatever follows it.
     if (const void* nul = std::memchr(json.data(), '\0', json.size()))
         return decode_error("NUL byte at offset " + std::to_string(static_cast<const char*>(nul) - json.data()));
+    // RapidJSON's UTF-8 validation reads a multi-byte sequence whole before
+    // judging it: NUL padding keeps a lead byte at the very end from making
+    // it read past the buffer.
     m_buffer.assign(json);
+    m_buffer.append(4, '\0');
     rapidjson::InsituStringStream stream(m_buffer.data());
     Handler handler(out);
+    handler.check_surrogates = std::memchr(json.data(), '\\', json.size()) != nullptr;
     rapidjson::Reader reader;
     rapidjson::ParseResult r =
         is_ascii(json) ? reader.Parse<k_ascii_flags>(stream, handler) : reader.Parse<k_utf8_flags>(stream, handler);

@@ -90,7 +90,8 @@ TEST_CASE("decoder: number text is kept exactly as received", "[decode]") {
 }
 
 TEST_CASE("decoder: integers of 15 digits and longer convert exactly like from_chars", "[decode]") {
-    auto r = decode_ok(R"({"queueId":"q","metrics":{"a":999999999999999,"b":-123456789012345,"c":9007199254740993,"d":0}})");
+    auto r =
+        decode_ok(R"({"queueId":"q","metrics":{"a":999999999999999,"b":-123456789012345,"c":9007199254740993,"d":0}})");
     CHECK(metric(r, "a").number == 999999999999999.0);
     CHECK(metric(r, "b").number == -123456789012345.0);
     CHECK(metric(r, "c").number == 9007199254740993.0);
@@ -170,6 +171,26 @@ TEST_CASE("decoder: invalid UTF-8 in a string is rejected with its offset", "[de
     CHECK(decode_error("{\"queueId\":\"q\",\"metrics\":{\"s\":\"\xc3\"}}") == "invalid UTF-8 in a string at offset 31");
 }
 
+TEST_CASE("decoder: a multi-byte UTF-8 lead byte at the very end is rejected without reading past it", "[decode]") {
+    // Short inputs live in the string's inline buffer, longer ones on the heap:
+    // both must stop at the end of the data.
+    CHECK(decode_error("{\"queueId\":\"q\xF4") == "invalid UTF-8 in a string at offset 13");
+    CHECK(decode_error("\"\xE4") == "invalid UTF-8 in a string at offset 1");
+    std::string longer = "{\"queueId\":\"" + std::string(100, 'q') + "\xF4";
+    CHECK(decode_error(longer) == "invalid UTF-8 in a string at offset 112");
+}
+
+TEST_CASE("decoder: a lone UTF-16 surrogate escape is rejected as invalid UTF-8", "[decode]") {
+    CHECK(decode_error(R"({"queueId":"q","metrics":{"e":"x\ude00"}})") ==
+          "invalid UTF-8 in a string: \\u escape of a lone UTF-16 surrogate");
+    CHECK(decode_error(R"({"queueId":"q\udbff"})") ==
+          "malformed JSON at offset 13: The surrogate pair in string is invalid.");
+    CHECK(decode_error(R"({"queueId":"q","metrics":{"\udc00":1}})") ==
+          "invalid UTF-8 in a string: \\u escape of a lone UTF-16 surrogate");
+    auto ok = decode_ok(R"({"queueId":"q\ud83d\ude00\u00e9\u20ac"})");
+    CHECK(ok.id == "q\xF0\x9F\x98\x80\xC3\xA9\xE2\x82\xAC");
+}
+
 TEST_CASE("decoder: a root that is not an object is rejected", "[decode]") {
     CHECK(decode_error("[1,2]") == "not a JSON object");
     CHECK(decode_error("\"queueId\"") == "not a JSON object");
@@ -226,9 +247,8 @@ TEST_CASE("decoder: deep nesting is rejected without exhausting the stack", "[de
 }
 
 TEST_CASE("decoder: every truncation of a valid event is an error, never a crash", "[decode]") {
-    std::string json =
-        R"({"event":"data","queueId":"queue-0001","timestamp":"2026-11-27T14:30:00.123Z",)"
-        R"("metrics":{"a":45,"b":85.5,"c":"x\u00e9","d":null,"e":true}})";
+    std::string json = R"({"event":"data","queueId":"queue-0001","timestamp":"2026-11-27T14:30:00.123Z",)"
+                       R"("metrics":{"a":45,"b":85.5,"c":"x\u00e9","d":null,"e":true}})";
     Decoder decoder;
     Record record;
     for (size_t n = 0; n < json.size(); ++n) {
