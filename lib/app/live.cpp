@@ -211,7 +211,10 @@ void LiveSession::on_retry(std::chrono::milliseconds base) { reconnect::on_retry
 
 void LiveSession::on_oversize(std::size_t limit) { m_pipeline.on_oversize(limit); }
 
-void LiveSession::on_bytes(std::string_view bytes) { record_bytes(bytes); }
+void LiveSession::on_bytes(std::string_view bytes) {
+    m_pipeline.begin_batch(WallClock::now());
+    record_bytes(bytes);
+}
 
 void LiveSession::on_chunk_done() {
     after_input();

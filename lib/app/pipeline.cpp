@@ -44,20 +44,18 @@ void Pipeline::on_data(std::string_view data, std::string_view id, TimePoint now
 void Pipeline::emit(const Record& record, std::span<const std::string_view> changed) {
     if (m_done && !m_config.once) return;
     // ndjson: one whole line into the output buffer
-    output::append_metrics_line(m_writer.buffer(), record, changed, WallClock::now());
+    output::append_metrics_line(m_writer.buffer(), record, changed, m_wall_now);
     ++m_counters.records;
     if (m_config.count && m_counters.records >= m_config.count) m_done = true;
 }
 
 bool Pipeline::track_snapshot(const Record& record) {
-    std::string key{kind_name(record.kind)};
-    key += '/';
-    key += record.id;
     // A snapshot names each resource once: a repeat means live updates began.
-    if (!m_snapshot.insert(std::move(key)).second) {
+    if (m_snapshot.find(diff::key_of(record)) != m_snapshot.end()) {
         m_done = true;
         return false;
     }
+    m_snapshot.emplace(diff::key_of(record));
     if (m_expected_ids && m_snapshot.size() >= m_expected_ids) m_done = true;
     return true;
 }

@@ -34,6 +34,7 @@ void ReplaySession::on_readable() {
         m_pipeline.on_quiet();
         return finish(ExitCode::ok);
     }
+    m_pipeline.begin_batch(WallClock::now());
     m_parser.feed(std::string_view(m_chunk.data(), static_cast<size_t>(n)));
     after_input();
 }

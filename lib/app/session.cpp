@@ -60,6 +60,7 @@ void Session::arm_throttle_timer() {
     m_throttle_timer = m_loop.add_timer(*due, [this] {
         m_throttle_timer.reset();
         m_throttle_at.reset();
+        m_pipeline.begin_batch(WallClock::now());
         m_pipeline.flush_due(m_loop.now());
         after_input();
     });
@@ -87,6 +88,7 @@ void Session::finish(ExitCode code, std::string message) {
     m_finished = true;
     m_exit = code;
     stop_sources();
+    m_pipeline.begin_batch(WallClock::now());
     if (code == ExitCode::ok) {
         if (!message.empty()) log::info("{}", message);
         m_pipeline.finish();  // what the throttle holds is written before exit

@@ -14,6 +14,7 @@
 #include "rtwatch/core/record.hpp"
 #include "rtwatch/decode/decoder.hpp"
 #include "rtwatch/diff/change_tracker.hpp"
+#include "rtwatch/diff/resource_key.hpp"
 #include "rtwatch/filter/filter.hpp"
 #include "rtwatch/output/ndjson.hpp"
 #include "rtwatch/throttle/throttler.hpp"
@@ -30,6 +31,10 @@ class Pipeline : private throttle::Sink {
 public:
     // `where` must already have been validated (the command line does).
     Pipeline(const Config& config, output::Writer& writer);
+
+    // The wall time stamped on records written until the next call: read
+    // once per batch of input, not once per line.
+    void begin_batch(WallTime now) { m_wall_now = now; }
 
     // Any dispatched SSE event. Control events (reconnect, disconnect, error)
     // are the caller's business; this handles `data` and --raw.
@@ -66,8 +71,9 @@ private:
     throttle::Throttler m_throttler;             // --throttle, deciding against m_tracker
     Record m_record;                             // reused for every event
     PipelineCounters m_counters;
-    std::unordered_set<std::string> m_snapshot;  // --once: resources seen
+    std::unordered_set<diff::ResourceKey, diff::ResourceKeyHash, diff::ResourceKeyEqual> m_snapshot;  // --once
     std::size_t m_expected_ids = 0;              // --once with ids: how many to wait for
+    WallTime m_wall_now = WallClock::now();
     bool m_done = false;
 };
 
