@@ -14,8 +14,8 @@
 namespace rtwatch::test {
 
 struct SimConfig {
-    std::vector<std::string> args;  // e.g. {"--seed", "7", "--speed", "20"}
-    std::vector<std::pair<std::string, std::string>> env;
+    std::vector<std::string> args{};  // e.g. {"--seed", "7", "--speed", "20"}
+    std::vector<std::pair<std::string, std::string>> env{};
     bool tls = false;  // set when args carry --tls-cert/--tls-key
     Millis start_timeout{30000};
 };
