@@ -12,10 +12,10 @@ using namespace std::chrono_literals;
 namespace {
 
 std::vector<std::string> busy_sim() {
-    return {"--seed", "5", "--queues", "4", "--skills", "2", "--agents", "10", "--speed", "30", "--rate", "400"};
+    return {"--seed", "5", "--queues", "4", "--skills", "2", "--agents", "10", "--speed", "300", "--rate", "1000"};
 }
 
-const std::vector<std::string> k_selection{"--queue", "queue-0001,queue-0002,queue-0003", "--skill", "skill-0001",
+const std::vector<std::string> k_selection{"--queue", "queue-0001,queue-0002,queue-0003", "--skill", "skill-billing",
                                            "--agent", "agent-00001,agent-00004"};
 
 // Pauses the model, then waits until rtwatch has written the ground truth

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 namespace {
 std::vector<std::string> busy_sim() {
-    return {"--seed", "9", "--queues", "3", "--skills", "1", "--agents", "4", "--speed", "30", "--rate", "300"};
+    return {"--seed", "9", "--queues", "3", "--skills", "1", "--agents", "4", "--speed", "300", "--rate", "1000"};
 }
 size_t line_count(const std::string& path) {
     auto text = read_file(path);

@@ -21,7 +21,7 @@ std::vector<std::string> without_ts(const std::string& text) {
 }  // namespace
 
 TEST_CASE("replay: a recorded stream replays to the same records", "[integration]") {
-    Sim sim({"--seed", "4", "--queues", "3", "--agents", "6", "--skills", "1", "--speed", "30", "--rate", "300"});
+    Sim sim({"--seed", "4", "--queues", "3", "--agents", "6", "--skills", "1", "--speed", "300", "--rate", "1000"});
     auto dir = make_temp_dir();
     auto capture = dir + "/capture.sse";
     auto rt = start_rtwatch(sim, {"--queue", "queue-0001,queue-0002", "--record", capture, "--count", "30"});

@@ -6,14 +6,16 @@
 using namespace rtwatch::test;
 
 namespace {
-// A model that does not move: the snapshot and /sim/state can be compared exactly.
-std::vector<std::string> frozen_sim() {
-    return {"--seed", "11", "--queues", "6", "--skills", "3", "--agents", "12", "--speed", "0"};
-}
+// A paused model does not move: the snapshot and /sim/state compare exactly.
+struct FrozenSim : Sim {
+    FrozenSim() : Sim({"--seed", "11", "--queues", "6", "--skills", "3", "--agents", "12", "--speed", "60"}) {
+        REQUIRE(fault(R"({"kind":"pause"})").status == 200);
+    }
+};
 }  // namespace
 
 TEST_CASE("once: the snapshot of selected resources equals /sim/state", "[integration]") {
-    Sim sim(frozen_sim());
+    FrozenSim sim;
     auto rt = start_rtwatch(sim, {"--once", "--queue", "queue-0001,queue-0004", "--agent", "agent-00002"});
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
@@ -32,7 +34,7 @@ TEST_CASE("once: the snapshot of selected resources equals /sim/state", "[integr
 }
 
 TEST_CASE("once: without filters every resource is printed once, with a warning", "[integration]") {
-    Sim sim(frozen_sim());
+    FrozenSim sim;
     auto rt = start_rtwatch(sim, {"--once"});
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
@@ -45,7 +47,7 @@ TEST_CASE("once: without filters every resource is printed once, with a warning"
 }
 
 TEST_CASE("once: --fields prints only the tracked metrics", "[integration]") {
-    Sim sim(frozen_sim());
+    FrozenSim sim;
     auto rt = start_rtwatch(sim, {"--once", "--queue", "queue-0002", "--fields", "waiting,availableAgents"});
     REQUIRE(rt->wait_for(k_exit_timeout));
     auto records = parse_lines(rt->stdout_text());
@@ -59,7 +61,7 @@ TEST_CASE("once: --fields prints only the tracked metrics", "[integration]") {
 }
 
 TEST_CASE("once: --where prints only matching records", "[integration]") {
-    Sim sim(frozen_sim());
+    FrozenSim sim;
     auto state = sim.state();
     auto rt = start_rtwatch(sim, {"--once", "--where", "totalAgents >= 0 and not (waiting < 0)"});
     REQUIRE(rt->wait_for(k_exit_timeout));
@@ -70,7 +72,7 @@ TEST_CASE("once: --where prints only matching records", "[integration]") {
 }
 
 TEST_CASE("once: an unknown queue id stops with the bad-request code naming it", "[integration]") {
-    Sim sim(frozen_sim());
+    FrozenSim sim;
     auto rt = start_rtwatch(sim, {"--once", "--queue", "queue-9999"});
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
@@ -80,7 +82,7 @@ TEST_CASE("once: an unknown queue id stops with the bad-request code naming it",
 }
 
 TEST_CASE("auth: a wrong secret ends with the auth code and says what to check", "[integration]") {
-    Sim sim(frozen_sim());
+    FrozenSim sim;
     auto rt = start_rtwatch(sim, {"--once", "--queue", "queue-0001"}, {{"RTWATCH_CLIENT_SECRET", "wrong-secret"}});
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
