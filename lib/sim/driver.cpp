@@ -41,7 +41,7 @@ void publish_due(SimServer::Impl& s, std::vector<ModelEvent>& pending, size_t& n
 }
 
 void run_driver(SimServer::Impl& s) {
-    const TimePoint start = SteadyClock::now();
+    TimePoint start = SteadyClock::now();
     const double burst = std::max(1.0, s.options.rate * 0.1);
     double allowance = burst;
     TimePoint last = start;
@@ -51,10 +51,11 @@ void run_driver(SimServer::Impl& s) {
     while (!s.stopping) {
         lock.unlock();
         const TimePoint now = SteadyClock::now();
+        if (s.faults.paused()) start += now - last;  // simulated time stands still too
         allowance = std::min(burst, allowance + std::chrono::duration<double>(now - last).count() * s.options.rate);
         last = now;
         const double sim_due_ms = std::chrono::duration<double, std::milli>(now - start).count() * s.options.speed;
-        publish_due(s, pending, next, allowance, sim_due_ms);
+        if (!s.faults.paused()) publish_due(s, pending, next, allowance, sim_due_ms);
         lock.lock();
         s.stop_cv.wait_for(lock, k_pace, [&] { return s.stopping.load(); });
     }

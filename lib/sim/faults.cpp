@@ -21,7 +21,8 @@ std::optional<Fault::Kind> kind_from(std::string_view k) {
         {"maintenance", Fault::Kind::maintenance}, {"revoke", Fault::Kind::revoke},
         {"expire-scope", Fault::Kind::expire_scope}, {"garbage", Fault::Kind::garbage},
         {"status", Fault::Kind::status},   {"empty", Fault::Kind::empty},
-        {"slow", Fault::Kind::slow},       {"restore", Fault::Kind::restore}};
+        {"slow", Fault::Kind::slow},       {"pause", Fault::Kind::pause},
+        {"restore", Fault::Kind::restore}};
     for (const auto& [name, kind] : kinds)
         if (name == k) return kind;
     return std::nullopt;
@@ -98,7 +99,7 @@ Result<Fault> parse_fault(std::string_view json) {
     auto kind = kind_from(name);
     if (!kind)
         return bad(fmt::format("unknown fault kind '{}'; use drop, stall, maintenance, revoke, expire-scope, garbage, "
-                               "status, empty, slow or restore",
+                               "status, empty, slow, pause or restore",
                                name));
     Fault fault;
     fault.kind = *kind;
@@ -133,7 +134,9 @@ void FaultState::apply(const Fault& fault, TimePoint now) {
             m_view.slow_until = now + ms(fault.ms.value_or(5000));
             m_view.slow_bytes_per_second = fault.bytes_per_second;
             break;
+        case Fault::Kind::pause: m_paused = true; break;
         case Fault::Kind::restore:
+            m_paused = false;
             m_view.stall_until = now;
             m_view.slow_until = now;
             m_maintenance_until = now;
@@ -144,6 +147,11 @@ void FaultState::apply(const Fault& fault, TimePoint now) {
             break;
         case Fault::Kind::garbage: break;
     }
+}
+
+bool FaultState::paused() const {
+    std::lock_guard lock(m_mutex);
+    return m_paused;
 }
 
 FaultView FaultState::view() const {

@@ -28,7 +28,7 @@ struct CannedResponse {
 };
 
 struct Fault {
-    enum class Kind { drop, stall, maintenance, revoke, expire_scope, garbage, status, empty, slow, restore };
+    enum class Kind { drop, stall, maintenance, revoke, expire_scope, garbage, status, empty, slow, pause, restore };
     Kind kind = Kind::restore;
     std::optional<int64_t> ms;     // stall, maintenance, slow
     int64_t retry_after_ms = 30000;  // maintenance
@@ -66,6 +66,8 @@ public:
     std::optional<std::chrono::milliseconds> maintenance_left(TimePoint now) const;
     bool scope_expired() const;
     bool credentials_rotated() const;
+    // The model is frozen: no events, /sim/state stands still (until restore).
+    bool paused() const;
 
 private:
     mutable std::mutex m_mutex;
@@ -73,6 +75,7 @@ private:
     TimePoint m_maintenance_until{};
     bool m_scope_expired = false;
     bool m_credentials_rotated = false;
+    bool m_paused = false;
     std::deque<CannedResponse> m_canned[2];
 };
 
