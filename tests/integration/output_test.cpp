@@ -50,7 +50,7 @@ TEST_CASE("output: SIGHUP after a rename sends later lines to the new file, none
         std::string event_id = r["event_id"].GetString();
         if (event_id.empty()) continue;  // snapshot events before the one that carries the id
         long long id = std::stoll(event_id);
-        CHECK(id > last_id[key]);
+        if (last_id.count(key)) CHECK(id > last_id[key]);
         last_id[key] = id;
     }
 }
