@@ -6,7 +6,7 @@
 
 using namespace rtwatch::test;
 
-TEST_CASE("sim flat-out: snapshot, N consecutive events, close; the fold is /sim/state", "[sim][flat-out]") {
+TEST_CASE("sim flat-out: snapshot, N consecutive events, close, and the fold is /sim/state", "[sim][flat-out]") {
     Sim sim({"--flat-out", "20000", "--queues", "20", "--skills", "4", "--agents", "100"});
     auto s = open_stream(sim);
     REQUIRE(s->wait_closed(Millis(20000)));
