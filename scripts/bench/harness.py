@@ -103,6 +103,11 @@ def tool_commands(args, bins):
     return {name: tools[name] for name in wanted if name in tools}
 
 
+class ToolFailed(Exception):
+    """A peer that did not finish the stream or wrote other records: it is
+    reported as failed and left out of the variant's remaining runs."""
+
+
 def run_once(name, spec, url, out_dir, env):
     argv, staged = spec
     out = os.path.join(out_dir, name.replace("|", "_") + ".ndjson")
@@ -113,7 +118,7 @@ def run_once(name, spec, url, out_dir, env):
     argv = [a.replace("{URL}", url).replace("{OUT}", out) for a in argv]
     run = measure.run_tool(name, argv, out, run_env, core=TOOL_CORE, stage_file=stage_file)
     if run.exit_code != 0:
-        sys.exit(f"bench: {name} exited with {run.exit_code}: {run.stderr.strip()}")
+        raise ToolFailed(f"exited with {run.exit_code}: {run.stderr.strip()[-300:]}")
     return run, out
 
 
@@ -123,16 +128,17 @@ def keep(path, suffix):
     return kept
 
 
-def check_records(first_outputs, sim, variant_name):
+def check_records(first_outputs, sim, variant_name, failed):
     """Every tool's first-run records against rtwatch's, and rtwatch's last
     record per resource against the simulator's ground truth."""
     ref = first_outputs["rtwatch"]
     for name, path in first_outputs.items():
-        if name == "rtwatch":
+        if name == "rtwatch" or name in failed:
             continue
         problem = verify.compare(ref, path)
         if problem:
-            sys.exit(f"bench: {variant_name}: {name} disagrees with rtwatch: {problem}")
+            failed[name] = f"records differ from rtwatch's: {problem}"
+            print(f"  {name} FAILED: {failed[name]}")
     truth = ground_truth(sim)
     if truth is not None:
         mine = verify.last_state(ref)
@@ -166,27 +172,40 @@ def run_variant(key, args, bins, tools, env):
                                    "--queues", str(v["queues"]), "--skills", "1", "--agents", "1", "--retry", "0"])
     events = args.events + len(ground_truth(sim))  # the snapshot names every resource once
     runs = {name: [] for name in tools}
-    first = {}
+    first, failed = {}, {}
     try:
         for i in range(args.runs):
             order = list(tools)[i % len(tools):] + list(tools)[:i % len(tools)]  # rotate: no tool always first
-            for name in order:
-                run, out = run_once(name, tools[name], sim.url, args.out_dir, env)
+            for name in (n for n in order if n not in failed):
+                try:
+                    run, out = run_once(name, tools[name], sim.url, args.out_dir, env)
+                except ToolFailed as e:
+                    if name == "rtwatch":
+                        sys.exit(f"bench: rtwatch {e}")
+                    failed[name] = str(e)
+                    print(f"  run {i + 1} {name:8} FAILED: {e}")
+                    continue
                 runs[name].append(run)
                 print(f"  run {i + 1} {name:8} {events / run.wall_s:>12,.0f} events/s  {run.wall_s:7.3f} s wall  "
                       f"{run.cpu_s:7.3f} s CPU  {run.peak_rss_kib / 1024:6.1f} MiB  {run.lines:,} lines", flush=True)
                 if i == 0 or args.verify_all:
                     first[name] = keep(out, f".{key}.run{i + 1}")
             expected = runs["rtwatch"][0].lines
-            bad = {n: r[-1].lines for n, r in runs.items() if r[-1].lines != expected}
-            if bad:
-                sys.exit(f"bench: {v['label']}: record counts differ from rtwatch's {expected}: {bad}")
+            for name, r in runs.items():
+                if name not in failed and r[-1].lines != expected:
+                    if name == "rtwatch":
+                        sys.exit(f"bench: rtwatch wrote {r[-1].lines} records, {expected} in run 1")
+                    failed[name] = f"wrote {r[-1].lines:,} records, rtwatch {expected:,}"
+                    print(f"  {name} FAILED: {failed[name]}")
             if i == 0 or args.verify_all:
-                check_records(first, sim, v["label"])
+                check_records(first, sim, v["label"], failed)
     finally:
         sim.stop()
-    summary = {name: report.summarize(r, events) for name, r in runs.items()}
-    return {"label": v["label"], "events": events, "summary": summary}
+    summary = {name: {"failed": failed[name]} if name in failed else report.summarize(r, events)
+               for name, r in runs.items()}
+    result = {"label": v["label"], "events": events, "summary": summary}
+    print_variant(result)
+    return result
 
 
 def run_latency(args, bins, env):
@@ -239,14 +258,24 @@ def main():
     results = {"variants": {}, "pinning": {"sim": SIM_CORE, "tools": TOOL_CORE}}
     for key in filter(None, args.variants.split(",")):
         results["variants"][key] = run_variant(key, args, bins, tools, env)
+        save(results, args.out_dir)
     if args.latency_seconds > 0:
         results["latency"] = run_latency(args, bins, env)
     if args.microbench:
         bins["rtwatch-microbench"] = find_binary(args.build_dir, "rtwatch-microbench")
         results["microbench"] = run_microbench(bins, args.out_dir)
     print_summary(results)
-    with open(os.path.join(args.out_dir, "results.json"), "w") as f:
+    save(results, args.out_dir)
+
+
+def save(results, out_dir):
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
+
+
+def print_variant(v):
+    table = report.rows(v["summary"])
+    print(f"\n{v['label']} ({v['events']:,} data events, tools on one core):\n{report.text_table(table)}", flush=True)
 
 
 def print_summary(results):

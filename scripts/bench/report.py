@@ -25,6 +25,9 @@ def rows(summary, reference="rtwatch"):
     ref = summary.get(reference)
     out = []
     for tool, s in summary.items():
+        if "failed" in s:
+            out.append([tool, "FAILED: " + s["failed"][:70], "-", "-", "-", "-", "-"])
+            continue
         e = s["events_per_s"]
         row = [tool, f"{_fmt_rate(e['median'])} [{_fmt_rate(e['min'])}–{_fmt_rate(e['max'])}]",
                f"{s['cpu_s_per_m']:.3f}", f"{s['peak_rss_mib']:.1f}"]
