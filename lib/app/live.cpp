@@ -48,6 +48,14 @@ std::string json_field(std::string_view data, const char* name) {
     return {};
 }
 
+// A certificate that fails verification fails the same way every time:
+// retrying would only hide the cause.
+std::string untrusted_message(const std::string& url, const std::string& detail) {
+    return fmt::format("cannot verify the TLS certificate of {} ({}): pass the CA certificate that signed it with "
+                       "--cacert FILE (or, for a test server only, --insecure)",
+                       url, detail);
+}
+
 }  // namespace
 
 LiveSession::LiveSession(const Config& config, output::Writer writer, std::optional<output::Writer> record,
@@ -92,6 +100,10 @@ void LiveSession::request_token() {
 
 void LiveSession::on_token_answer(const net::Response& response) {
     if (finished()) return;
+    if (response.untrusted_certificate) {
+        m_tokens.end_refresh();
+        return finish(ExitCode::upstream, untrusted_message(m_config.auth_url, response.transport_error));
+    }
     auto answer = auth::classify_token_response(response.status, response.body, response.retry_after,
                                                 response.transport_error, m_loop.now(), WallClock::now());
     switch (answer.kind) {
@@ -228,6 +240,7 @@ void LiveSession::on_chunk_done() {
 void LiveSession::on_end(const net::StreamEnd& end) {
     m_streaming = false;
     if (finished()) return;
+    if (end.untrusted_certificate) return finish(ExitCode::upstream, untrusted_message(m_config.api_url, end.detail));
     m_pipeline.on_quiet();
     after_input();
     if (finished()) return;

@@ -113,6 +113,10 @@ std::string resolve_location(const std::string& base, const std::string& locatio
     return out;
 }
 
+bool is_untrusted_certificate(CURLcode code) {
+    return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_ISSUER_ERROR;
+}
+
 std::string describe(CURLcode code, const Easy& easy) {
     std::string text = curl_easy_strerror(code);
     if (easy.error[0] != '\0') text += std::string(": ") + easy.error;

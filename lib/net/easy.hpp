@@ -35,6 +35,10 @@ bool has_header(const std::vector<std::string>& headers, std::string_view name);
 // that ends a header block. A status line starts a fresh block.
 bool capture_header(std::string_view line, Response& response);
 
+// The server's certificate could not be verified with the configured CAs
+// (or the CA file itself is unusable): the same request will fail again.
+bool is_untrusted_certificate(CURLcode code);
+
 // text/event-stream, any case, optionally followed by parameters.
 bool is_event_stream(std::string_view content_type);
 

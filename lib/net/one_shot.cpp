@@ -55,6 +55,7 @@ struct OneShot final : Transfer {
         if (url) response.effective_url = url;
         if (too_big) response.transport_error = "response body larger than 1 MiB";
         else if (result != CURLE_OK) response.transport_error = detail::describe(result, easy);
+        response.untrusted_certificate = detail::is_untrusted_certificate(result);
         auto fn = std::move(done);
         Response r = std::move(response);
         auto self = std::move(loop.requests[id]);

@@ -97,7 +97,7 @@ void SseConnection::Impl::on_idle_timer() {
 bool SseConnection::Impl::on_headers_done(SseAttempt& a) {
     const Response& r = a.response;
     auto decide = [&](StreamEnd::Kind kind, std::string detail) {
-        a.decided = StreamEnd{kind, r.status, r.retry_after, {}, r.content_type, std::move(detail)};
+        a.decided = StreamEnd{kind, r.status, r.retry_after, {}, r.content_type, std::move(detail), false};
     };
     if (r.status == 200) {
         if (!detail::is_event_stream(r.content_type)) {
@@ -153,6 +153,7 @@ void SseConnection::Impl::on_attempt_done(SseAttempt& a, CURLcode result) {
     } else {
         end.kind = StreamEnd::Kind::transport_error;
         end.detail = result == CURLE_OK ? "the connection closed before a response" : detail::describe(result, a.easy);
+        end.untrusted_certificate = detail::is_untrusted_certificate(result);
     }
     finish(std::move(end));
 }
@@ -161,7 +162,7 @@ void SseConnection::Impl::on_attempt_done(SseAttempt& a, CURLcode result) {
 // 308 keep method and body. Credentials never follow to another origin.
 void SseConnection::Impl::follow_redirect(SseAttempt& a) {
     if (++redirects > k_max_redirects) {
-        StreamEnd end{StreamEnd::Kind::redirect_error, a.response.status, {}, {}, {}, {}};
+        StreamEnd end{StreamEnd::Kind::redirect_error, a.response.status, {}, {}, {}, {}, false};
         end.detail = fmt::format("more than {} redirects", k_max_redirects);
         finish(std::move(end));
         return;

@@ -31,6 +31,7 @@ struct Request {
 struct Response {
     long status = 0;               // 0 when the transfer failed before a status line
     std::string transport_error;   // curl's description, empty on HTTP success
+    bool untrusted_certificate = false;  // TLS verification failed: retrying cannot help
     std::string content_type;
     std::string retry_after;       // raw header value
     std::string location;

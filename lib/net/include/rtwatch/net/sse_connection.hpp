@@ -30,6 +30,7 @@ struct StreamEnd {
     std::string body;         // error body (capped), for messages
     std::string content_type;
     std::string detail;       // human text for logs
+    bool untrusted_certificate = false;  // transport_error from TLS verification: retrying cannot help
 };
 
 class StreamHandler : public sse::Handler {
