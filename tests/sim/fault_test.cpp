@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <optional>
+#include <utility>
 
 #include "sim_helpers.hpp"
 
@@ -162,4 +163,17 @@ TEST_CASE("sim expired token stall: the stream goes silent, no heartbeats, socke
     CHECK(std::chrono::steady_clock::now() - s->last_byte_at() > Millis(1100));
     CHECK_FALSE(s->closed());
     CHECK(s->parse().events.size() == 64);  // the default snapshot only: no disconnect
+}
+
+TEST_CASE("sim fault pause: the model stands still until restore", "[sim][fault]") {
+    Sim sim({"--speed", "60", "--queues", "4", "--agents", "20"});
+    REQUIRE(wait_until([&] { return sim.last_event_id() > 5; }, Millis(10000)));
+    REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
+    uint64_t paused_at = sim.last_event_id();
+    // A batch already on its way when the fault landed may still appear.
+    REQUIRE(wait_until([&] { const uint64_t now = sim.last_event_id(); return std::exchange(paused_at, now) == now; },
+                       Millis(2000)));
+    CHECK_FALSE(wait_until([&] { return sim.last_event_id() != paused_at; }, Millis(600)));
+    REQUIRE(sim.fault(R"({"kind":"restore"})").status == 200);
+    CHECK(wait_until([&] { return sim.last_event_id() > paused_at; }, Millis(10000)));
 }
