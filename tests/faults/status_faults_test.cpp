@@ -150,3 +150,66 @@ TEST_CASE("status 503 twice: exponential backoff, then the stream resumes", "[fa
 TEST_CASE("status 503 twice with Retry-After: waits at least Retry-After each time", "[faults][status]") {
     recovers({503, 2, 1}, 2000ms, 200ms + 2000ms, "Retry-After 1 s twice");
 }
+
+TEST_CASE("status 500 for as long as it lasts: capped backoff, no busy loop, prompt recovery", "[faults][status]") {
+    Scenario s({"--max-backoff", "1s"});
+    REQUIRE(s.wait_live(1));
+    auto before = stream_requests(s.sim.stats());
+    inject(s, {500, 1000});
+    // Ceilings 200, 400, 800, then 1 s: a handful of requests in 3 s; a loop would make hundreds.
+    CHECK_FALSE(wait_until([&] { return stream_requests(s.sim.stats()) > before + 15; }, 3s));
+    auto tried = stream_requests(s.sim.stats()) - before;
+    CHECK(tried >= 3);  // it does keep trying
+    auto t0 = Clock::now();
+    REQUIRE(s.sim.fault(R"({"kind":"restore"})").status == 200);
+    auto took = s.recovery(2, t0);
+    INFO(s.rt->stderr_text());
+    REQUIRE(took);
+    CHECK(*took < 1000ms + k_slack);  // within one capped backoff step of the restore
+    CHECK(s.nothing_lost());
+    s.stop();
+    s.check_output();
+    report("status 500 persistent (3 s), --max-backoff 1s", "capped backoff, recover <= 1 s after restore",
+           fmt::format("{} requests in 3 s; {} after restore", tried, ms_text(*took)));
+}
+
+TEST_CASE("token endpoint 503 with Retry-After: waits it out, then a token and the stream resumes",
+          "[faults][status][token]") {
+    Scenario s;
+    REQUIRE(s.wait_live(1));
+    auto before = s.sim.stats()["token_requests"].GetUint64();
+    REQUIRE(s.sim.fault(R"({"kind":"status","endpoint":"token","status":503,"count":2,"retryAfter":1})").status == 200);
+    auto t0 = Clock::now();
+    REQUIRE(s.sim.fault(R"({"kind":"revoke"})").status == 200);  // the next stream needs a new token
+    auto took = s.recovery(2, t0);
+    INFO(s.rt->stderr_text());
+    REQUIRE(took);
+    CHECK(*took >= 2000ms);
+    CHECK(*took < 2000ms + k_slack);
+    auto stats = s.sim.stats();
+    CHECK(stats["token_requests"].GetUint64() - before == 3);
+    CHECK(stream_responses(stats, 401) == 0);
+    CHECK(s.nothing_lost());
+    s.stop();
+    s.check_output();
+    report("token endpoint 503 x2 Retry-After 1", "wait Retry-After twice, then token, resume", ms_text(*took));
+}
+
+TEST_CASE("token endpoint 500: backs off, then a token and the stream resumes", "[faults][status][token]") {
+    Scenario s;
+    REQUIRE(s.wait_live(1));
+    auto before = s.sim.stats()["token_requests"].GetUint64();
+    REQUIRE(s.sim.fault(R"({"kind":"status","endpoint":"token","status":500,"count":2})").status == 200);
+    auto t0 = Clock::now();
+    REQUIRE(s.sim.fault(R"({"kind":"revoke"})").status == 200);
+    auto took = s.recovery(2, t0);
+    INFO(s.rt->stderr_text());
+    REQUIRE(took);
+    CHECK(*took < 1000ms + 2000ms + k_slack);  // token backoff ceilings from a 1 s base
+    auto stats = s.sim.stats();
+    CHECK(stats["token_requests"].GetUint64() - before == 3);
+    CHECK(s.nothing_lost());
+    s.stop();
+    s.check_output();
+    report("token endpoint 500 x2", "token backoff, then resume", ms_text(*took));
+}
