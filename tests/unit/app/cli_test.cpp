@@ -112,3 +112,45 @@ TEST_CASE("cli: verbosity flags move the log level", "[app]") {
     REQUIRE(q.config);
     CHECK(q.config->log.level == rtwatch::log::Level::error);
 }
+
+TEST_CASE("cli: options come from a config file, the command line wins", "[app]") {
+    SecretEnv env;
+    char path[] = "/tmp/rtwatch-conf-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    std::string conf = "api-url = \"http://127.0.0.1:9\"\nclient-id = \"from-file\"\nqueue = [\"q1\", \"q2\"]\n"
+                       "throttle = \"2s\"\n";
+    REQUIRE(::write(fd, conf.data(), conf.size()) == static_cast<ssize_t>(conf.size()));
+    ::close(fd);
+    auto r = parse({"--config", path, "--throttle", "500ms"});
+    ::unlink(path);
+    INFO(joined(r.errors));
+    REQUIRE(r.config);
+    CHECK(r.config->api_url == "http://127.0.0.1:9");
+    CHECK(r.config->client_id == "from-file");
+    CHECK(r.config->queues == std::vector<std::string>{"q1", "q2"});
+    CHECK(r.config->throttle == rtwatch::Millis(500));
+}
+
+TEST_CASE("cli: RTWATCH_* environment variables set options for systemd units", "[app]") {
+    SecretEnv env;
+    ::setenv("RTWATCH_API_URL", "http://127.0.0.1:7", 1);
+    ::setenv("RTWATCH_CLIENT_ID", "from-env", 1);
+    ::setenv("RTWATCH_QUEUES", "qa,qb", 1);
+    ::setenv("RTWATCH_LOG_FORMAT", "json", 1);
+    auto r = parse({});
+    for (auto name : {"RTWATCH_API_URL", "RTWATCH_CLIENT_ID", "RTWATCH_QUEUES", "RTWATCH_LOG_FORMAT"}) ::unsetenv(name);
+    INFO(joined(r.errors));
+    REQUIRE(r.config);
+    CHECK(r.config->api_url == "http://127.0.0.1:7");
+    CHECK(r.config->client_id == "from-env");
+    CHECK(r.config->queues == std::vector<std::string>{"qa", "qb"});
+    CHECK(r.config->log.format == rtwatch::log::Format::json);
+}
+
+TEST_CASE("cli: a missing config file is a usage error naming it", "[app]") {
+    auto r = parse({"--config", "/nonexistent/rtwatch.conf"});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(joined(r.errors), Catch::Contains("/nonexistent/rtwatch.conf"));
+}
