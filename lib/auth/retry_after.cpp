@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/time_format.hpp"
 
 namespace rtwatch::auth {
 
@@ -83,24 +84,8 @@ bool parse_asctime(std::string_view s, DateParts& d) {
            c.digits(4, 4, d.year) && c.done();
 }
 
-// Howard Hinnant's days_from_civil: proleptic Gregorian, no tz database.
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const long long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-// Years far outside 1900-2200 would overflow the nanosecond WallTime; no
-// server means them.
 std::optional<WallTime> to_wall_time(const DateParts& d) {
-    if (d.year < 1900 || d.year > 2200) return std::nullopt;
-    if (d.month < 1 || d.day < 1 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60) return std::nullopt;
-    long long days = days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
-    long long secs = days * 86'400 + d.hour * 3'600 + d.minute * 60 + d.second;
-    return WallTime{std::chrono::seconds(secs)};
+    return utc_time(d.year, d.month, d.day, d.hour, d.minute, d.second);
 }
 
 int year_of(WallTime t) {

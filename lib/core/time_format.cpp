@@ -52,6 +52,15 @@ bool expect(std::string_view s, size_t& pos, char c) {
 
 }  // namespace
 
+std::optional<WallTime> utc_time(int y, int mo, int d, int h, int mi, int sec) {
+    if (y < 1900 || y > 2200) return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+        return std::nullopt;
+    long long secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600LL +
+                     mi * 60LL + sec;
+    return WallTime(std::chrono::seconds(secs));
+}
+
 void append_rfc3339_ms(std::string& out, WallTime t) {
     using namespace std::chrono;
     long long ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
@@ -93,9 +102,8 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
         !read_int(s, pos, 2, d) || !expect(s, pos, 'T') || !read_int(s, pos, 2, h) || !expect(s, pos, ':') ||
         !read_int(s, pos, 2, mi) || !expect(s, pos, ':') || !read_int(s, pos, 2, sec))
         return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    // WallTime counts nanoseconds in 64 bits: about 1678..2261 fits.
-    if (y < 1900 || y > 2200) return std::nullopt;
+    auto base = utc_time(y, mo, d, h, mi, sec);
+    if (!base) return std::nullopt;
     long long nanos = 0;
     if (pos < s.size() && s[pos] == '.') {
         ++pos;
@@ -121,10 +129,8 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
         return std::nullopt;
     }
     if (pos != s.size()) return std::nullopt;
-    long long secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL + h * 3600LL +
-                     mi * 60LL + sec - offset_s;
-    return WallTime(std::chrono::duration_cast<WallClock::duration>(std::chrono::seconds(secs) +
-                                                                      std::chrono::nanoseconds(nanos)));
+    return *base + std::chrono::duration_cast<WallClock::duration>(std::chrono::seconds(-offset_s) +
+                                                                    std::chrono::nanoseconds(nanos));
 }
 
 }  // namespace rtwatch
