@@ -7,14 +7,16 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
+
+#include "number_text.hpp"
 
 namespace rtwatch::decode {
 
 namespace {
+
+using detail::number_from_text;
 
 constexpr unsigned k_ascii_flags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 // RapidJSON's UTF-8 validation goes byte by byte and turns off its fast
@@ -23,28 +25,6 @@ constexpr unsigned k_utf8_flags = k_ascii_flags | rapidjson::kParseValidateEncod
 // Deeper than this is garbage; the limit also keeps the recursive reader's
 // stack small on hostile input.
 constexpr int k_max_depth = 32;
-
-// JSON number text to double. Short integers, the usual metric, are exact
-// in a double and converted by hand (several times faster than from_chars);
-// RapidJSON has already checked the syntax and rejects numbers beyond
-// double's range; underflow becomes (signed) zero.
-double number_from_text(std::string_view text) {
-    std::string_view digits = text;
-    bool negative = !digits.empty() && digits.front() == '-';
-    if (negative) digits.remove_prefix(1);
-    double value = 0;
-    std::int64_t n = 0;
-    std::size_t i = 0;
-    for (; i < digits.size() && i < 16 && digits[i] >= '0' && digits[i] <= '9'; ++i) n = n * 10 + (digits[i] - '0');
-    if (i == digits.size() && i <= 15) {
-        value = static_cast<double>(n);
-    } else if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec ==
-               std::errc::result_out_of_range) {
-        bool tiny = digits.find("e-") != std::string_view::npos || digits.find("E-") != std::string_view::npos;
-        value = tiny ? 0.0 : HUGE_VAL;
-    }
-    return negative ? -value : value;
-}
 
 // RapidJSON 1.1 turns a lone low-surrogate escape (\udc00) into the bytes
 // ED B0 80, which are not UTF-8. Raw input bytes were validated, so such a
@@ -234,6 +214,11 @@ Error parse_error(const rapidjson::ParseResult& r) {
 }  // namespace
 
 Result<void> Decoder::decode(std::string_view json, Record& out) {
+    if (decode_fast(json, out)) return {};
+    return decode_reference(json, out);
+}
+
+Result<void> Decoder::decode_reference(std::string_view json, Record& out) {
     out.clear();
     if (json.empty()) return decode_error("empty data");
     // The in-situ reader stops at a NUL, which would hide whatever follows it.

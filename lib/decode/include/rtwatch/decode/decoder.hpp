@@ -1,4 +1,5 @@
-// Decodes one `data` event's JSON into a Record (RapidJSON, in situ).
+// Decodes one `data` event's JSON into a Record: a single-pass scanner for
+// the common shape, RapidJSON (in situ) for everything else.
 // Bad input is an error value naming what is wrong, never an exception.
 #pragma once
 
@@ -21,6 +22,16 @@ public:
     // not a string, metrics not an object, a metric value that is an object
     // or array, nesting deeper than 32 levels.
     Result<void> decode(std::string_view json, Record& out);
+
+    // The two paths behind decode(), public for differential tests.
+    // decode_fast() reads the common shape (a flat object of scalars and one
+    // `metrics` object of scalars, strings without escapes, numbers without
+    // exponents) straight from `json` and returns false for anything else,
+    // leaving `out` unspecified. decode_reference() is the RapidJSON path: it
+    // decides every input and words every error. Where decode_fast() returns
+    // true, decode_reference() gives the same Record.
+    static bool decode_fast(std::string_view json, Record& out);
+    Result<void> decode_reference(std::string_view json, Record& out);
 
 private:
     std::string m_buffer;  // in-situ parsing scratch

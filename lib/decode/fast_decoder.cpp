@@ -1,0 +1,233 @@
+// The fast path of the decoder: one pass over the common event shape (a flat
+// object of scalars plus one `metrics` object of scalars), straight from the
+// caller's bytes with no copy. It validates strictly as it goes and gives up
+// on anything else, leaving the RapidJSON path to decide and word the error.
+#include <cstdint>
+#include <cstring>
+
+#include "number_text.hpp"
+#include "rtwatch/core/json_text.hpp"
+#include "rtwatch/decode/decoder.hpp"
+
+namespace rtwatch::decode {
+
+namespace {
+
+// Numbers longer than this, or with an exponent, go to RapidJSON, whose
+// range checks (too big, exponent overflow) the scanner does not repeat.
+constexpr std::ptrdiff_t k_max_number_chars = 20;
+
+constexpr std::uint64_t k_ones = 0x0101010101010101ull;
+constexpr std::uint64_t k_highs = 0x8080808080808080ull;
+
+// True when any of the 8 bytes ends or complicates a string: '"', '\\', a
+// control byte (< 0x20) or a non-ASCII byte. Exact as to "any" (the classic
+// has-zero-byte trick), which is all the caller needs.
+bool word_needs_look(std::uint64_t w) {
+    auto has_zero = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
+    std::uint64_t control = (w - k_ones * 0x20) & ~w & k_highs;
+    return (has_zero(w ^ (k_ones * '"')) | has_zero(w ^ (k_ones * '\\')) | control | (w & k_highs)) != 0;
+}
+
+enum Seen : unsigned { seen_event = 1, seen_id = 2, seen_timestamp = 4, seen_metrics = 8 };
+
+class Scanner {
+public:
+    Scanner(std::string_view json, Record& out) : m_p(json.data()), m_end(json.data() + json.size()), m_out(out) {}
+
+    bool run() {
+        if (!consume('{') || !members()) return false;
+        skip_ws();
+        return m_p == m_end && (m_seen & seen_id);
+    }
+
+private:
+    void skip_ws() {
+        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t')) ++m_p;
+    }
+    bool consume(char c) {
+        skip_ws();
+        if (m_p == m_end || *m_p != c) return false;
+        ++m_p;
+        return true;
+    }
+    bool peek_is(char c) {
+        skip_ws();
+        return m_p < m_end && *m_p == c;
+    }
+
+    // The top-level members, up to and including the closing brace.
+    bool members() {
+        if (peek_is('}')) return ++m_p, true;
+        do {
+            std::string_view key;
+            if (!consume('"') || !string(key) || !consume(':') || !member(key)) return false;
+        } while (consume(','));
+        return consume('}');
+    }
+
+    bool member(std::string_view key) {
+        skip_ws();
+        if (key == "metrics") return once(seen_metrics) && metrics();
+        if (key == "timestamp") return once(seen_timestamp) && timestamp();
+        if (key == "event") return once(seen_event) && event();
+        if (key == "queueId") return resource(ResourceKind::queue);
+        if (key == "agentId") return resource(ResourceKind::agent);
+        if (key == "skillId") return resource(ResourceKind::skill);
+        return skip_scalar();  // an unknown field: validated, not kept
+    }
+
+    bool once(Seen bit) {
+        if (m_seen & bit) return false;
+        m_seen |= bit;
+        return true;
+    }
+
+    bool resource(ResourceKind kind) {
+        std::string_view id;
+        if (!once(seen_id) || !consume('"') || !string(id) || id.empty()) return false;
+        m_out.kind = kind;
+        m_out.id.assign(id);
+        return true;
+    }
+
+    bool timestamp() {
+        if (literal("null")) return true;
+        std::string_view ts;
+        if (!consume('"') || !string(ts)) return false;
+        m_out.source_ts.assign(ts);
+        return true;
+    }
+
+    bool event() {
+        std::string_view type;
+        return consume('"') && string(type) && type == "data";
+    }
+
+    bool metrics() {
+        if (!consume('{')) return false;
+        if (peek_is('}')) return ++m_p, true;
+        do {
+            std::string_view name;
+            if (!consume('"') || !string(name) || !consume(':')) return false;
+            Metric& m = m_out.add_metric();
+            m.name.assign(name);
+            if (!value(m.value)) return false;
+        } while (consume(','));
+        return consume('}');
+    }
+
+    // A scalar into `v`; objects and arrays are left to the reference path.
+    bool value(MetricValue& v) {
+        skip_ws();
+        if (m_p == m_end) return false;
+        std::string_view text;
+        v.boolean = false;
+        v.number = 0;
+        switch (*m_p) {
+            case '"':
+                ++m_p;
+                if (!string(text)) return false;
+                v.type = MetricValue::Type::string;
+                v.text.assign(text);
+                return true;
+            case 't':
+                v.type = MetricValue::Type::boolean;
+                v.boolean = true;
+                v.text.clear();
+                return literal("true");
+            case 'f':
+                v.type = MetricValue::Type::boolean;
+                v.text.clear();
+                return literal("false");
+            case 'n':
+                v.type = MetricValue::Type::null;
+                v.text.clear();
+                return literal("null");
+            default:
+                if (!number(text)) return false;
+                v.type = MetricValue::Type::number;
+                v.text.assign(text);
+                v.number = detail::number_from_text(text);
+                return true;
+        }
+    }
+
+    bool skip_scalar() {
+        std::string_view text;
+        if (m_p == m_end) return false;
+        switch (*m_p) {
+            case '"': return ++m_p, string(text);
+            case 't': return literal("true");
+            case 'f': return literal("false");
+            case 'n': return literal("null");
+            default: return number(text);
+        }
+    }
+
+    bool literal(std::string_view word) {
+        if (static_cast<std::size_t>(m_end - m_p) < word.size() || std::memcmp(m_p, word.data(), word.size()) != 0)
+            return false;
+        m_p += word.size();
+        return true;
+    }
+
+    // After the opening quote: the raw text up to the closing one. Escapes
+    // and control bytes give up; non-ASCII text must be valid UTF-8.
+    bool string(std::string_view& text) {
+        const char* start = m_p;
+        bool high = false;
+        for (;;) {
+            while (m_end - m_p >= 8) {
+                std::uint64_t w;
+                std::memcpy(&w, m_p, 8);
+                if (word_needs_look(w)) break;
+                m_p += 8;
+            }
+            if (m_p == m_end) return false;
+            auto c = static_cast<unsigned char>(*m_p);
+            if (c == '"') break;
+            if (c == '\\' || c < 0x20) return false;
+            high |= c >= 0x80;
+            ++m_p;
+        }
+        text = std::string_view(start, static_cast<std::size_t>(m_p - start));
+        ++m_p;
+        return !high || is_valid_utf8(text);
+    }
+
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+    // The JSON number grammar without an exponent.
+    bool number(std::string_view& text) {
+        const char* start = m_p;
+        if (m_p < m_end && *m_p == '-') ++m_p;
+        if (m_p == m_end) return false;
+        if (*m_p == '0') ++m_p;
+        else if (digit(*m_p)) while (m_p < m_end && digit(*m_p)) ++m_p;
+        else return false;
+        if (m_p < m_end && *m_p == '.') {
+            const char* fraction = ++m_p;
+            while (m_p < m_end && digit(*m_p)) ++m_p;
+            if (m_p == fraction) return false;
+        }
+        if (m_p < m_end && (*m_p == 'e' || *m_p == 'E')) return false;
+        if (m_p - start > k_max_number_chars) return false;
+        text = std::string_view(start, static_cast<std::size_t>(m_p - start));
+        return true;
+    }
+
+    const char* m_p;
+    const char* m_end;
+    Record& m_out;
+    unsigned m_seen = 0;
+};
+
+}  // namespace
+
+bool Decoder::decode_fast(std::string_view json, Record& out) {
+    out.clear();
+    return Scanner(json, out).run();
+}
+
+}  // namespace rtwatch::decode
