@@ -1,4 +1,5 @@
-// Compares a record with the packed state of its resource. Metrics usually
+// Compares a record with the packed state of its resource. Usually nothing
+// changed, which one byte-compare pass settles; otherwise metrics usually
 // arrive in the same order every time, so the stored entries are walked in
 // step with the record and a name search is the fallback, not the rule.
 #include "rtwatch/diff/change_tracker.hpp"
@@ -9,12 +10,14 @@ namespace rtwatch::diff {
 
 bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>& changed) const {
     changed.clear();
-    auto it = m_states.find(key_of(record));
-    if (it == m_states.end()) {
+    const State* found_state = m_states.find(key_of(record));
+    if (!found_state) {
         for (std::size_t i = 0; i < record.metric_count; ++i) changed.push_back(record.metrics[i].name);
         return !changed.empty();
     }
-    const State& state = it->second;
+    const State& state = *found_state;
+    // Most events repeat the stored state byte for byte.
+    if (packed_equals(state.packed, record)) return false;
     PackedReader in_order(state.packed);
     bool aligned = true;
     std::size_t matched = 0;
@@ -42,9 +45,7 @@ void ChangeTracker::add_disappeared(const State& state, const Record& record,
 }
 
 void ChangeTracker::commit(const Record& record) {
-    auto it = m_states.find(key_of(record));
-    if (it == m_states.end()) it = m_states.try_emplace(ResourceKey(key_of(record))).first;
-    State& state = it->second;
+    State& state = m_states.find_or_add(key_of(record));
     // Packed into scratch, then assigned: the state's buffer is sized
     // exactly (growing it in place would double it), and reused once sized.
     m_scratch.clear();

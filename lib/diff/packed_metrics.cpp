@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace rtwatch::diff {
 
@@ -63,6 +64,23 @@ double number_from_text(std::string_view text) {
     if (ec == std::errc::result_out_of_range)
         value = text.find("e-") != std::string_view::npos || text.find("E-") != std::string_view::npos ? 0.0 : HUGE_VAL;
     return negative ? -value : value;
+}
+
+// Matches one pack_text(text) at `p`, advancing past it.
+bool match_text(const char*& p, const char* end, std::string_view text) {
+    if (text.size() < 0x80) {
+        if (p == end || static_cast<unsigned char>(*p) != text.size()) return false;
+        ++p;
+    } else {
+        std::string_view rest(p, static_cast<std::size_t>(end - p));
+        std::size_t n;
+        if (!get_varint(rest, n) || n != text.size()) return false;
+        p = rest.data();
+    }
+    if (static_cast<std::size_t>(end - p) < text.size() || std::memcmp(p, text.data(), text.size()) != 0)
+        return false;
+    p += text.size();
+    return true;
 }
 
 }  // namespace
@@ -128,6 +146,19 @@ void unpack_metric(const PackedMetric& packed, Metric& out) {
     out.value.boolean = packed.boolean;
     out.value.text.assign(packed.text);
     out.value.number = packed.type == MetricValue::Type::number ? number_from_text(packed.text) : 0;
+}
+
+bool packed_equals(std::string_view packed, const Record& record) {
+    const char* p = packed.data();
+    const char* end = p + packed.size();
+    for (std::size_t i = 0; i < record.metric_count; ++i) {
+        const Metric& m = record.metrics[i];
+        if (!match_text(p, end, m.name) || p == end) return false;
+        Tag tag = tag_of(m.value);
+        if (static_cast<unsigned char>(*p++) != tag) return false;
+        if ((tag == tag_number || tag == tag_string) && !match_text(p, end, m.value.text)) return false;
+    }
+    return p == end;
 }
 
 bool find_packed(std::string_view packed, std::string_view name, PackedMetric& out) {

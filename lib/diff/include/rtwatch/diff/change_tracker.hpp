@@ -5,11 +5,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "rtwatch/core/record.hpp"
 #include "rtwatch/diff/resource_key.hpp"
+#include "rtwatch/diff/resource_table.hpp"
 
 namespace rtwatch::diff {
 
@@ -25,16 +25,16 @@ public:
     std::size_t resources() const { return m_states.size(); }
 
 private:
-    // Per resource: a map node, its id, and one exact-size buffer with all
-    // metrics (~20 bytes per metric): ~320 bytes for 8 metrics and a UUID
-    // id, so 50,000 resources take ~16 MB.
+    // Per resource: a table entry, its id, and one exact-size buffer with all
+    // metrics (~20 bytes per metric): ~300 bytes for 8 metrics and a UUID
+    // id, so 50,000 resources take ~15 MB.
     struct State {
         std::string packed;       // pack_metrics() of the last committed record
         std::uint32_t count = 0;  // metrics in `packed`
     };
     void add_disappeared(const State& state, const Record& record, std::vector<std::string_view>& changed) const;
 
-    std::unordered_map<ResourceKey, State, ResourceKeyHash, ResourceKeyEqual> m_states;
+    ResourceTable<State> m_states;
     std::string m_scratch;
 };
 

@@ -38,6 +38,10 @@ private:
 bool same_value(const PackedMetric& packed, const MetricValue& value);
 // Restores a metric into `out`, reusing its buffers.
 void unpack_metric(const PackedMetric& packed, Metric& out);
+// True when `packed` is exactly what pack_metrics(record) would write: the
+// same metrics with the same values in the same order. One pass of byte
+// compares, nothing written; the common no-change case of the diff.
+bool packed_equals(std::string_view packed, const Record& record);
 // Finds `name` among the metrics in `packed` (a linear scan).
 bool find_packed(std::string_view packed, std::string_view name, PackedMetric& out);
 
