@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-"$build/cmd/rtwatch-sim/rtwatch-sim" --port 0 --seed 42 --queues 8 --skills 4 --agents 40 --rate 20 \
+"$build/cmd/rtwatch-sim/rtwatch-sim" --port 0 --seed 42 --queues 8 --skills 4 --agents 40 --speed 60 --rate 200 \
   >"$tmp/sim.out" 2>"$tmp/sim.err" &
 sim_pid=$!
 for _ in $(seq 100); do
