@@ -224,11 +224,12 @@ Result<void> Decoder::decode_reference(std::string_view json, Record& out) {
     // The in-situ reader stops at a NUL, which would hide whatever follows it.
     if (const void* nul = std::memchr(json.data(), '\0', json.size()))
         return decode_error("NUL byte at offset " + std::to_string(static_cast<const char*>(nul) - json.data()));
-    // RapidJSON's UTF-8 validation reads a multi-byte sequence whole before
-    // judging it: NUL padding keeps a lead byte at the very end from making
-    // it read past the buffer.
+    // NUL padding keeps RapidJSON's reads inside the buffer: its UTF-8
+    // validation reads a multi-byte sequence whole before judging it, and
+    // with RAPIDJSON_SSE2 its string scan loads aligned 16-byte blocks, up
+    // to 15 bytes past the terminating NUL.
     m_buffer.assign(json);
-    m_buffer.append(4, '\0');
+    m_buffer.append(16, '\0');
     rapidjson::InsituStringStream stream(m_buffer.data());
     Handler handler(out);
     handler.check_surrogates = std::memchr(json.data(), '\\', json.size()) != nullptr;

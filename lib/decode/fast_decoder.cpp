@@ -2,6 +2,7 @@
 // object of scalars plus one `metrics` object of scalars), straight from the
 // caller's bytes with no copy. It validates strictly as it goes and gives up
 // on anything else, leaving the RapidJSON path to decide and word the error.
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -20,16 +21,19 @@ constexpr std::ptrdiff_t k_max_number_chars = 20;
 constexpr std::uint64_t k_ones = 0x0101010101010101ull;
 constexpr std::uint64_t k_highs = 0x8080808080808080ull;
 
-// True when any of the 8 bytes ends or complicates a string: '"', '\\', a
-// control byte (< 0x20) or a non-ASCII byte. Exact as to "any" (the classic
-// has-zero-byte trick), which is all the caller needs.
-bool word_needs_look(std::uint64_t w) {
-    auto has_zero = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
+// The bytes of `w` that end or complicate a string: '"', '\\', a control
+// byte (< 0x20) or a non-ASCII byte, as their high bits. The has-zero-byte
+// trick can also flag bytes above a true hit (borrows), never below one, so
+// the lowest flag is exact, which is all the caller uses.
+std::uint64_t special_bytes(std::uint64_t w) {
+    auto zero_bytes = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
     std::uint64_t control = (w - k_ones * 0x20) & ~w & k_highs;
-    return (has_zero(w ^ (k_ones * '"')) | has_zero(w ^ (k_ones * '\\')) | control | (w & k_highs)) != 0;
+    return zero_bytes(w ^ (k_ones * '"')) | zero_bytes(w ^ (k_ones * '\\')) | control | (w & k_highs);
 }
 
 enum Seen : unsigned { seen_event = 1, seen_id = 2, seen_timestamp = 4, seen_metrics = 8 };
+
+static_assert(std::endian::native == std::endian::little, "skip_plain() reads words little-endian");
 
 class Scanner {
 public:
@@ -42,8 +46,14 @@ public:
     }
 
 private:
+    // JSON whitespace is space, tab, LF and CR; the usual case is none.
     void skip_ws() {
-        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t')) ++m_p;
+        constexpr std::uint64_t k_ws = (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
+        while (m_p < m_end) {
+            auto c = static_cast<unsigned char>(*m_p);
+            if (c > ' ' || !((k_ws >> c) & 1)) return;
+            ++m_p;
+        }
     }
     bool consume(char c) {
         skip_ws();
@@ -178,22 +188,35 @@ private:
         const char* start = m_p;
         bool high = false;
         for (;;) {
-            while (m_end - m_p >= 8) {
-                std::uint64_t w;
-                std::memcpy(&w, m_p, 8);
-                if (word_needs_look(w)) break;
-                m_p += 8;
-            }
+            skip_plain();
             if (m_p == m_end) return false;
             auto c = static_cast<unsigned char>(*m_p);
             if (c == '"') break;
             if (c == '\\' || c < 0x20) return false;
-            high |= c >= 0x80;
+            high = true;  // non-ASCII: checked as a whole below
             ++m_p;
         }
         text = std::string_view(start, static_cast<std::size_t>(m_p - start));
         ++m_p;
         return !high || is_valid_utf8(text);
+    }
+
+    // Advances to the next special byte (see special_bytes), 8 at a time.
+    void skip_plain() {
+        while (m_end - m_p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, m_p, 8);
+            if (std::uint64_t special = special_bytes(w)) {
+                m_p += std::countr_zero(special) / 8;  // little-endian: lowest byte first
+                return;
+            }
+            m_p += 8;
+        }
+        while (m_p < m_end) {
+            auto c = static_cast<unsigned char>(*m_p);
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return;
+            ++m_p;
+        }
     }
 
     static bool digit(char c) { return c >= '0' && c <= '9'; }

@@ -3,6 +3,8 @@
 // takes one.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "rtwatch/decode/decoder.hpp"
@@ -141,4 +143,26 @@ TEST_CASE("fast decoder leaves truncated input, trailing bytes and trailing comm
     require_fallback(R"({"queueId":"q",)");
     require_fallback("");
     require_fallback("   ");
+}
+
+TEST_CASE("decoded decimals are the correctly rounded double of their text, as strtod gives") {
+    // Short decimals take a division shortcut; it must round exactly like
+    // the general conversion for every digit count and point position.
+    std::uint64_t seed = 12345;
+    Decoder decoder;
+    Record r;
+    for (int i = 0; i < 20000; ++i) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        std::string digits = std::to_string(seed >> (seed % 40 + 4));
+        std::size_t point = (seed >> 8) % (digits.size() + 1);
+        std::string text = point == 0 ? "0." + digits : digits.substr(0, point) + "." + digits.substr(point);
+        if (text.back() == '.') text += "0";
+        if (text.size() > 1 && text[0] == '0' && text[1] != '.') continue;
+        if ((seed >> 20) & 1) text = "-" + text;
+        std::string json = R"({"queueId":"q","metrics":{"v":)" + text + "}}";
+        INFO(text);
+        REQUIRE(decoder.decode(json, r).ok());
+        REQUIRE(r.metric_count == 1);
+        CHECK(r.metrics[0].value.number == std::strtod(text.c_str(), nullptr));
+    }
 }
