@@ -121,7 +121,9 @@ private:
             std::string_view name;
             if (!consume('"') || !string(name) || !consume(':')) return false;
             Metric& m = m_out.add_metric();
-            m.name.assign(name);
+            // The reused slot usually already holds this name (same metrics,
+            // same order every event): comparing is cheaper than assigning.
+            if (std::string_view(m.name) != name) m.name.assign(name);
             if (!value(m.value)) return false;
         } while (consume(','));
         return consume('}');
