@@ -71,8 +71,13 @@ bool Session::flush_output() {
         finish(ExitCode::output, m_record->error());
         return false;
     }
-    switch (m_writer.flush()) {
+    // A stuck reader must not make rtwatch deaf to SIGTERM: the wait for it
+    // ends when a signal is pending.
+    switch (m_writer.flush(m_signals.fd())) {
         case output::Writer::Status::ok: return true;
+        case output::Writer::Status::interrupted:
+            on_signal();
+            return false;
         case output::Writer::Status::closed:  // the reader went away (| head): a normal end
             finish(ExitCode::ok);
             return false;
@@ -101,10 +106,13 @@ void Session::finish(ExitCode code, std::string message) {
         }
     }
     if (code != ExitCode::output && !m_writer.buffer().empty()) {
-        auto s = m_writer.flush();
+        // Bounded: a reader that stopped reading cannot hold the exit hostage.
+        auto s = m_writer.flush(m_signals.fd(), Millis(2000));
         if (s == output::Writer::Status::failed) {
             log::error("{}", m_writer.error());
             m_exit = ExitCode::output;
+        } else if (s == output::Writer::Status::interrupted) {
+            log::warn("{}; the last records were not written", m_writer.error());
         }
     }
     if (m_record && !m_record->buffer().empty()) (void)m_record->flush();

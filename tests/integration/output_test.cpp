@@ -1,6 +1,11 @@
 // Output faults users meet: logrotate, a closed pipe, a full disk.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "rtwatch_run.hpp"
@@ -87,4 +92,31 @@ TEST_CASE("output: an unwritable output path is refused before connecting", "[in
     CHECK(status->code == 6);
     CHECK_THAT(rt->stderr_text(), Catch::Contains("/nonexistent-dir/out.ndjson"));
     CHECK(sim.stats()["streams_opened"].GetUint64() == 0);
+}
+
+TEST_CASE("output: SIGTERM ends rtwatch even when the reader of its pipe stopped reading", "[integration]") {
+    Sim sim({"--seed", "9", "--queues", "50", "--skills", "5", "--agents", "200", "--speed", "300", "--rate", "5000"});
+    auto dir = make_temp_dir();
+    auto fifo = dir + "/out.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // opened, never read until the end
+    REQUIRE(reader >= 0);
+    auto rt = start_rtwatch(sim, {"-o", fifo});
+    auto queued = [&] {
+        int n = 0;
+        ::ioctl(reader, FIONREAD, &n);
+        return n;
+    };
+    // The pipe (64 KiB by default) is about full: rtwatch will soon wait on it.
+    REQUIRE(wait_until([&] { return queued() >= 48 * 1024; }, 20s));
+    rt->kill(SIGTERM);
+    auto status = rt->wait_for(10s);
+    REQUIRE(status);
+    CHECK(status->code == 0);
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("not reading"));
+    std::string got(static_cast<size_t>(queued()), '\0');
+    REQUIRE(::read(reader, got.data(), got.size()) == static_cast<ssize_t>(got.size()));
+    ::close(reader);
+    CHECK(got.back() == '\n');  // the line in flight was completed or not started
+    parse_lines(got);
 }

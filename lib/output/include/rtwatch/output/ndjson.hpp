@@ -2,6 +2,8 @@
 // lines to a buffer; the Writer writes whole buffers and reports why not.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,7 +27,12 @@ void append_raw_line(std::string& out, std::string_view type, std::string_view d
 
 class Writer {
 public:
-    enum class Status { ok, closed /* EPIPE: reader went away */, failed };
+    enum class Status {
+        ok,
+        closed,       // EPIPE: the reader went away
+        failed,       // see error()
+        interrupted,  // the reader is not reading and a signal (or the time limit) came first
+    };
 
     // fd 1, not owned; path() is empty.
     static Result<Writer> open_stdout();
@@ -43,6 +50,10 @@ public:
     // space left on device"). Written bytes leave the buffer; the rest stay.
     // EPIPE (and ECONNRESET) mean the reader went away: Status::closed.
     Status flush();
+    // The same, but a wait for a stuck reader ends when `interrupt_fd` turns
+    // readable (a pending signal) or after `limit`; the line being written is
+    // still completed when the reader allows it within that time.
+    Status flush(int interrupt_fd, std::optional<std::chrono::milliseconds> limit = std::nullopt);
     // SIGHUP: close and reopen the same path (no-op for stdout). The new
     // file is opened first: on error the old one stays in use.
     Result<void> reopen();
@@ -51,8 +62,11 @@ public:
 
 private:
     Writer() = default;
+    Status interrupted(std::size_t done);
+    std::size_t next_piece(std::size_t done) const;
     int m_fd = -1;
     bool m_owned = false;
+    bool m_pipe = false;  // write whole lines of at most PIPE_BUF: all or nothing
     std::string m_path;
     std::string m_buffer;
     std::string m_error;
