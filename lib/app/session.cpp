@@ -26,7 +26,12 @@ Session::Session(const Config& config, output::Writer writer, std::optional<outp
 ExitCode Session::run() {
     m_loop.watch_fd(m_signals.fd(), [this] { on_signal(); });
     if (m_config.duration)
-        m_loop.add_timer(m_loop.now() + *m_config.duration, [this] { finish(ExitCode::ok, "--duration reached"); });
+        m_loop.add_timer(m_loop.now() + *m_config.duration, [this] {
+            // A partial snapshot must not pass for a complete one in a cron job.
+            if (m_config.once && !m_pipeline.done())
+                return finish(ExitCode::upstream, "--duration reached before the snapshot (--once) was complete");
+            finish(ExitCode::ok, "--duration reached");
+        });
     start();
     if (!m_finished) m_loop.run();
     return m_exit;

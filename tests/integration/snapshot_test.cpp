@@ -92,3 +92,15 @@ TEST_CASE("auth: a wrong secret ends with the auth code and says what to check",
     CHECK_THAT(err, Catch::Contains("RTWATCH_CLIENT_SECRET"));
     CHECK(err.find("wrong-secret") == std::string::npos);
 }
+
+TEST_CASE("once: a snapshot that cannot be had within --duration fails instead of passing as complete",
+          "[integration]") {
+    FrozenSim sim;
+    REQUIRE(sim.fault(R"({"kind":"status","status":503,"count":1000,"retryAfter":1})").status == 200);
+    auto rt = start_rtwatch(sim, {"--once", "--queue", "queue-0001", "--duration", "1500ms"});
+    auto status = rt->wait_for(k_exit_timeout);
+    REQUIRE(status);
+    CHECK(status->code == 7);
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("before the snapshot"));
+    CHECK(rt->stdout_text().empty());
+}
