@@ -12,7 +12,9 @@ constexpr ExitCodeInfo k_table[] = {
     {ExitCode::permission, "permission", "the token lacks the required scope"},
     {ExitCode::bad_request, "bad-request", "the server rejected a queue, skill or agent id"},
     {ExitCode::output, "output", "the output could not be written"},
-    {ExitCode::upstream, "upstream", "the upstream is gone for good: wrong URL, unverifiable TLS certificate, or no complete --once snapshot within --duration"},
+    {ExitCode::upstream, "upstream",
+     "the upstream is gone for good: wrong URL, unverifiable TLS certificate, "
+     "or no complete --once snapshot within --duration"},
 };
 }  // namespace
 
