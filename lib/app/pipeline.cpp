@@ -14,6 +14,7 @@ Pipeline::Pipeline(const Config& config, output::Writer& writer)
       m_throttler(config.throttle, m_tracker) {
     if (!config.where.empty()) m_where = filter::Where::parse(config.where).value();
     m_expected_ids = config.queues.size() + config.skills.size() + config.agents.size();
+    if (!config.once) m_settled = this;
 }
 
 void Pipeline::on_event(std::string_view type, std::string_view data, std::string_view id, TimePoint now) {
@@ -29,7 +30,8 @@ void Pipeline::on_event(std::string_view type, std::string_view data, std::strin
 void Pipeline::on_data(std::string_view data, std::string_view id, TimePoint now) {
     ++m_counters.events;
     // decode: JSON -> record
-    if (auto r = m_decoder.decode(data, m_record); !r) return note_bad_event(id, r.error().message);
+    if (auto r = m_decoder.decode(data, m_record, m_settled); !r) return note_bad_event(id, r.error().message);
+    if (m_record.metrics_settled) return;  // the same metrics text as the last emitted: nothing changes
     m_record.event_id.assign(id);
     // filter: ids again locally (the server filtered already), then --where
     if (!m_ids.matches(m_record)) return;
@@ -47,6 +49,17 @@ void Pipeline::emit(const Record& record, std::span<const std::string_view> chan
     output::append_metrics_line(m_writer.buffer(), record, changed, m_wall_now);
     ++m_counters.records;
     if (m_config.count && m_counters.records >= m_config.count) m_done = true;
+}
+
+// The text the resource's last emitted state was decoded from. An event with
+// the same text cannot change anything: the id filter passed it before,
+// --where sees the same metrics (so it either drops the event or the diff
+// finds nothing new), and --fields projects the same values. Not while the
+// throttle holds a newer record of the resource: the latest must replace it.
+std::string_view Pipeline::settled_metrics(ResourceKind kind, std::string_view id) {
+    diff::ResourceKeyView key{kind, id};
+    if (m_throttler.holds(key)) return {};
+    return m_tracker.committed_json(key);
 }
 
 bool Pipeline::track_snapshot(const Record& record) {

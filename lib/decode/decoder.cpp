@@ -213,8 +213,8 @@ Error parse_error(const rapidjson::ParseResult& r) {
 
 }  // namespace
 
-Result<void> Decoder::decode(std::string_view json, Record& out) {
-    if (decode_fast(json, out)) return {};
+Result<void> Decoder::decode(std::string_view json, Record& out, SettledMetrics* settled) {
+    if (decode_fast(json, out, settled)) return {};
     return decode_reference(json, out);
 }
 

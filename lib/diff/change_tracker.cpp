@@ -16,9 +16,10 @@ bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>&
         return !changed.empty();
     }
     const State& state = *found_state;
+    const std::string_view packed = state.packed();
     // Most events repeat the stored state byte for byte.
-    if (packed_equals(state.packed, record)) return false;
-    PackedReader in_order(state.packed);
+    if (packed_equals(packed, record)) return false;
+    PackedReader in_order(packed);
     bool aligned = true;
     std::size_t matched = 0;
     for (std::size_t i = 0; i < record.metric_count; ++i) {
@@ -27,7 +28,7 @@ bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>&
         bool found = aligned && in_order.next(stored) && stored.name == m.name;
         if (!found) {
             aligned = false;
-            found = find_packed(state.packed, m.name, stored);
+            found = find_packed(packed, m.name, stored);
         }
         if (found) ++matched;
         if (!found || !same_value(stored, m.value)) changed.push_back(m.name);
@@ -38,7 +39,7 @@ bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>&
 
 void ChangeTracker::add_disappeared(const State& state, const Record& record,
                                     std::vector<std::string_view>& changed) const {
-    PackedReader reader(state.packed);
+    PackedReader reader(state.packed());
     PackedMetric stored;
     while (reader.next(stored))
         if (!record.find(stored.name)) changed.push_back(stored.name);
@@ -48,10 +49,16 @@ void ChangeTracker::commit(const Record& record) {
     State& state = m_states.find_or_add(key_of(record));
     // Packed into scratch, then assigned: the state's buffer is sized
     // exactly (growing it in place would double it), and reused once sized.
-    m_scratch.clear();
+    m_scratch.assign(record.metrics_json);
     pack_metrics(m_scratch, record);
-    state.packed.assign(m_scratch);
+    state.bytes.assign(m_scratch);
+    state.json_size = static_cast<std::uint32_t>(record.metrics_json.size());
     state.count = static_cast<std::uint32_t>(record.metric_count);
+}
+
+std::string_view ChangeTracker::committed_json(ResourceKeyView key) const {
+    const State* state = m_states.find(key);
+    return state ? state->json() : std::string_view();
 }
 
 }  // namespace rtwatch::diff

@@ -39,6 +39,12 @@ void Throttler::offer(const Record& record, TimePoint now, Sink& sink) {
     open_window(*it, now);
 }
 
+bool Throttler::holds(diff::ResourceKeyView key) const {
+    if (m_held == 0) return false;
+    auto it = m_slots.find(key);
+    return it != m_slots.end() && it->second.has_held;
+}
+
 void Throttler::hold(Slots::value_type& entry, const Record& record) {
     Slot& slot = entry.second;
     // Packed into scratch, then assigned: the slot's buffer is sized exactly

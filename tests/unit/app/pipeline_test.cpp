@@ -155,3 +155,43 @@ TEST_CASE("pipeline: --raw writes every event as type, data and id", "[app]") {
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == R"({"type":"reconnect","data":"{\"retryAfterMs\":5}","id":"9"})");
 }
+
+TEST_CASE("pipeline: an event repeating the last written metrics text is dropped, but still validated", "[app]") {
+    Harness h{app::Config{}};
+    h.data(queue_event("q1", 1, 2), "1");
+    std::string again = queue_event("q1", 1, 2);
+    h.data(again, "2");
+    h.data(again.substr(0, again.size() - 1), "3");  // the closing brace is missing
+    h.data(again + " x", "4");
+    CHECK(h.pipeline->counters().events == 4);
+    CHECK(h.pipeline->counters().bad_events == 2);
+    CHECK(h.lines().size() == 1);
+}
+
+TEST_CASE("pipeline: --where sees a change that follows events repeating the last written text", "[app]") {
+    app::Config c;
+    c.where = "waiting > 2";
+    Harness h{c};
+    h.data(queue_event("q1", 3, 2), "1");
+    h.data(queue_event("q1", 3, 2), "2");
+    h.data(queue_event("q1", 1, 2), "3");  // no longer matches: dropped, state stays at 3
+    h.data(queue_event("q1", 3, 2), "4");  // the state last written: nothing new
+    h.data(queue_event("q1", 4, 2), "5");
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 2);
+    CHECK_THAT(lines[1], Catch::Contains(R"("event_id":"5")"));
+}
+
+TEST_CASE("pipeline: --throttle, a return to the written state inside a window replaces the held change", "[app]") {
+    app::Config c;
+    c.throttle = 1000ms;
+    Harness h{c};
+    h.data(queue_event("q1", 1, 2), "1");
+    h.now += 100ms;
+    h.data(queue_event("q1", 3, 2), "2");  // held
+    h.data(queue_event("q1", 1, 2), "3");  // latest wins: back to what the reader has
+    h.now += 2000ms;
+    h.pipeline->flush_due(h.now);
+    h.pipeline->finish();
+    CHECK(h.lines().size() == 1);
+}

@@ -166,3 +166,90 @@ TEST_CASE("decoded decimals are the correctly rounded double of their text, as s
         CHECK(r.metrics[0].value.number == std::strtod(text.c_str(), nullptr));
     }
 }
+
+namespace {
+
+// Answers with one fixed text for one resource and counts the questions.
+struct FixedSettled : rtwatch::decode::SettledMetrics {
+    std::string id;
+    std::string text;
+    int asked = 0;
+    std::string_view settled_metrics(rtwatch::ResourceKind, std::string_view for_id) override {
+        ++asked;
+        return for_id == id ? std::string_view(text) : std::string_view();
+    }
+};
+
+constexpr std::string_view k_metrics = R"({"waiting":3,"availableAgents":2})";
+
+std::string event_with(std::string_view id, std::string_view metrics, std::string_view tail = "}") {
+    return std::string(R"({"event":"data","queueId":")") + std::string(id) +
+           R"(","timestamp":"2026-11-27T14:30:00.123Z","metrics":)" + std::string(metrics) + std::string(tail);
+}
+
+}  // namespace
+
+TEST_CASE("fast decoder keeps the metrics object's text as received") {
+    std::string json = event_with("q1", " { \"waiting\" : 3 } ");
+    Record record;
+    REQUIRE(Decoder::decode_fast(json, record));
+    CHECK(record.metrics_json == R"({ "waiting" : 3 })");
+    CHECK_FALSE(record.metrics_settled);
+    CHECK(record.metric_count == 1);
+}
+
+TEST_CASE("fast decoder skips metrics whose text equals the settled text, still reading the rest") {
+    FixedSettled settled;
+    settled.id = "q1";
+    settled.text = k_metrics;
+    std::string json = event_with("q1", k_metrics);
+    Record record;
+    REQUIRE(Decoder::decode_fast(json, record, &settled));
+    CHECK(settled.asked == 1);
+    CHECK(record.metrics_settled);
+    CHECK(record.metric_count == 0);
+    CHECK(record.metrics_json == k_metrics);
+    CHECK(record.id == "q1");
+    CHECK(record.source_ts == "2026-11-27T14:30:00.123Z");
+}
+
+TEST_CASE("fast decoder decodes metrics that differ from the settled text, or belong to another resource") {
+    FixedSettled settled;
+    settled.id = "q1";
+    settled.text = k_metrics;
+    Record record;
+    for (auto json : {event_with("q1", R"({"waiting":4,"availableAgents":2})"), event_with("q2", k_metrics),
+                      event_with("q1", R"({"waiting":3,"availableAgents":2,"x":1})"),
+                      event_with("q1", R"({"waiting":3})")}) {
+        INFO(json);
+        REQUIRE(Decoder::decode_fast(json, record, &settled));
+        CHECK_FALSE(record.metrics_settled);
+        CHECK(record.metric_count >= 1);
+    }
+}
+
+TEST_CASE("fast decoder still rejects an event with settled metrics and a malformed rest") {
+    FixedSettled settled;
+    settled.id = "q1";
+    settled.text = k_metrics;
+    Decoder decoder;
+    Record record;
+    for (auto tail : {"", "}}", "},", ",\"x\":}", "} x"}) {
+        std::string json = event_with("q1", k_metrics, tail);
+        INFO(json);
+        CHECK_FALSE(decoder.decode(json, record, &settled).ok());
+        CHECK_FALSE(record.metrics_settled);
+    }
+}
+
+TEST_CASE("fast decoder does not ask about settled metrics that come before the resource id") {
+    FixedSettled settled;
+    settled.id = "q1";
+    settled.text = k_metrics;
+    std::string json = std::string(R"({"metrics":)") + std::string(k_metrics) + R"(,"queueId":"q1"})";
+    Record record;
+    REQUIRE(Decoder::decode_fast(json, record, &settled));
+    CHECK(settled.asked == 0);
+    CHECK_FALSE(record.metrics_settled);
+    CHECK(record.metric_count == 2);
+}

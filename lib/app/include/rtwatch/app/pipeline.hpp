@@ -27,7 +27,7 @@ struct PipelineCounters {
     std::uint64_t records = 0;     // metric records written
 };
 
-class Pipeline : private throttle::Sink {
+class Pipeline : private throttle::Sink, private decode::SettledMetrics {
 public:
     // `where` must already have been validated (the command line does).
     Pipeline(const Config& config, output::Writer& writer);
@@ -57,6 +57,7 @@ public:
 private:
     void on_data(std::string_view data, std::string_view id, TimePoint now);
     void emit(const Record& record, std::span<const std::string_view> changed) override;
+    std::string_view settled_metrics(ResourceKind kind, std::string_view id) override;
     void note_bad_event(std::string_view id, std::string_view why);
     // --once: false when `record` is past the snapshot.
     bool track_snapshot(const Record& record);
@@ -74,6 +75,9 @@ private:
     std::unordered_set<diff::ResourceKey, diff::ResourceKeyHash, diff::ResourceKeyEqual> m_snapshot;  // --once
     std::size_t m_expected_ids = 0;              // --once with ids: how many to wait for
     WallTime m_wall_now = WallClock::now();
+    // Redundant events may skip decoding (see settled_metrics()); not with
+    // --once, which must see every resource of the snapshot.
+    decode::SettledMetrics* m_settled = nullptr;
     bool m_done = false;
 };
 

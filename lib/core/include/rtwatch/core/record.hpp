@@ -53,6 +53,14 @@ struct Record {
     std::string event_id;   // the SSE last-event-id in effect at dispatch
     std::vector<Metric> metrics;
     size_t metric_count = 0;  // metrics[0, metric_count) are live; the rest are spare buffers
+    // The `metrics` object's JSON text as received, when the decoder's fast
+    // path read it: a view into the event's data, valid only while that is.
+    // Empty when unknown (the reference path, or a record built otherwise).
+    std::string_view metrics_json;
+    // The decoder found metrics_json byte for byte equal to the text its
+    // caller called settled (see decode::SettledMetrics) and did not decode
+    // the metrics: metric_count is 0 and the event changes nothing.
+    bool metrics_settled = false;
 
     const Metric* find(std::string_view name) const {
         for (size_t i = 0; i < metric_count; ++i)
@@ -68,6 +76,8 @@ struct Record {
         source_ts.clear();
         event_id.clear();
         metric_count = 0;
+        metrics_json = {};
+        metrics_settled = false;
     }
 };
 

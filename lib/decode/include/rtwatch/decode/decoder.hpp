@@ -11,6 +11,18 @@
 
 namespace rtwatch::decode {
 
+// What the caller already knows: for a resource, the exact text of a
+// `metrics` object whose effect is settled (decoding it again would change
+// nothing downstream). A redundant event then costs a byte compare, not a
+// decode. Empty = nothing known.
+class SettledMetrics {
+public:
+    virtual std::string_view settled_metrics(ResourceKind kind, std::string_view id) = 0;
+
+protected:
+    ~SettledMetrics() = default;
+};
+
 class Decoder {
 public:
     // Fills `out` (reusing its buffers; out.event_id is left to the caller).
@@ -21,7 +33,10 @@ public:
     // no or several of queueId/agentId/skillId, an id or timestamp that is
     // not a string, metrics not an object, a metric value that is an object
     // or array, nesting deeper than 32 levels.
-    Result<void> decode(std::string_view json, Record& out);
+    // With `settled`, the fast path asks it once the resource is known and,
+    // when the event's metrics text equals the answer, skips decoding them
+    // (out.metrics_settled); the rest of the event is validated as always.
+    Result<void> decode(std::string_view json, Record& out, SettledMetrics* settled = nullptr);
 
     // The two paths behind decode(), public for differential tests.
     // decode_fast() reads the common shape (a flat object of scalars and one
@@ -30,7 +45,7 @@ public:
     // leaving `out` unspecified. decode_reference() is the RapidJSON path: it
     // decides every input and words every error. Where decode_fast() returns
     // true, decode_reference() gives the same Record.
-    static bool decode_fast(std::string_view json, Record& out);
+    static bool decode_fast(std::string_view json, Record& out, SettledMetrics* settled = nullptr);
     Result<void> decode_reference(std::string_view json, Record& out);
 
 private:

@@ -46,6 +46,8 @@ public:
     // Shutdown: emit everything held, whatever the windows.
     void flush_all(Sink& sink);
     std::size_t held() const { return m_held; }
+    // A record of this resource is held for its window's end.
+    bool holds(diff::ResourceKeyView key) const;
 
 private:
     // A resource that has emitted while throttling. Slots live as long as the
