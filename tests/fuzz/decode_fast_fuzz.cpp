@@ -1,7 +1,8 @@
 // Differential fuzzing of the decoder's fast path against the RapidJSON
 // reference: wherever the fast path accepts an input, the reference must
 // accept it too and give the same Record; decode() as a whole must always
-// agree with the reference, errors included.
+// agree with the reference, errors included; and skipping settled metrics
+// (equal to a text decoded before) must never change an answer.
 #include <cstdint>
 #include <string_view>
 
@@ -26,6 +27,20 @@ bool same_record(const rtwatch::Record& a, const rtwatch::Record& b) {
     return true;
 }
 
+bool same_metrics(const rtwatch::Record& a, const rtwatch::Record& b) {
+    rtwatch::Record x = a, y = b;
+    x.id = y.id;
+    x.source_ts = y.source_ts;
+    x.kind = y.kind;
+    return same_record(x, y);
+}
+
+// Says every resource's settled metrics are the warm-up event's.
+struct WarmupSettled : rtwatch::decode::SettledMetrics {
+    std::string_view text;
+    std::string_view settled_metrics(rtwatch::ResourceKind, std::string_view) override { return text; }
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -48,5 +63,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(got.ok() == expected.ok());
     if (got.ok()) FUZZ_CHECK(same_record(combined, reference));
     else FUZZ_CHECK(got.error().message == expected.error().message);
+
+    // With settled metrics: the same verdict; a skipped metrics object must
+    // be one whose decoded content equals the settled one's.
+    rtwatch::Record warm;
+    FUZZ_CHECK(rtwatch::decode::Decoder::decode_fast(k_warmup, warm) && !warm.metrics_json.empty());
+    WarmupSettled settled;
+    settled.text = warm.metrics_json;
+    rtwatch::Record skipping;
+    auto with_settled = decoder.decode(json, skipping, &settled);
+    FUZZ_CHECK(with_settled.ok() == expected.ok());
+    if (with_settled.ok() && skipping.metrics_settled) {
+        FUZZ_CHECK(skipping.kind == reference.kind && skipping.id == reference.id);
+        FUZZ_CHECK(skipping.source_ts == reference.source_ts);
+        FUZZ_CHECK(same_metrics(warm, reference));
+    } else if (with_settled.ok()) {
+        FUZZ_CHECK(same_record(skipping, reference));
+    }
     return 0;
 }
