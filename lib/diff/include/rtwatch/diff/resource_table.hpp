@@ -27,8 +27,22 @@ inline std::uint64_t hash_key(ResourceKeyView key) {
         h ^= h >> 29;
     }
     if (n) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, n);
+        // The tail in whole loads (a short memcpy into a zeroed word would
+        // go through memory and stall the load that follows it): the last
+        // 8 bytes, overlapping what was hashed, or two 4-byte halves.
+        std::uint64_t w;
+        const std::size_t size = key.id.size();
+        if (size >= 8) {
+            std::memcpy(&w, key.id.data() + size - 8, 8);
+        } else if (n >= 4) {
+            std::uint32_t lo, hi;
+            std::memcpy(&lo, p, 4);
+            std::memcpy(&hi, p + n - 4, 4);
+            w = lo | static_cast<std::uint64_t>(hi) << 32;
+        } else {
+            w = static_cast<unsigned char>(p[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+        }
         h = (h ^ w) * k;
     }
     h ^= h >> 32;
