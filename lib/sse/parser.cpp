@@ -1,6 +1,8 @@
-// The WHATWG server-sent events parser. Lines are found with memchr and
-// processed in place when a whole line is inside the chunk; only lines split
-// across chunks are copied, so steady-state parsing does not allocate.
+// The WHATWG server-sent events parser. Lines are found in one pass for CR or
+// LF and processed in place when a whole line is inside the chunk, and an event
+// dispatched from the chunk it arrived in hands out views of the caller's
+// bytes: values are copied only when an event outlives its chunk or has
+// several data lines, so steady-state parsing neither allocates nor copies.
 #include "rtwatch/sse/parser.hpp"
 
 #include <algorithm>
@@ -8,18 +10,47 @@
 #include <cstring>
 #include <limits>
 
+#include "line_end.hpp"
+
 namespace rtwatch::sse {
 namespace {
 
 constexpr char k_bom[] = "\xEF\xBB\xBF";
 constexpr std::string_view k_default_type = "message";
 
-std::size_t find_byte(std::string_view bytes, std::size_t from, char c) {
-    const void* hit = std::memchr(bytes.data() + from, c, bytes.size() - from);
-    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - bytes.data()) : bytes.size();
+// The value of field `name` when line is "name:value" or just "name", with
+// one leading space dropped from the value; false for any other line. The
+// name's length is a constant, so the compare is a few inline instructions.
+template <std::size_t N>
+bool field_value(std::string_view line, const char (&name)[N], std::string_view& value) {
+    constexpr std::size_t n = N - 1;
+    if (line.size() < n || std::memcmp(line.data(), name, n) != 0) return false;
+    if (line.size() == n) {
+        value = {};  // "data" alone is "data:" with an empty value
+        return true;
+    }
+    if (line[n] != ':') return false;  // a longer, unknown name
+    value = line.substr(n + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);  // one space only
+    return true;
 }
 
+bool contains_nul(std::string_view text) { return std::find(text.begin(), text.end(), '\0') != text.end(); }
+
 }  // namespace
+
+void Parser::HeldText::append_line(std::string_view text) {
+    own();
+    m_owned.push_back('\n');
+    m_owned.append(text);
+    m_view = m_owned;
+}
+
+void Parser::HeldText::own() {
+    if (m_view.data() == m_owned.data()) return;  // already a copy
+    m_owned.assign(m_view);
+    m_view = m_owned;
+}
 
 Parser::Parser(Handler& handler, ParserOptions options) : m_handler(handler), m_options(options) {}
 
@@ -40,6 +71,18 @@ void Parser::reset() {
 }
 
 void Parser::feed(std::string_view bytes) {
+    // However feed() ends (chunk used up, reset() from a callback, a handler
+    // that throws), no field value may still point into the caller's bytes.
+    try {
+        feed_chunk(bytes);
+    } catch (...) {
+        own_event_values();
+        throw;
+    }
+    own_event_values();
+}
+
+void Parser::feed_chunk(std::string_view bytes) {
     if (!m_bom_done) {
         std::size_t used = skip_bom(bytes);
         if (!m_bom_done) return;  // every byte so far is a prefix of the BOM
@@ -80,15 +123,9 @@ void Parser::feed_lines(std::string_view bytes) {
         m_after_cr = false;
         if (bytes[0] == '\n') pos = 1;
     }
-    // Next CR and LF at or after pos; each is searched again only once passed,
-    // so a chunk is scanned at most twice whatever its line ends.
-    std::size_t cr = find_byte(bytes, pos, '\r');
-    std::size_t lf = find_byte(bytes, pos, '\n');
     const unsigned generation = m_generation;
     while (pos < size) {
-        if (cr < pos) cr = find_byte(bytes, pos, '\r');
-        if (lf < pos) lf = find_byte(bytes, pos, '\n');
-        std::size_t eol = std::min(cr, lf);
+        const std::size_t eol = detail::find_line_end(bytes.data(), pos, size);
         if (eol == size) {
             keep_partial_line(bytes.substr(pos));
             return;
@@ -110,7 +147,7 @@ void Parser::keep_partial_line(std::string_view tail) {
         m_skip_line_started = true;
         return;
     }
-    if (m_data.size() + m_line.size() + tail.size() > m_options.max_event_bytes) {
+    if (!fits(tail.size())) {
         m_line.clear();
         m_skip_line_started = true;
         start_oversize_skip();
@@ -128,7 +165,7 @@ void Parser::take_line(std::string_view line) {
         m_skip_line_started = false;
         return;
     }
-    if (m_data.size() + m_line.size() + line.size() > m_options.max_event_bytes) {
+    if (!fits(line.size())) {
         m_line.clear();
         m_skip_line_started = false;
         start_oversize_skip();
@@ -140,46 +177,57 @@ void Parser::take_line(std::string_view line) {
     }
     m_line.append(line);
     process_line(m_line);
+    own_event_values();  // they may point into m_line
     m_line.clear();
 }
 
+// The event's data so far, wherever it is held, plus the line being read
+// stays within max_event_bytes.
+bool Parser::fits(std::size_t line_bytes) const {
+    return m_data.view().size() + m_line.size() + line_bytes <= m_options.max_event_bytes;
+}
+
+// Field names are matched by their first byte, so a line is read once: no
+// search for the colon, no compare against every known name.
 void Parser::process_line(std::string_view line) {
     if (line.empty()) {
         dispatch();
         return;
     }
-    if (line.front() == ':') {
-        m_handler.on_comment(line.substr(1));
-        return;
+    std::string_view value;
+    switch (line.front()) {
+        case ':':
+            m_handler.on_comment(line.substr(1));
+            break;
+        case 'd':
+            if (field_value(line, "data", value)) append_data(value);
+            break;
+        case 'e':
+            if (field_value(line, "event", value)) m_type.set(value);
+            break;
+        case 'i':
+            if (field_value(line, "id", value)) set_id(value);
+            break;
+        case 'r':
+            if (field_value(line, "retry", value)) process_retry(value);
+            break;
+        default:
+            break;  // any other field name is ignored
     }
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) {
-        process_field(line, {});  // "data" alone is "data:" with an empty value
-        return;
-    }
-    std::string_view value = line.substr(colon + 1);
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);  // one space only
-    process_field(line.substr(0, colon), value);
 }
 
-void Parser::process_field(std::string_view name, std::string_view value) {
-    if (name == "data") {
-        append_data(value);
-    } else if (name == "event") {
-        m_type.assign(value);
-    } else if (name == "id") {
-        if (value.find('\0') != std::string_view::npos) return;  // WHATWG: ignored
-        m_id_buffer.assign(value);
-        m_id_pending = true;
-    } else if (name == "retry") {
-        process_retry(value);
-    }
-    // Any other field name is ignored.
+void Parser::set_id(std::string_view value) {
+    if (contains_nul(value)) return;  // WHATWG: ignored
+    m_id.set(value);
+    m_id_pending = true;
 }
 
 void Parser::append_data(std::string_view value) {
-    if (m_has_data) m_data.push_back('\n');
-    m_data.append(value);
+    if (m_has_data) {
+        m_data.append_line(value);
+        return;
+    }
+    m_data.set(value);
     m_has_data = true;
 }
 
@@ -197,14 +245,15 @@ void Parser::process_retry(std::string_view value) {
 void Parser::dispatch() {
     if (m_id_pending) {
         // The id becomes the last event id even when no event is dispatched.
-        m_last_event_id.assign(m_id_buffer);
+        m_last_event_id.assign(m_id.view());
         m_id_pending = false;
     }
     if (!m_has_data) {
         m_type.clear();
         return;
     }
-    Event event{m_type.empty() ? k_default_type : std::string_view(m_type), m_data, m_last_event_id};
+    const std::string_view type = m_type.view();
+    Event event{type.empty() ? k_default_type : type, m_data.view(), m_last_event_id};
     m_handler.on_event(event);
     m_data.clear();
     m_type.clear();
@@ -222,6 +271,14 @@ void Parser::drop_event() {
     m_type.clear();
     m_has_data = false;
     m_id_pending = false;  // a dropped event's id never becomes the last event id
+}
+
+// Turns the views of the event being read into copies: called before the
+// bytes they point into (the caller's chunk, m_line) go away or change.
+void Parser::own_event_values() {
+    if (m_has_data) m_data.own();
+    m_type.own();
+    if (m_id_pending) m_id.own();
 }
 
 }  // namespace rtwatch::sse

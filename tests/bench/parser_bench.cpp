@@ -1,5 +1,6 @@
 // SSE parser throughput (MB/s of wire text) in the chunk sizes the network
-// hands over: curl's 16 KiB buffers, one big buffer, and a drip of 1 KiB.
+// hands over: curl's 16 KiB buffers, one big buffer, and a drip of 1 KiB;
+// also the same stream with CRLF line ends, which servers may send.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -23,8 +24,20 @@ const rtwatch::bench::Workload& workload() {
     return w;
 }
 
-void parse_in_chunks(benchmark::State& state) {
-    const std::string& stream = workload().stream;
+// The workload's stream with every LF turned into CRLF.
+const std::string& crlf_stream() {
+    static const std::string stream = [] {
+        std::string out;
+        for (char c : workload().stream) {
+            if (c == '\n') out.push_back('\r');
+            out.push_back(c);
+        }
+        return out;
+    }();
+    return stream;
+}
+
+void parse_stream(benchmark::State& state, const std::string& stream) {
     const auto chunk = static_cast<std::size_t>(state.range(0));
     CountingHandler handler;
     for (auto _ : state) {
@@ -39,6 +52,10 @@ void parse_in_chunks(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<int64_t>(workload().data.size()) * state.iterations());
 }
 
+void parse_in_chunks(benchmark::State& state) { parse_stream(state, workload().stream); }
+void parse_crlf_in_chunks(benchmark::State& state) { parse_stream(state, crlf_stream()); }
+
 }  // namespace
 
 BENCHMARK(parse_in_chunks)->Name("sse_parser/chunk")->Arg(1024)->Arg(16384)->Arg(1 << 30);
+BENCHMARK(parse_crlf_in_chunks)->Name("sse_parser/crlf_chunk")->Arg(16384);

@@ -9,7 +9,8 @@
 
 namespace rtwatch::sse {
 
-// Views are valid only during the callback.
+// Views are valid only during the callback (for all of it, even after the
+// callback calls Parser::reset()).
 struct Event {
     std::string_view type;  // "message" when the stream gave none
     std::string_view data;  // data lines joined with '\n', final '\n' removed
@@ -49,26 +50,45 @@ public:
     void set_options(const ParserOptions& options) { m_options = options; }
 
 private:
+    // A field value of the event being read. While the event lies in the
+    // chunk being fed it is a view into the caller's bytes (no copy on the
+    // hot path); own() copies it before those bytes go away.
+    class HeldText {
+    public:
+        std::string_view view() const { return m_view; }
+        void set(std::string_view text) { m_view = text; }
+        void append_line(std::string_view text);  // joins with '\n'
+        void own();
+        void clear() { m_view = {}; }  // keeps the owned buffer's capacity
+
+    private:
+        std::string_view m_view;
+        std::string m_owned;
+    };
+
+    void feed_chunk(std::string_view bytes);
     void feed_lines(std::string_view bytes);
     std::size_t skip_bom(std::string_view bytes);
     void keep_partial_line(std::string_view tail);
     void take_line(std::string_view line);
+    bool fits(std::size_t line_bytes) const;
     void process_line(std::string_view line);
-    void process_field(std::string_view name, std::string_view value);
+    void set_id(std::string_view value);
     void append_data(std::string_view value);
     void process_retry(std::string_view value);
     void dispatch();
     void start_oversize_skip();
     void drop_event();
+    void own_event_values();
 
     Handler& m_handler;
     ParserOptions m_options;
     std::string m_last_event_id;  // committed at dispatch (WHATWG "last event ID string")
-    std::string m_id_buffer;      // set by id: fields of the event being read
-    bool m_id_pending = false;    // m_id_buffer holds an id not yet committed
+    HeldText m_id;                // set by id: fields of the event being read
+    bool m_id_pending = false;    // m_id holds an id not yet committed
     std::string m_line;           // a line split across chunks
-    std::string m_data;           // data lines joined with '\n'
-    std::string m_type;
+    HeldText m_data;              // data lines joined with '\n'
+    HeldText m_type;
     bool m_has_data = false;      // at least one data line (data may still be empty)
     bool m_after_cr = false;      // last chunk ended in CR: swallow a leading LF
     bool m_skipping = false;      // oversize: dropping lines up to the next blank one
