@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "number_text.hpp"
 #include "rtwatch/core/json_text.hpp"
@@ -72,9 +73,49 @@ private:
         if (peek_is('}')) return ++m_p, true;
         do {
             std::string_view key;
-            if (!consume('"') || !string(key) || !consume(':') || !member(key)) return false;
+            if (!consume('"')) return false;
+            if (!known_key(key) && (!string(key) || !consume(':'))) return false;
+            if (!member(key)) return false;
         } while (consume(','));
         return consume('}');
+    }
+
+    // After the opening quote: the usual field names with their closing quote
+    // and colon, in one compare each instead of a string scan. Equal bytes
+    // are exactly what string() and consume(':') would have accepted.
+    bool known_key(std::string_view& key) {
+        if (m_p == m_end) return false;
+        switch (*m_p) {
+            case 'm': return key_literal("metrics\":", key);
+            case 't': return key_literal("timestamp\":", key);
+            case 'e': return key_literal("event\":", key);
+            case 'q': return key_literal("queueId\":", key);
+            case 'a': return key_literal("agentId\":", key);
+            case 's': return key_literal("skillId\":", key);
+            default: return false;
+        }
+    }
+
+    template <std::size_t N>
+    bool key_literal(const char (&text)[N], std::string_view& key) {
+        constexpr std::size_t n = N - 1;
+        static_assert(n >= 4 && n <= 16);
+        if (static_cast<std::size_t>(m_end - m_p) < n || !same_bytes<n>(m_p, text)) return false;
+        key = std::string_view(m_p, n - 2);
+        m_p += n;
+        return true;
+    }
+
+    // Two overlapping word compares for 4 to 16 bytes.
+    template <std::size_t n>
+    static bool same_bytes(const char* a, const char* b) {
+        using Word = std::conditional_t<(n >= 8), std::uint64_t, std::uint32_t>;
+        Word a0, a1, b0, b1;
+        std::memcpy(&a0, a, sizeof(Word));
+        std::memcpy(&a1, a + n - sizeof(Word), sizeof(Word));
+        std::memcpy(&b0, b, sizeof(Word));
+        std::memcpy(&b1, b + n - sizeof(Word), sizeof(Word));
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
 
     bool member(std::string_view key) {
@@ -99,6 +140,9 @@ private:
         if (!once(seen_id) || !consume('"') || !string(id) || id.empty()) return false;
         m_out.kind = kind;
         m_out.id.assign(id);
+        // Asked now, not when the metrics come: the lookup's memory reads
+        // then overlap with scanning the fields in between.
+        if (m_settled && !(m_seen & seen_metrics)) m_known = m_settled->settled_metrics(kind, id);
         return true;
     }
 
@@ -120,9 +164,9 @@ private:
     // bytes are a valid object with the same content), else decoded.
     bool metrics_member() {
         const char* start = m_p;
-        if ((m_seen & seen_id) && m_settled) {
-            std::string_view known = m_settled->settled_metrics(m_out.kind, m_out.id);
-            if (!known.empty() && static_cast<std::size_t>(m_end - m_p) >= known.size() &&
+        if (!m_known.empty()) {
+            std::string_view known = m_known;
+            if (static_cast<std::size_t>(m_end - m_p) >= known.size() &&
                 std::memcmp(m_p, known.data(), known.size()) == 0) {
                 m_p += known.size();
                 m_out.metrics_json = std::string_view(start, known.size());
@@ -267,6 +311,7 @@ private:
     const char* m_end;
     Record& m_out;
     SettledMetrics* m_settled;
+    std::string_view m_known;  // the settled metrics text of this event's resource
     unsigned m_seen = 0;
 };
 
