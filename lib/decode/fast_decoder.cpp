@@ -72,38 +72,54 @@ private:
     bool members() {
         if (peek_is('}')) return ++m_p, true;
         do {
-            std::string_view key;
             if (!consume('"')) return false;
-            if (!known_key(key) && (!string(key) || !consume(':'))) return false;
-            if (!member(key)) return false;
+            Field field = known_key();
+            if (field == Field::unknown) {
+                std::string_view key;
+                if (!string(key) || !consume(':')) return false;
+                field = field_of(key);
+            }
+            if (!member(field)) return false;
         } while (consume(','));
         return consume('}');
+    }
+
+    enum class Field { unknown, other, metrics, timestamp, event, queue_id, agent_id, skill_id };
+
+    static Field field_of(std::string_view key) {
+        if (key == "metrics") return Field::metrics;
+        if (key == "timestamp") return Field::timestamp;
+        if (key == "event") return Field::event;
+        if (key == "queueId") return Field::queue_id;
+        if (key == "agentId") return Field::agent_id;
+        if (key == "skillId") return Field::skill_id;
+        return Field::other;
     }
 
     // After the opening quote: the usual field names with their closing quote
     // and colon, in one compare each instead of a string scan. Equal bytes
     // are exactly what string() and consume(':') would have accepted.
-    bool known_key(std::string_view& key) {
-        if (m_p == m_end) return false;
+    // Field::unknown: not one of them, or not written that way.
+    Field known_key() {
+        if (m_p == m_end) return Field::unknown;
         switch (*m_p) {
-            case 'm': return key_literal("metrics\":", key);
-            case 't': return key_literal("timestamp\":", key);
-            case 'e': return key_literal("event\":", key);
-            case 'q': return key_literal("queueId\":", key);
-            case 'a': return key_literal("agentId\":", key);
-            case 's': return key_literal("skillId\":", key);
-            default: return false;
+            case 'm': return key_literal("metrics\":", Field::metrics);
+            case 't': return key_literal("timestamp\":", Field::timestamp);
+            case 'e': return key_literal("event\":", Field::event);
+            case 'q': return key_literal("queueId\":", Field::queue_id);
+            case 'a': return key_literal("agentId\":", Field::agent_id);
+            case 's': return key_literal("skillId\":", Field::skill_id);
+            default: return Field::unknown;
         }
     }
 
     template <std::size_t N>
-    bool key_literal(const char (&text)[N], std::string_view& key) {
+    Field key_literal(const char (&text)[N], Field field) {
         constexpr std::size_t n = N - 1;
         static_assert(n >= 4 && n <= 16);
-        if (static_cast<std::size_t>(m_end - m_p) < n || !same_bytes<n>(m_p, text)) return false;
-        key = std::string_view(m_p, n - 2);
+        if (static_cast<std::size_t>(m_end - m_p) < n || !same_bytes<n>(m_p, text)) return Field::unknown;
         m_p += n;
-        return true;
+        return field;
     }
 
     // Two overlapping word compares for 4 to 16 bytes.
@@ -118,15 +134,17 @@ private:
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
 
-    bool member(std::string_view key) {
+    bool member(Field field) {
         skip_ws();
-        if (key == "metrics") return once(seen_metrics) && metrics_member();
-        if (key == "timestamp") return once(seen_timestamp) && timestamp();
-        if (key == "event") return once(seen_event) && event();
-        if (key == "queueId") return resource(ResourceKind::queue);
-        if (key == "agentId") return resource(ResourceKind::agent);
-        if (key == "skillId") return resource(ResourceKind::skill);
-        return skip_scalar();  // an unknown field: validated, not kept
+        switch (field) {
+            case Field::metrics: return once(seen_metrics) && metrics_member();
+            case Field::timestamp: return once(seen_timestamp) && timestamp();
+            case Field::event: return once(seen_event) && event();
+            case Field::queue_id: return resource(ResourceKind::queue);
+            case Field::agent_id: return resource(ResourceKind::agent);
+            case Field::skill_id: return resource(ResourceKind::skill);
+            default: return skip_scalar();  // an unknown field: validated, not kept
+        }
     }
 
     bool once(Seen bit) {

@@ -36,11 +36,22 @@ bool needs_escaping(std::string_view s) {
     return false;
 }
 
-void append_string(std::string& out, std::string_view s) {
-    if (needs_escaping(s)) return append_json_string(out, s);
+void append_quoted(std::string& out, std::string_view s) {
     out.push_back('"');
     out.append(s);
     out.push_back('"');
+}
+
+void append_string(std::string& out, std::string_view s) {
+    if (needs_escaping(s)) return append_json_string(out, s);
+    append_quoted(out, s);
+}
+
+// Text the decoder's fast path read (the record has metrics_json) is known
+// to need no escaping: no quote, backslash or control byte, valid UTF-8.
+void append_known(std::string& out, std::string_view s, bool clean) {
+    if (clean) append_quoted(out, s);
+    else append_string(out, s);
 }
 
 // The wall clock usually shows the same second for many lines in a row:
@@ -78,7 +89,7 @@ void append_number(std::string& out, const MetricValue& v) {
     out.append(buf, r.ptr);
 }
 
-void append_value(std::string& out, const MetricValue& v) {
+void append_value(std::string& out, const MetricValue& v, bool clean) {
     switch (v.type) {
         case MetricValue::Type::null:
             out.append("null");
@@ -90,7 +101,7 @@ void append_value(std::string& out, const MetricValue& v) {
             append_number(out, v);
             return;
         case MetricValue::Type::string:
-            append_string(out, v.text);
+            append_known(out, v.text, clean);
             return;
     }
 }
@@ -101,20 +112,21 @@ void append_metrics_line(std::string& out, const Record& record, std::span<const
                          WallTime now) {
     out.append(R"({"type":"metrics","kind":")");
     out.append(kind_name(record.kind));
+    const bool clean = !record.metrics_json.empty();
     out.append(R"(","id":)");
-    append_string(out, record.id);
+    append_known(out, record.id, clean);
     out.append(R"(,"ts":")");
     append_timestamp(out, now);
     out.append(R"(","source_ts":)");
-    append_string(out, record.source_ts);
+    append_known(out, record.source_ts, clean);
     out.append(R"(,"event_id":)");
     append_string(out, record.event_id);
     out.append(R"(,"metrics":{)");
     for (std::size_t i = 0; i < record.metric_count; ++i) {
         if (i) out.push_back(',');
-        append_string(out, record.metrics[i].name);
+        append_known(out, record.metrics[i].name, clean);
         out.push_back(':');
-        append_value(out, record.metrics[i].value);
+        append_value(out, record.metrics[i].value, clean);
     }
     out.append(R"(},"changed":[)");
     for (std::size_t i = 0; i < changed.size(); ++i) {

@@ -10,6 +10,7 @@
 
 #include "rtwatch/core/json_text.hpp"
 #include "rtwatch/core/time_format.hpp"
+#include "rtwatch/decode/decoder.hpp"
 #include "rtwatch/output/ndjson.hpp"
 
 using namespace rtwatch;
@@ -183,5 +184,29 @@ TEST_CASE("ndjson: timestamps are right across seconds, days and back in time", 
         output::append_status_line(out, t, "s", "");
         INFO(offset);
         CHECK(out == R"({"type":"status","ts":")" + format_rfc3339_ms(t) + R"(","status":"s"})" "\n");
+    }
+}
+
+TEST_CASE("ndjson: a record the fast decoder read is written as the escaping path writes it", "[output]") {
+    // Text from the decoder's fast path skips the escape check; the bytes
+    // must be the same as when every string is checked.
+    for (std::string json : {
+             std::string(R"({"queueId":"q-1","timestamp":"2026-11-27T14:30:00Z","metrics":{"waiting":3,"s":"on call"}})"),
+             std::string(R"({"agentId":"agent-é","timestamp":null,"metrics":{"état":"en pause ✓","n":-0.5,"b":true,"z":null}})"),
+             std::string(R"({"skillId":"技能","metrics":{"名前":"𝄞 clef","":""}})"),
+         }) {
+        INFO(json);
+        Record fast;
+        REQUIRE(decode::Decoder::decode_fast(json, fast));
+        REQUIRE_FALSE(fast.metrics_json.empty());
+        Record checked = fast;
+        checked.metrics_json = {};
+        std::vector<std::string_view> changed;
+        for (std::size_t i = 0; i < fast.metric_count; ++i) changed.push_back(fast.metrics[i].name);
+        std::string a, b;
+        output::append_metrics_line(a, fast, changed, k_now);
+        output::append_metrics_line(b, checked, changed, k_now);
+        CHECK(a == b);
+        parse_line(a);
     }
 }
