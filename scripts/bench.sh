@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench-release
-runs=5 events=1000000 latency=10 build_it=1 node=1 micro=1
+runs=5 warmup=1 events=1000000 latency=10 build_it=1 node=1 micro=1
 variants=base,all-changed,50k tools="rtwatch,curl|jq,node,python" extra=()
 
 usage() {
@@ -19,6 +19,7 @@ usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants 
   --smoke       20,000 events, 1 run, base variant, no Node, no latency, no
                 microbenchmarks: checks the harness and the peers (seconds)
   --runs N      runs per tool and variant (default 5; the table shows the median)
+  --warmup N    unmeasured runs per tool and variant first (default 1)
   --events N    flat-out data events per stream (default 1,000,000)
   --variants L  comma list of base, all-changed, 50k (default all three)
   --tools L     comma list of rtwatch, curl|jq, node, python (default all)
@@ -30,8 +31,9 @@ USAGE
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) events=100000 runs=3 latency=5 ;;
-    --smoke) events=20000 runs=1 latency=0 node=0 micro=0 variants=base tools="rtwatch,curl|jq,python" ;;
+    --smoke) events=20000 runs=1 warmup=0 latency=0 node=0 micro=0 variants=base tools="rtwatch,curl|jq,python" ;;
     --runs) runs=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
     --events) events=$2; shift ;;
     --variants) variants=$2; shift ;;
     --tools) tools=$2; shift ;;
@@ -74,5 +76,5 @@ micro_args=()
 out=$build/bench-out
 mkdir -p "$out"
 exec python3 "$root/scripts/bench/harness.py" --build-dir "$build" --out-dir "$out" \
-  --events "$events" --runs "$runs" --latency-seconds "$latency" --variants "$variants" --tools "$tools" \
+  --events "$events" --runs "$runs" --warmup "$warmup" --latency-seconds "$latency" --variants "$variants" --tools "$tools" \
   ${node_args[@]+"${node_args[@]}"} ${micro_args[@]+"${micro_args[@]}"} ${extra[@]+"${extra[@]}"}

@@ -31,6 +31,8 @@ def parse_args():
     p.add_argument("--out-dir", required=True, help="scratch folder for outputs and results")
     p.add_argument("--events", type=int, default=1_000_000)
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1,
+                   help="unmeasured runs per tool and variant before the measured ones (as hyperfine --warmup)")
     p.add_argument("--variants", default="base,all-changed,50k", help="comma list of base, all-changed, 50k")
     p.add_argument("--tools", default="rtwatch,curl|jq,node,python")
     p.add_argument("--node-dir", help="folder with node_modules/eventsource (no Node column without it)")
@@ -174,6 +176,17 @@ def run_variant(key, args, bins, tools, env):
     runs = {name: [] for name in tools}
     first, failed = {}, {}
     try:
+        # The first run in a fresh setting is slower (cold caches, new files),
+        # and rotation would always hand it to the same tool: not counted.
+        for i in range(args.warmup):
+            for name in (n for n in tools if n not in failed):
+                try:
+                    run_once(name, tools[name], sim.url, args.out_dir, env)
+                except ToolFailed as e:
+                    if name == "rtwatch":
+                        sys.exit(f"bench: rtwatch {e}")
+                    failed[name] = str(e)
+                    print(f"  warm-up {name:8} FAILED: {e}")
         for i in range(args.runs):
             order = list(tools)[i % len(tools):] + list(tools)[:i % len(tools)]  # rotate: no tool always first
             for name in (n for n in order if n not in failed):
