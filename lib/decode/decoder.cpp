@@ -10,12 +10,15 @@
 #include <cstdint>
 #include <cstring>
 
+#include "fields.hpp"
 #include "number_text.hpp"
 
 namespace rtwatch::decode {
 
 namespace {
 
+using detail::Field;
+using detail::field_of;
 using detail::number_from_text;
 
 constexpr unsigned k_ascii_flags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
@@ -35,18 +38,6 @@ bool has_surrogate(std::string_view s) {
     for (std::size_t i = s.find('\xED'); i != std::string_view::npos && i + 1 < s.size(); i = s.find('\xED', i + 1))
         if (static_cast<unsigned char>(s[i + 1]) >= 0xA0) return true;
     return false;
-}
-
-enum class Field { other, event, queue_id, agent_id, skill_id, timestamp, metrics };
-
-Field field_of(std::string_view key) {
-    if (key == "queueId") return Field::queue_id;
-    if (key == "agentId") return Field::agent_id;
-    if (key == "skillId") return Field::skill_id;
-    if (key == "timestamp") return Field::timestamp;
-    if (key == "metrics") return Field::metrics;
-    if (key == "event") return Field::event;
-    return Field::other;
 }
 
 std::string_view field_name(Field f) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "fields.hpp"
 #include "number_text.hpp"
 #include "rtwatch/core/json_text.hpp"
 #include "rtwatch/decode/decoder.hpp"
@@ -31,6 +32,8 @@ std::uint64_t special_bytes(std::uint64_t w) {
     std::uint64_t control = (w - k_ones * 0x20) & ~w & k_highs;
     return zero_bytes(w ^ (k_ones * '"')) | zero_bytes(w ^ (k_ones * '\\')) | control | (w & k_highs);
 }
+
+using detail::Field;
 
 enum Seen : unsigned { seen_event = 1, seen_id = 2, seen_timestamp = 4, seen_metrics = 8 };
 
@@ -73,53 +76,42 @@ private:
         if (peek_is('}')) return ++m_p, true;
         do {
             if (!consume('"')) return false;
-            Field field = known_key();
-            if (field == Field::unknown) {
+            Field field = Field::other;
+            if (!known_key(field)) {
                 std::string_view key;
                 if (!string(key) || !consume(':')) return false;
-                field = field_of(key);
+                field = detail::field_of(key);
             }
             if (!member(field)) return false;
         } while (consume(','));
         return consume('}');
     }
 
-    enum class Field { unknown, other, metrics, timestamp, event, queue_id, agent_id, skill_id };
-
-    static Field field_of(std::string_view key) {
-        if (key == "metrics") return Field::metrics;
-        if (key == "timestamp") return Field::timestamp;
-        if (key == "event") return Field::event;
-        if (key == "queueId") return Field::queue_id;
-        if (key == "agentId") return Field::agent_id;
-        if (key == "skillId") return Field::skill_id;
-        return Field::other;
-    }
-
     // After the opening quote: the usual field names with their closing quote
     // and colon, in one compare each instead of a string scan. Equal bytes
     // are exactly what string() and consume(':') would have accepted.
-    // Field::unknown: not one of them, or not written that way.
-    Field known_key() {
-        if (m_p == m_end) return Field::unknown;
+    // False: not one of them, or not written that way.
+    bool known_key(Field& field) {
+        if (m_p == m_end) return false;
         switch (*m_p) {
-            case 'm': return key_literal("metrics\":", Field::metrics);
-            case 't': return key_literal("timestamp\":", Field::timestamp);
-            case 'e': return key_literal("event\":", Field::event);
-            case 'q': return key_literal("queueId\":", Field::queue_id);
-            case 'a': return key_literal("agentId\":", Field::agent_id);
-            case 's': return key_literal("skillId\":", Field::skill_id);
-            default: return Field::unknown;
+            case 'm': return key_literal("metrics\":", Field::metrics, field);
+            case 't': return key_literal("timestamp\":", Field::timestamp, field);
+            case 'e': return key_literal("event\":", Field::event, field);
+            case 'q': return key_literal("queueId\":", Field::queue_id, field);
+            case 'a': return key_literal("agentId\":", Field::agent_id, field);
+            case 's': return key_literal("skillId\":", Field::skill_id, field);
+            default: return false;
         }
     }
 
     template <std::size_t N>
-    Field key_literal(const char (&text)[N], Field field) {
+    bool key_literal(const char (&text)[N], Field matched, Field& field) {
         constexpr std::size_t n = N - 1;
         static_assert(n >= 4 && n <= 16);
-        if (static_cast<std::size_t>(m_end - m_p) < n || !same_bytes<n>(m_p, text)) return Field::unknown;
+        if (static_cast<std::size_t>(m_end - m_p) < n || !same_bytes<n>(m_p, text)) return false;
         m_p += n;
-        return field;
+        field = matched;
+        return true;
     }
 
     // Two overlapping word compares for 4 to 16 bytes.
@@ -182,15 +174,12 @@ private:
     // bytes are a valid object with the same content), else decoded.
     bool metrics_member() {
         const char* start = m_p;
-        if (!m_known.empty()) {
-            std::string_view known = m_known;
-            if (static_cast<std::size_t>(m_end - m_p) >= known.size() &&
-                std::memcmp(m_p, known.data(), known.size()) == 0) {
-                m_p += known.size();
-                m_out.metrics_json = std::string_view(start, known.size());
-                m_out.metrics_settled = true;
-                return true;
-            }
+        if (!m_known.empty() && static_cast<std::size_t>(m_end - m_p) >= m_known.size() &&
+            std::memcmp(m_p, m_known.data(), m_known.size()) == 0) {
+            m_p += m_known.size();
+            m_out.metrics_json = std::string_view(start, m_known.size());
+            m_out.metrics_settled = true;
+            return true;
         }
         if (!metrics()) return false;
         m_out.metrics_json = std::string_view(start, static_cast<std::size_t>(m_p - start));
