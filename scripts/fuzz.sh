@@ -14,19 +14,17 @@ jobs=${RTWATCH_FUZZ_BUILD_JOBS:-2}
 targets=(sse_parser decode decode_fast token_response where)
 
 cmake -S . -B "$build" -DRTWATCH_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-available=()
+# Every target must build: a fuzzer that does not compile is a failure.
 for t in "${targets[@]}"; do
-  # A layer missing from a partial tree has no fuzz target: skip it loudly.
-  if cmake --build "$build" -j "$jobs" --target "fuzz_$t" >/dev/null 2>"$build/fuzz_$t.build.log"; then
-    available+=("$t")
-  else
-    echo "fuzz: $t: not built (see $build/fuzz_$t.build.log)" >&2
+  if ! cmake --build "$build" -j "$jobs" --target "fuzz_$t" >/dev/null 2>"$build/fuzz_$t.build.log"; then
+    echo "fuzz: $t: does not build (see $build/fuzz_$t.build.log)" >&2
+    exit 1
   fi
 done
 
 failed=0
 summary=()
-for t in "${available[@]}"; do
+for t in "${targets[@]}"; do
   corpus="$build/fuzz-corpus/$t"
   crashes="tests/fuzz/crashes/$t"
   log="$build/fuzz_$t.log"

@@ -1,14 +1,25 @@
 // The pipeline, stage by stage. This is the hot path: no allocation per
-// event once buffers have grown, one serialization per emitted record.
+// event once buffers have grown, one serialization per record per sink.
 #include "rtwatch/app/pipeline.hpp"
 
 #include "rtwatch/core/log.hpp"
 
 namespace rtwatch::app {
 
-Pipeline::Pipeline(const Config& config, output::Writer& writer)
+std::string_view status_name(UpstreamStatus status) {
+    switch (status) {
+        case UpstreamStatus::connected: return "connected";
+        case UpstreamStatus::reconnecting: return "reconnecting";
+        case UpstreamStatus::stale: return "stale";
+        case UpstreamStatus::token_refreshed: return "token_refreshed";
+        case UpstreamStatus::stopped: return "stopped";
+        case UpstreamStatus::gave_up: return "gave_up";
+    }
+    return "unknown";
+}
+
+Pipeline::Pipeline(const Config& config)
     : m_config(config),
-      m_writer(writer),
       m_ids{config.queues, config.skills, config.agents},
       m_fields(config.fields),
       m_throttler(config.throttle, m_tracker) {
@@ -20,7 +31,7 @@ Pipeline::Pipeline(const Config& config, output::Writer& writer)
 void Pipeline::on_event(std::string_view type, std::string_view data, std::string_view id, TimePoint now) {
     if (m_done) return;
     if (m_config.raw) {
-        output::append_raw_line(m_writer.buffer(), type, data, id);
+        for (RecordSink* sink : m_sinks) sink->raw(type, data, id);
         if (m_config.count && ++m_counters.records >= m_config.count) m_done = true;
         return;
     }
@@ -31,28 +42,40 @@ void Pipeline::on_data(std::string_view data, std::string_view id, TimePoint now
     ++m_counters.events;
     // decode: JSON -> record
     if (auto r = m_decoder.decode(data, m_record, m_settled); !r) return note_bad_event(id, r.error().message);
-    if (m_record.metrics_settled) return;  // the same metrics text as the last emitted: nothing changes
+    if (m_record.metrics_settled) return;  // the same metrics text as the last committed: nothing changes
     m_record.event_id.assign(id);
+    stages(m_record, now);
+}
+
+void Pipeline::on_record(Record& record, TimePoint now) {
+    if (m_done || m_config.raw) return;
+    ++m_counters.events;
+    stages(record, now);
+}
+
+void Pipeline::stages(Record& record, TimePoint now) {
     // filter: ids again locally (the server filtered already), then --where
-    if (!m_ids.matches(m_record)) return;
-    if (m_config.once && !track_snapshot(m_record)) return;
-    if (m_where && !m_where->matches(m_record)) return;
+    if (!m_ids.matches(record)) return;
+    if (m_config.once && !track_snapshot(record)) return;
+    if (m_where && !m_where->matches(record)) return;
     // fields: keep what is tracked
-    m_fields.project(m_record);
-    // diff + throttle: emit() is called for what changed, now or later
-    m_throttler.offer(m_record, now, *this);
+    m_fields.project(record);
+    // diff + throttle: the throttler asks the tracker what changed since the
+    // resource's last committed record, now or when its window ends, and
+    // passes that to emit(), which commits it to the sinks
+    m_throttler.offer(record, now, *this);
 }
 
 void Pipeline::emit(const Record& record, std::span<const std::string_view> changed) {
     if (m_done && !m_config.once) return;
-    // ndjson: one whole line into the output buffer
-    output::append_metrics_line(m_writer.buffer(), record, changed, m_wall_now);
+    // sinks: NDJSON and whatever else is attached
+    for (RecordSink* sink : m_sinks) sink->metrics(record, changed, m_wall_now);
     ++m_counters.records;
     if (m_config.count && m_counters.records >= m_config.count) m_done = true;
 }
 
-// The text the resource's last emitted state was decoded from. An event with
-// the same text cannot change anything: the id filter passed it before,
+// The text the resource's last committed state was decoded from. An event
+// with the same text cannot change anything: the id filter passed it before,
 // --where sees the same metrics (so it either drops the event or the diff
 // finds nothing new), and --fields projects the same values. Not while the
 // throttle holds a newer record of the resource: the latest must replace it.
@@ -89,9 +112,9 @@ void Pipeline::note_bad_event(std::string_view id, std::string_view why) {
         log::warn("ignored data event{}{}: {} ({} bad events so far)", id.empty() ? "" : " ", id, why, n);
 }
 
-void Pipeline::status(std::string_view status, std::string_view message) {
-    if (!m_config.status || m_config.raw) return;
-    output::append_status_line(m_writer.buffer(), WallClock::now(), status, message);
+void Pipeline::status(UpstreamStatus status, std::string_view message) {
+    if (m_config.raw) return;
+    for (RecordSink* sink : m_sinks) sink->status(status, message, WallClock::now());
 }
 
 }  // namespace rtwatch::app

@@ -1,4 +1,5 @@
-// Opens the outputs and starts the right kind of session.
+// The whole run on one screen: open the outputs, pick the source, compose
+// source -> stages -> sinks, and run it until it ends.
 #include "rtwatch/app/run.hpp"
 
 #include <fcntl.h>
@@ -6,31 +7,37 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
-#include "live.hpp"
-#include "replay.hpp"
+#include "live_source.hpp"
+#include "replay_source.hpp"
+#include "rtwatch/app/ndjson_sink.hpp"
 #include "rtwatch/core/log.hpp"
+#include "session.hpp"
 
 namespace rtwatch::app {
 
 namespace {
 
+net::TransportOptions transport_of(const Config& c) {
+    net::TransportOptions t;
+    t.cacert = c.cacert;
+    t.insecure = c.insecure;
+    return t;
+}
+
 Result<output::Writer> open_output(const std::string& path) {
     return path.empty() ? output::Writer::open_stdout() : output::Writer::open_file(path);
 }
 
-ExitCode run_replay(const Config& config, output::Writer writer, SignalWatch& signals) {
-    int fd = 0;
-    if (config.replay_input != "-") {
-        fd = ::open(config.replay_input.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            log::error("cannot open '{}': {}; check the path", config.replay_input, std::strerror(errno));
-            return ExitCode::usage;
-        }
-    }
-    ExitCode code = ReplaySession(config, std::move(writer), signals, fd).run();
-    if (fd != 0) ::close(fd);
-    return code;
+// The replay input: a file, or stdin for "-".
+Result<int> open_input(const Config& config) {
+    if (config.replay_input == "-") return 0;
+    int fd = ::open(config.replay_input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return make_error(ExitCode::usage,
+                          fmt::format("cannot open '{}': {}; check the path", config.replay_input, std::strerror(errno)));
+    return fd;
 }
 
 }  // namespace
@@ -42,9 +49,8 @@ ExitCode run(const Config& config) {
         log::error("{}", writer.error().message);
         return ExitCode::output;
     }
-    if (config.mode == Mode::replay) return run_replay(config, std::move(*writer), signals);
     std::optional<output::Writer> record;
-    if (!config.record.empty()) {
+    if (config.mode == Mode::live && !config.record.empty()) {
         auto r = output::Writer::open_file(config.record);
         if (!r) {
             log::error("--record: {}", r.error().message);
@@ -52,7 +58,31 @@ ExitCode run(const Config& config) {
         }
         record = std::move(*r);
     }
-    return LiveSession(config, std::move(*writer), std::move(record), signals).run();
+    int input = 0;
+    if (config.mode == Mode::replay) {
+        auto fd = open_input(config);
+        if (!fd) {
+            log::error("{}", fd.error().message);
+            return fd.error().code;
+        }
+        input = *fd;
+    }
+    net::Loop loop(transport_of(config));
+
+    // source: the live SSE stream, or a capture replayed
+    std::unique_ptr<Source> source;
+    if (config.mode == Mode::replay) source = std::make_unique<ReplaySource>(config, loop, input);
+    else source = std::make_unique<LiveSseSource>(config, loop);
+    // stages: decode -> filter -> fields -> diff + throttle
+    Pipeline pipeline(config);
+    // sinks: NDJSON lines to stdout or -o
+    NdjsonSink ndjson(*writer, config.status);
+    pipeline.add_sink(ndjson);
+
+    ExitCode code = Session(config, loop, signals, *source, pipeline, *writer, record ? &*record : nullptr).run();
+    source.reset();
+    if (input != 0) ::close(input);
+    return code;
 }
 
 }  // namespace rtwatch::app

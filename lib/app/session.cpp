@@ -1,4 +1,6 @@
-// The shared run loop around the pipeline.
+// The run loop around the pipeline. Output is written as far as the reader
+// takes it and the rest waits in the buffer; a reader that falls far behind
+// pauses the source (nothing is lost), and signals are heard throughout.
 #include "session.hpp"
 
 #include "rtwatch/core/log.hpp"
@@ -6,22 +8,22 @@
 namespace rtwatch::app {
 
 namespace {
-net::TransportOptions transport_of(const Config& c) {
-    net::TransportOptions t;
-    t.cacert = c.cacert;
-    t.insecure = c.insecure;
-    return t;
-}
+
+// Past this much unwritten output the source pauses until the reader has
+// taken it all: memory stays bounded, as it did when writes blocked.
+constexpr std::size_t k_pause_backlog = 4 << 20;
+
 }  // namespace
 
-Session::Session(const Config& config, output::Writer writer, std::optional<output::Writer> record,
-                 SignalWatch& signals)
+Session::Session(const Config& config, net::Loop& loop, SignalWatch& signals, Source& source, Pipeline& pipeline,
+                 output::Writer& writer, output::Writer* record)
     : m_config(config),
-      m_loop(transport_of(config)),
-      m_writer(std::move(writer)),
-      m_record(std::move(record)),
-      m_pipeline(config, m_writer),
-      m_signals(signals) {}
+      m_loop(loop),
+      m_signals(signals),
+      m_source(source),
+      m_pipeline(pipeline),
+      m_writer(writer),
+      m_record(record) {}
 
 ExitCode Session::run() {
     m_loop.watch_fd(m_signals.fd(), [this] { on_signal(); });
@@ -32,7 +34,7 @@ ExitCode Session::run() {
                 return finish(ExitCode::upstream, "--duration reached before the snapshot (--once) was complete");
             finish(ExitCode::ok, "--duration reached");
         });
-    start();
+    m_source.start(*this);
     if (!m_finished) m_loop.run();
     return m_exit;
 }
@@ -50,9 +52,13 @@ void Session::on_signal() {
     }
 }
 
+void Session::bytes(std::string_view bytes) {
+    if (m_record) m_record->buffer().append(bytes);
+}
+
 void Session::after_input() {
     if (m_finished) return;
-    if (!flush_output()) return;
+    if (!pass_on()) return;
     if (m_pipeline.done()) return finish(ExitCode::ok);
     arm_throttle_timer();
 }
@@ -71,43 +77,63 @@ void Session::arm_throttle_timer() {
     });
 }
 
-bool Session::flush_output() {
+// Writes what the reader takes now; false when the run ended.
+bool Session::pass_on() {
     if (m_record && !m_record->buffer().empty() && m_record->flush() != output::Writer::Status::ok) {
         finish(ExitCode::output, m_record->error());
         return false;
     }
-    // A stuck reader must not make rtwatch deaf to SIGTERM: the wait for it
-    // ends when a signal is pending.
-    switch (m_writer.flush(m_signals.fd())) {
-        case output::Writer::Status::ok: return true;
-        case output::Writer::Status::interrupted:
-            on_signal();
-            return false;
+    switch (m_writer.write_ready()) {
+        case output::Writer::Status::ok:
+            watch_writer(false);
+            if (m_source_paused) m_source.resume();
+            m_source_paused = false;
+            return true;
+        case output::Writer::Status::pending:
+            watch_writer(true);
+            if (!m_source_paused && m_writer.buffer().size() > k_pause_backlog) {
+                log::debug("the reader of the output is {} bytes behind: pausing the upstream",
+                           m_writer.buffer().size());
+                m_source.pause();
+                m_source_paused = true;
+            }
+            return true;
         case output::Writer::Status::closed:  // the reader went away (| head): a normal end
             finish(ExitCode::ok);
             return false;
         case output::Writer::Status::failed:
+        case output::Writer::Status::interrupted:
             finish(ExitCode::output, m_writer.error());
             return false;
     }
     return true;
 }
 
+void Session::watch_writer(bool on) {
+    if (on == m_watching_writer) return;
+    m_watching_writer = on;
+    if (!on) return m_loop.unwatch_writable(m_writer.fd());
+    m_loop.watch_writable(m_writer.fd(), [this] {
+        if (pass_on() && m_pipeline.done()) finish(ExitCode::ok);
+    });
+}
+
 void Session::finish(ExitCode code, std::string message) {
     if (m_finished) return;
     m_finished = true;
     m_exit = code;
-    stop_sources();
+    m_source.stop();
+    watch_writer(false);
     m_pipeline.begin_batch(WallClock::now());
     if (code == ExitCode::ok) {
         if (!message.empty()) log::info("{}", message);
         m_pipeline.finish();  // what the throttle holds is written before exit
-        m_pipeline.status("stopped", message);
+        m_pipeline.status(UpstreamStatus::stopped, message);
     } else {
         log::error("{}", message);
         if (code != ExitCode::output) {
             m_pipeline.finish();
-            m_pipeline.status("gave_up", message);
+            m_pipeline.status(UpstreamStatus::gave_up, message);
         }
     }
     if (code != ExitCode::output && !m_writer.buffer().empty()) {
@@ -122,12 +148,6 @@ void Session::finish(ExitCode code, std::string message) {
     }
     if (m_record && !m_record->buffer().empty()) (void)m_record->flush();
     m_loop.stop();
-}
-
-void Session::status(std::string_view status, std::string_view message) { m_pipeline.status(status, message); }
-
-void Session::record_bytes(std::string_view bytes) {
-    if (m_record) m_record->buffer().append(bytes);
 }
 
 }  // namespace rtwatch::app

@@ -1,5 +1,6 @@
-// What live runs and replays share: the loop, the pipeline and its output,
-// signals, the throttle timer, --duration, and an orderly finish.
+// One run: the loop, signals, the source feeding the pipeline, the output
+// passed on without ever waiting for a reader, the throttle timer,
+// --duration, and an orderly finish.
 #pragma once
 
 #include <optional>
@@ -8,45 +9,52 @@
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/app/pipeline.hpp"
 #include "rtwatch/app/signals.hpp"
+#include "rtwatch/app/source.hpp"
 #include "rtwatch/net/loop.hpp"
 #include "rtwatch/output/ndjson.hpp"
 
 namespace rtwatch::app {
 
-class Session {
+class Session final : public SourceListener {
 public:
-    Session(const Config& config, output::Writer writer, std::optional<output::Writer> record, SignalWatch& signals);
-    virtual ~Session() = default;
+    // `record` (--record) may be null. All must outlive the session.
+    Session(const Config& config, net::Loop& loop, SignalWatch& signals, Source& source, Pipeline& pipeline,
+            output::Writer& writer, output::Writer* record);
 
     ExitCode run();
 
-protected:
-    virtual void start() = 0;
-    // Called once when the run ends, before the final flush.
-    virtual void stop_sources() {}
+private:
+    // What the source reports, handed to the pipeline.
+    void input_begins(WallTime now) override { m_pipeline.begin_batch(now); }
+    void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, m_loop.now()); }
+    void record(Record& record) override { m_pipeline.on_record(record, m_loop.now()); }
+    void quiet() override { m_pipeline.on_quiet(); }
+    void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
+    void status(UpstreamStatus status, std::string_view message) override { m_pipeline.status(status, message); }
+    void bytes(std::string_view bytes) override;
+    void input_ends() override { after_input(); }
+    void source_ended(ExitCode code, std::string message) override { finish(code, std::move(message)); }
 
-    // After a batch of input: write what the pipeline produced, end the run
-    // when it is complete, re-arm the throttle timer.
+    void on_signal();
+    // After a batch of input: pass output on, end the run when it is
+    // complete, re-arm the throttle timer.
     void after_input();
+    bool pass_on();
+    void watch_writer(bool on);
+    void arm_throttle_timer();
     void finish(ExitCode code, std::string message = {});
-    bool finished() const { return m_finished; }
-    void status(std::string_view status, std::string_view message);
-    void record_bytes(std::string_view bytes);
 
     const Config& m_config;
-    net::Loop m_loop;
-    output::Writer m_writer;
-    std::optional<output::Writer> m_record;
-    Pipeline m_pipeline;
-
-private:
-    void on_signal();
-    bool flush_output();
-    void arm_throttle_timer();
-
+    net::Loop& m_loop;
     SignalWatch& m_signals;
+    Source& m_source;
+    Pipeline& m_pipeline;
+    output::Writer& m_writer;
+    output::Writer* m_record;
     std::optional<net::Loop::Id> m_throttle_timer;
     std::optional<TimePoint> m_throttle_at;
+    bool m_watching_writer = false;
+    bool m_source_paused = false;
     ExitCode m_exit = ExitCode::ok;
     bool m_finished = false;
 };

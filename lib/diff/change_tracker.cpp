@@ -50,10 +50,34 @@ void ChangeTracker::commit(const Record& record) {
     // Packed into scratch, then assigned: the state's buffer is sized
     // exactly (growing it in place would double it), and reused once sized.
     m_scratch.assign(record.metrics_json);
+    pack_text(m_scratch, record.source_ts);
+    pack_text(m_scratch, record.event_id);
+    const std::size_t meta_end = m_scratch.size();
     pack_metrics(m_scratch, record);
     state.bytes.assign(m_scratch);
     state.json_size = static_cast<std::uint32_t>(record.metrics_json.size());
+    state.meta_size = static_cast<std::uint32_t>(meta_end - record.metrics_json.size());
     state.count = static_cast<std::uint32_t>(record.metric_count);
+}
+
+bool ChangeTracker::committed(ResourceKeyView key, Record& out) const {
+    const State* state = m_states.find(key);
+    if (!state) return false;
+    unpack(key.kind, key.id, *state, out);
+    return true;
+}
+
+void ChangeTracker::unpack(ResourceKind kind, std::string_view id, const State& state, Record& out) {
+    out.clear();
+    out.kind = kind;
+    out.id.assign(id);
+    PackedReader meta(state.meta());
+    std::string_view text;
+    if (meta.next_text(text)) out.source_ts.assign(text);
+    if (meta.next_text(text)) out.event_id.assign(text);
+    PackedReader metrics(state.packed());
+    PackedMetric metric;
+    while (metrics.next(metric)) unpack_metric(metric, out.add_metric());
 }
 
 std::string_view ChangeTracker::committed_json(ResourceKeyView key) const {

@@ -3,6 +3,8 @@
 // threads. The clock is read once per pass.
 #include "loop_impl.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -106,15 +108,26 @@ int Loop::Impl::poll_timeout_ms() {
 void Loop::Impl::poll(int timeout_ms) {
     std::vector<curl_waitfd> waits;
     waits.reserve(fds.size());
-    for (auto& [fd, fn] : fds) waits.push_back(curl_waitfd{fd, CURL_WAIT_POLLIN, 0});
+    for (auto& w : fds)
+        waits.push_back(curl_waitfd{w.fd, static_cast<short>(w.writable ? CURL_WAIT_POLLOUT : CURL_WAIT_POLLIN), 0});
     int ready = 0;
     curl_multi_poll(multi, waits.data(), static_cast<unsigned>(waits.size()), timeout_ms, &ready);
+    for (auto& w : waits) {
+        // curl reports no error or hang-up, and a pipe whose reader left is
+        // only POLLERR: ask poll(2) itself about the writers, so the writer
+        // learns of EPIPE instead of the loop spinning.
+        if (w.events & CURL_WAIT_POLLOUT) {
+            pollfd p{w.fd, POLLOUT, 0};
+            w.revents = ::poll(&p, 1, 0) > 0 ? CURL_WAIT_POLLOUT : 0;
+        }
+    }
     for (const auto& w : waits) {
-        if (!(w.revents & (CURL_WAIT_POLLIN | CURL_WAIT_POLLPRI))) continue;
+        if (!(w.revents & (CURL_WAIT_POLLIN | CURL_WAIT_POLLPRI | CURL_WAIT_POLLOUT))) continue;
+        bool writable = w.events & CURL_WAIT_POLLOUT;
         // Look it up again: an earlier callback may have unwatched it.
-        auto it = std::find_if(fds.begin(), fds.end(), [&](auto& e) { return e.first == w.fd; });
+        auto it = std::find_if(fds.begin(), fds.end(), [&](auto& e) { return e.fd == w.fd && e.writable == writable; });
         if (it == fds.end()) continue;
-        auto fn = it->second;
+        auto fn = it->fn;
         fn();
     }
 }
@@ -133,15 +146,25 @@ Loop::Id Loop::add_timer(TimePoint when, std::function<void()> fn) {
 
 void Loop::cancel_timer(Id id) { m_impl->timers.erase(id); }
 
+namespace {
+void unwatch(std::vector<Loop::Impl::Watch>& fds, int fd, bool writable) {
+    std::erase_if(fds, [&](auto& e) { return e.fd == fd && e.writable == writable; });
+}
+}  // namespace
+
 void Loop::watch_fd(int fd, std::function<void()> on_readable) {
-    unwatch_fd(fd);
-    m_impl->fds.emplace_back(fd, std::move(on_readable));
+    unwatch(m_impl->fds, fd, false);
+    m_impl->fds.push_back(Impl::Watch{fd, false, std::move(on_readable)});
 }
 
-void Loop::unwatch_fd(int fd) {
-    auto& fds = m_impl->fds;
-    fds.erase(std::remove_if(fds.begin(), fds.end(), [&](auto& e) { return e.first == fd; }), fds.end());
+void Loop::unwatch_fd(int fd) { unwatch(m_impl->fds, fd, false); }
+
+void Loop::watch_writable(int fd, std::function<void()> on_writable) {
+    unwatch(m_impl->fds, fd, true);
+    m_impl->fds.push_back(Impl::Watch{fd, true, std::move(on_writable)});
 }
+
+void Loop::unwatch_writable(int fd) { unwatch(m_impl->fds, fd, true); }
 
 void Loop::post(std::function<void()> fn) {
     {

@@ -55,7 +55,12 @@ struct Loop::Impl {
 
     std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<>> timer_heap;
     std::unordered_map<Id, std::function<void()>> timers;
-    std::vector<std::pair<int, std::function<void()>>> fds;
+    struct Watch {
+        int fd;
+        bool writable;
+        std::function<void()> fn;
+    };
+    std::vector<Watch> fds;
 
     std::mutex posted_mutex;
     std::vector<std::function<void()>> posted;

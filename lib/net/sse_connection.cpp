@@ -83,6 +83,7 @@ void SseConnection::Impl::arm_idle(TimePoint when) {
 void SseConnection::Impl::on_idle_timer() {
     idle_timer = 0;
     if (!current || !options.idle_timeout) return;
+    if (paused) last_byte = loop.now();  // a pause is not silence
     TimePoint due = last_byte + *options.idle_timeout;
     if (loop.now() < due) {
         arm_idle(due);
@@ -198,6 +199,20 @@ void SseConnection::close() {
 }
 
 bool SseConnection::is_open() const { return m_impl->current != nullptr; }
+
+void SseConnection::pause() { m_impl->paused = true; }
+
+void SseConnection::resume() { m_impl->resume(); }
+
+void SseConnection::Impl::resume() {
+    if (!paused) return;
+    paused = false;
+    last_byte = loop.now();
+    if (!current || !current->curl_paused) return;
+    current->curl_paused = false;
+    // May deliver the kept bytes at once, through the usual callbacks.
+    curl_easy_pause(current->easy.handle, CURLPAUSE_CONT);
+}
 
 sse::Parser& SseConnection::parser() { return m_impl->parser; }
 

@@ -25,6 +25,7 @@ public:
     Phase phase = Phase::headers;
     std::optional<StreamEnd> decided;  // how it ends, known before curl finishes
     std::string redirect_url;
+    bool curl_paused = false;  // a body callback returned CURL_WRITEFUNC_PAUSE
 
 private:
     static size_t on_header(char* data, size_t size, size_t n, void* self);
@@ -44,6 +45,7 @@ struct SseConnection::Impl {
     bool on_stream_bytes(SseAttempt& attempt, std::string_view bytes);
     void on_attempt_done(SseAttempt& attempt, CURLcode result);
     void follow_redirect(SseAttempt& attempt);
+    void resume();
 
     Loop& loop;
     StreamHandler& handler;
@@ -53,6 +55,7 @@ struct SseConnection::Impl {
     TimePoint last_byte{};
     Loop::Id idle_timer = 0;
     int redirects = 0;
+    bool paused = false;
 };
 
 }  // namespace rtwatch::net

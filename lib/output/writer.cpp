@@ -106,21 +106,28 @@ Writer::~Writer() {
 Writer::Status Writer::flush() { return flush(-1); }
 
 Writer::Status Writer::flush(int interrupt_fd, std::optional<std::chrono::milliseconds> limit) {
+    return drain(true, interrupt_fd, limit ? static_cast<int>(limit->count()) : -1);
+}
+
+Writer::Status Writer::write_ready() { return drain(false, -1, 0); }
+
+Writer::Status Writer::drain(bool wait, int interrupt_fd, int timeout_ms) {
     std::size_t done = 0;
     int err = 0;
-    int timeout_ms = limit ? static_cast<int>(limit->count()) : -1;
     while (done < m_buffer.size() && !err) {
         ssize_t n = m_fd < 0 ? (errno = EBADF, -1) : ::write(m_fd, m_buffer.data() + done, next_piece(done));
-        if (n > 0)
+        if (n > 0) {
             done += static_cast<std::size_t>(n);
-        else if (n < 0 && errno == EAGAIN && !wait_writable(m_fd, interrupt_fd, timeout_ms))
-            return interrupted(done);
-        else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+        } else if (n < 0 && errno == EAGAIN) {
+            if (!wait) break;
+            if (!wait_writable(m_fd, interrupt_fd, timeout_ms)) return interrupted(done);
+        } else if (n == 0 || errno != EINTR) {
             err = n == 0 ? EIO : errno;
+        }
     }
     // Written bytes leave the buffer; what could not be written stays.
     m_buffer.erase(0, done);
-    if (!err) return Status::ok;
+    if (!err) return m_buffer.empty() ? Status::ok : Status::pending;
     m_error = "writing to " + (m_path.empty() ? std::string("standard output") : m_path) + ": " + std::strerror(err);
     return err == EPIPE || err == ECONNRESET ? Status::closed : Status::failed;
 }

@@ -23,7 +23,6 @@ constexpr Millis k_min_base{100};
 // Past this the ceiling is the cap anyway; it only keeps the counter bounded.
 constexpr int k_max_attempt = 64;
 constexpr size_t k_max_echo = 200;
-constexpr std::string_view k_scope = "genesyscloud.realtime.data.view";
 
 // Server text in a message: short codes as they are, anything else JSON-quoted and capped.
 std::string echo(std::string_view text) {
@@ -90,11 +89,11 @@ Decision on_throttled(const Outcome& o, State& state, const Policy& policy, doub
                                            format_duration(*o.retry_after)));
 }
 
-Decision on_forbidden(const Outcome& o) {
+Decision on_forbidden(const Outcome& o, const Policy& policy) {
     return fail(ExitCode::permission,
                 fmt::format("stream answered 403 {}: the token lacks the scope {}; grant it to the OAuth client "
                             "or pass --scope",
-                            o.detail.empty() ? std::string("missing.scope") : echo(o.detail), k_scope));
+                            o.detail.empty() ? std::string("missing.scope") : echo(o.detail), echo(policy.scope)));
 }
 
 Decision on_wrong_url(const Outcome& o) {
@@ -106,7 +105,7 @@ Decision on_status(const Outcome& o, State& state, const Policy& policy, double 
     const long s = o.status;
     if (s == 401) return on_unauthorized(o, state, policy, jitter);
     if (s == 429 || s == 503) return on_throttled(o, state, policy, jitter);
-    if (s == 403) return on_forbidden(o);
+    if (s == 403) return on_forbidden(o, policy);
     if (s == 400)
         return fail(ExitCode::bad_request,
                     with_detail("stream answered 400", o) + ": a filter id was rejected; check --queue/--skill/--agent");
@@ -144,6 +143,15 @@ std::string_view cause_of(Trigger trigger) {
 
 }  // namespace
 
+// A certificate that fails verification fails the same way every time:
+// retrying would only hide the cause.
+Decision untrusted_certificate(std::string_view url, std::string_view detail) {
+    return fail(ExitCode::upstream,
+                fmt::format("cannot verify the TLS certificate of {} ({}): pass the CA certificate that signed it "
+                            "with --cacert FILE (or, for a test server only, --insecure)",
+                            url.empty() ? std::string_view("the server") : url, detail));
+}
+
 Millis next_backoff(State& state, const Policy& policy, double jitter) {
     Millis delay = jittered(ceiling(state.base, state.attempt, policy.max_backoff), jitter);
     state.attempt = std::min(state.attempt + 1, k_max_attempt);
@@ -159,6 +167,7 @@ Decision decide(const Outcome& outcome, State& state, const Policy& policy, Time
         case Trigger::http_status: return on_status(outcome, state, policy, jitter);
         case Trigger::reconnect_event: return on_reconnect_event(outcome, state, policy, jitter);
         case Trigger::disconnect_event: return on_disconnect_event(outcome, state, policy, jitter);
+        case Trigger::untrusted_certificate: return untrusted_certificate(outcome.url, outcome.detail);
         default: break;
     }
     return reconnect_in(next_backoff(state, policy, jitter), with_detail(std::string(cause_of(outcome.trigger)), outcome));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "rtwatch/app/ndjson_sink.hpp"
 #include "rtwatch/app/pipeline.hpp"
 
 using namespace rtwatch;
@@ -25,6 +26,7 @@ struct Harness {
     app::Config config;
     std::string path;
     std::optional<output::Writer> writer;
+    std::optional<app::NdjsonSink> sink;
     std::optional<app::Pipeline> pipeline;
     TimePoint now{};
 
@@ -34,7 +36,9 @@ struct Harness {
         ::close(fd);
         path = tmpl;
         writer.emplace(std::move(output::Writer::open_file(path).value()));
-        pipeline.emplace(config, *writer);
+        sink.emplace(*writer, config.status);
+        pipeline.emplace(config);
+        pipeline->add_sink(*sink);
     }
     ~Harness() { ::unlink(path.c_str()); }
 

@@ -1,22 +1,24 @@
-// The data path from a dispatched SSE event to NDJSON lines, shared by live
-// runs and replay: decode -> filter -> diff -> throttle -> ndjson. Pure: it
-// takes `now` and writes into the output buffer; the caller flushes.
+// The pure stages between a source and the sinks, shared by every mode:
+// decode -> filter -> fields -> diff + throttle -> sinks. It takes `now` and
+// hands records to the attached sinks; it never does IO itself.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "rtwatch/app/config.hpp"
+#include "rtwatch/app/sink.hpp"
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/record.hpp"
 #include "rtwatch/decode/decoder.hpp"
 #include "rtwatch/diff/change_tracker.hpp"
 #include "rtwatch/diff/resource_key.hpp"
 #include "rtwatch/filter/filter.hpp"
-#include "rtwatch/output/ndjson.hpp"
 #include "rtwatch/throttle/throttler.hpp"
 
 namespace rtwatch::app {
@@ -30,20 +32,25 @@ struct PipelineCounters {
 class Pipeline : private throttle::Sink, private decode::SettledMetrics {
 public:
     // `where` must already have been validated (the command line does).
-    Pipeline(const Config& config, output::Writer& writer);
+    explicit Pipeline(const Config& config);
+
+    // Every committed record goes to each sink, in the order attached.
+    void add_sink(RecordSink& sink) { m_sinks.push_back(&sink); }
 
     // The wall time stamped on records written until the next call: read
     // once per batch of input, not once per line.
     void begin_batch(WallTime now) { m_wall_now = now; }
 
-    // Any dispatched SSE event. Control events (reconnect, disconnect, error)
-    // are the caller's business; this handles `data` and --raw.
+    // An upstream event. Control events (reconnect, disconnect, error) are
+    // the source's business; this handles `data` (and everything with --raw).
     void on_event(std::string_view type, std::string_view data, std::string_view id, TimePoint now);
+    // A record a source decoded itself; it goes through the same stages.
+    void on_record(Record& record, TimePoint now);
     // The stream went quiet after a snapshot (a comment, or its end): with
     // --once, the snapshot is complete.
     void on_quiet();
     void on_oversize(std::size_t limit);
-    void status(std::string_view status, std::string_view message);
+    void status(UpstreamStatus status, std::string_view message);
 
     void flush_due(TimePoint now) { m_throttler.flush_due(now, *this); }
     std::optional<TimePoint> next_deadline() const { return m_throttler.next_deadline(); }
@@ -53,9 +60,12 @@ public:
     // --count reached, or --once has its snapshot.
     bool done() const { return m_done; }
     const PipelineCounters& counters() const { return m_counters; }
+    // What the sinks have been given, per resource (for late joiners).
+    const diff::ChangeTracker& committed() const { return m_tracker; }
 
 private:
     void on_data(std::string_view data, std::string_view id, TimePoint now);
+    void stages(Record& record, TimePoint now);
     void emit(const Record& record, std::span<const std::string_view> changed) override;
     std::string_view settled_metrics(ResourceKind kind, std::string_view id) override;
     void note_bad_event(std::string_view id, std::string_view why);
@@ -63,12 +73,12 @@ private:
     bool track_snapshot(const Record& record);
 
     const Config& m_config;
-    output::Writer& m_writer;
+    std::vector<RecordSink*> m_sinks;
     decode::Decoder m_decoder;                   // data JSON -> Record
     filter::IdFilter m_ids;                      // --queue/--skill/--agent, checked again locally
     std::optional<filter::Where> m_where;        // --where
     filter::FieldSet m_fields;                   // --fields
-    diff::ChangeTracker m_tracker;               // last emitted state per resource
+    diff::ChangeTracker m_tracker;               // last committed state per resource
     throttle::Throttler m_throttler;             // --throttle, deciding against m_tracker
     Record m_record;                             // reused for every event
     PipelineCounters m_counters;

@@ -85,6 +85,8 @@ public:
     }
 
     std::size_t size() const { return m_entries.size(); }
+    // Entries in the order they were added.
+    const Entry& entry(std::size_t i) const { return m_entries[i]; }
 
 private:
     struct Slot {

@@ -56,6 +56,9 @@ public:
 
     void watch_fd(int fd, std::function<void()> on_readable);
     void unwatch_fd(int fd);
+    // Until unwatch_writable(): `on_writable` runs when `fd` takes bytes.
+    void watch_writable(int fd, std::function<void()> on_writable);
+    void unwatch_writable(int fd);
 
     // Thread-safe: run `fn` on the loop thread soon (wakes the loop).
     void post(std::function<void()> fn);

@@ -62,6 +62,10 @@ public:
     // Ends the current attempt silently: on_end is not called.
     void close();
     bool is_open() const;
+    // Stop taking body bytes (curl keeps them) until resume(); the idle
+    // watchdog does not count a pause as silence. Lasts across attempts.
+    void pause();
+    void resume();
 
     sse::Parser& parser();
 

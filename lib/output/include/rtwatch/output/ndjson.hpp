@@ -32,6 +32,7 @@ public:
         closed,       // EPIPE: the reader went away
         failed,       // see error()
         interrupted,  // the reader is not reading and a signal (or the time limit) came first
+        pending,      // write_ready(): the reader is not taking more now; the rest stays buffered
     };
 
     // fd 1, not owned; path() is empty.
@@ -45,6 +46,7 @@ public:
 
     // Lines waiting to be written; append only whole lines.
     std::string& buffer() { return m_buffer; }
+    const std::string& buffer() const { return m_buffer; }
     // Writes the whole buffer (retrying EINTR and short writes, waiting out
     // EAGAIN); on failure error() names the cause ("writing to out.ndjson: No
     // space left on device"). Written bytes leave the buffer; the rest stay.
@@ -54,6 +56,11 @@ public:
     // readable (a pending signal) or after `limit`; the line being written is
     // still completed when the reader allows it within that time.
     Status flush(int interrupt_fd, std::optional<std::chrono::milliseconds> limit = std::nullopt);
+    // Writes what the reader takes now, never waiting: ok once the buffer is
+    // empty, pending while bytes remain (poll fd() for writability), else
+    // as flush(). Whole pieces only on a pipe, as flush() writes them.
+    Status write_ready();
+    int fd() const { return m_fd; }
     // SIGHUP: close and reopen the same path (no-op for stdout). The new
     // file is opened first: on error the old one stays in use.
     Result<void> reopen();
@@ -62,6 +69,7 @@ public:
 
 private:
     Writer() = default;
+    Status drain(bool wait, int interrupt_fd, int timeout_ms);
     Status interrupted(std::size_t done);
     std::size_t next_piece(std::size_t done) const;
     int m_fd = -1;

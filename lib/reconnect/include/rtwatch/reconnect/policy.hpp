@@ -21,19 +21,21 @@ struct Outcome {
         idle_timeout,      // nothing at all for the idle timeout
         reconnect_event,   // `reconnect` event: wait `event_delay`
         disconnect_event,  // `disconnect` event: new token first
+        untrusted_certificate,  // TLS verification failed: the same every time
     };
     Trigger trigger = Trigger::eof;
     long status = 0;
     std::optional<Millis> retry_after;  // parsed Retry-After
     std::optional<Millis> event_delay;  // reconnect event's retryAfterMs
     std::string detail;                 // server message / reason, for the decision's message
-    std::string url;                    // for 404-style messages
+    std::string url;                    // for 404-style and certificate messages
 };
 
 struct Policy {
     Millis max_backoff{5'000};
     Millis healthy_after{30'000};  // a connection this long resets the backoff
     int max_auth_rejections = 2;   // 401s in a row, each with a fresh token, before giving up
+    std::string scope = "genesyscloud.realtime.data.view";  // the scope requested, named by a 403
 };
 
 struct State {
@@ -53,6 +55,8 @@ struct Decision {
 
 // `jitter` is uniform in [0, 1): full jitter, delay = jitter * min(cap, base * 2^attempt).
 Decision decide(const Outcome& outcome, State& state, const Policy& policy, TimePoint now, double jitter);
+// A TLS certificate of `url` failed verification: exit, naming --cacert.
+Decision untrusted_certificate(std::string_view url, std::string_view detail);
 // The stream opened (200 event-stream).
 void on_connected(State& state, TimePoint now);
 // A `retry:` field arrived.

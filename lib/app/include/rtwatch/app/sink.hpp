@@ -1,0 +1,34 @@
+// The far end of the pipeline: every record it commits goes to each attached
+// sink (the NDJSON writer today; hooks, relay viewers, a terminal view
+// tomorrow). A sink must not block: what it cannot pass on yet it keeps, and
+// it reports a backlog so the run can pause the source instead.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "rtwatch/core/clock.hpp"
+#include "rtwatch/core/record.hpp"
+
+namespace rtwatch::app {
+
+// The upstream states a run reports; `name` is the status record's word.
+enum class UpstreamStatus { connected, reconnecting, stale, token_refreshed, stopped, gave_up };
+std::string_view status_name(UpstreamStatus status);
+
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    // A metrics record: `changed` names what differs from the last record of
+    // the resource. Both are valid during the call only.
+    virtual void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) = 0;
+    // A change of the upstream's state.
+    virtual void status(UpstreamStatus status, std::string_view message, WallTime now) = 0;
+    // --raw: an upstream event passed on undecoded.
+    virtual void raw(std::string_view /*type*/, std::string_view /*data*/, std::string_view /*id*/) {}
+    // Bytes accepted but not yet passed on.
+    virtual std::size_t backlog() const { return 0; }
+};
+
+}  // namespace rtwatch::app

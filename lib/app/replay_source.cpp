@@ -1,0 +1,63 @@
+// Replay reads whatever is available, feeds it to the parser, and ends at
+// end of input.
+#include "replay_source.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace rtwatch::app {
+
+ReplaySource::ReplaySource(const Config& config, net::Loop& loop, int input_fd)
+    : m_config(config), m_loop(loop), m_fd(input_fd), m_parser(*this, sse::ParserOptions{config.max_event_size}) {
+    m_chunk.resize(256 * 1024);
+}
+
+void ReplaySource::start(SourceListener& listener) {
+    m_listener = &listener;
+    int flags = ::fcntl(m_fd, F_GETFL);
+    if (flags >= 0) ::fcntl(m_fd, F_SETFL, flags | O_NONBLOCK);
+    resume();
+}
+
+void ReplaySource::stop() { pause(); }
+
+void ReplaySource::pause() {
+    if (m_watching) m_loop.unwatch_fd(m_fd);
+    m_watching = false;
+}
+
+void ReplaySource::resume() {
+    if (!m_watching) m_loop.watch_fd(m_fd, [this] { on_readable(); });
+    m_watching = true;
+}
+
+void ReplaySource::on_readable() {
+    ssize_t n = ::read(m_fd, m_chunk.data(), m_chunk.size());
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n < 0) {
+        stop();
+        return m_listener->source_ended(ExitCode::failure,
+                                        fmt::format("reading {}: {}", m_config.replay_input, std::strerror(errno)));
+    }
+    if (n == 0) {
+        stop();
+        m_listener->quiet();
+        return m_listener->source_ended(ExitCode::ok, {});
+    }
+    m_listener->input_begins(WallClock::now());
+    m_parser.feed(std::string_view(m_chunk.data(), static_cast<size_t>(n)));
+    m_listener->input_ends();
+}
+
+void ReplaySource::on_event(const sse::Event& event) { m_listener->event(SourceEvent{event.type, event.data, event.id}); }
+
+void ReplaySource::on_comment(std::string_view) { m_listener->quiet(); }
+
+void ReplaySource::on_oversize(std::size_t limit) { m_listener->oversize(limit); }
+
+}  // namespace rtwatch::app
