@@ -52,18 +52,23 @@ struct RowOrder {
     }
 };
 
-int digits(int n) { return n < 10 ? 1 : 1 + digits(n / 10); }
+struct ColumnNeed {
+    ShownColumn natural;   // the whole title
+    ShownColumn squeezed;  // the title shortened to k_squeezed_title
+};
 
-ShownColumn natural_column(const TopState& state, const std::vector<const Row*>& rows, int column) {
-    ShownColumn shown{column, static_cast<int>(title_of(state, column + 1).size()), true};
+ColumnNeed column_need(const TopState& state, const std::vector<const Row*>& rows, int column) {
+    const int title = static_cast<int>(title_of(state, column + 1).size());
+    int value = 0;
+    bool numeric = true;
     for (const Row* row : rows) {
         const CellValue* cell = cell_of(*row, column);
         if (!cell) continue;
-        shown.width = std::max(shown.width, static_cast<int>(to_cells(cell->text).size()));
-        if (std::isnan(cell->number)) shown.numeric = false;
+        value = std::max(value, static_cast<int>(to_cells(cell->text).size()));
+        if (std::isnan(cell->number)) numeric = false;
     }
-    shown.width = std::min(shown.width, k_max_metric_width);
-    return shown;
+    return {{column, std::min(std::max(value, title), k_max_metric_width), numeric},
+            {column, std::min(std::max(value, std::min(title, k_squeezed_title)), k_max_metric_width), numeric}};
 }
 
 int natural_id_width(const std::vector<const Row*>& rows) {
@@ -93,23 +98,30 @@ std::u32string title_of(const TopState& state, int column) {
 
 std::u32string hidden_marker(int hidden) { return ascii("+" + std::to_string(hidden)) + U'\u00BB'; }
 
-// The id gets at least k_min_id_width, then metrics take what is left from
-// the left, then the id grows back to its natural width with the rest.
+// The id gets at least k_min_id_width; metrics take what is left from the
+// left, with shortened titles when not all of them fit whole; then the id
+// grows back towards its natural width with the rest.
 Layout plan_layout(const TopState& state, int cols) {
     Layout layout;
     layout.rows = ordered_rows(state);
     const int natural_id = std::max(natural_id_width(layout.rows), static_cast<int>(title_of(state, 0).size()));
+    const int min_id = std::min(natural_id, k_min_id_width);
     const int total = static_cast<int>(state.columns().size());
-    std::vector<ShownColumn> natural;
+    std::vector<ColumnNeed> needs;
     int all = 0;
     for (int c = 0; c < total; ++c) {
-        natural.push_back(natural_column(state, layout.rows, c));
-        all += 1 + natural.back().width;
+        needs.push_back(column_need(state, layout.rows, c));
+        all += 1 + needs.back().natural.width;
     }
-    const int min_id = std::min(natural_id, k_min_id_width);
     int room = cols - k_id_start - min_id;
-    if (all > room) room -= 1 + digits(total) + 2;  // " +N»"
-    for (const ShownColumn& column : natural) {
+    const bool squeeze = all > room;
+    if (squeeze) {
+        int squeezed = 0;
+        for (const ColumnNeed& need : needs) squeezed += 1 + need.squeezed.width;
+        if (squeezed > room) room -= 1 + static_cast<int>(hidden_marker(total).size());
+    }
+    for (const ColumnNeed& need : needs) {
+        const ShownColumn& column = squeeze ? need.squeezed : need.natural;
         if (1 + column.width > room) break;
         room -= 1 + column.width;
         layout.columns.push_back(column);

@@ -13,6 +13,8 @@ namespace rtwatch::top {
 inline constexpr int k_id_start = 8;
 inline constexpr int k_max_metric_width = 16;
 inline constexpr int k_min_id_width = 12;
+// Titles are shortened to this (or their values' width) before metrics are dropped.
+inline constexpr int k_squeezed_title = 10;
 
 struct ShownColumn {
     int column = 0;  // index into TopState::columns()

@@ -100,7 +100,7 @@ void draw_titles(Frame& frame, const TopState& state, const Layout& layout) {
     frame.put(1, k_id_start, truncate_end(title_of(state, 0), layout.id_width), attr);
     int col = k_id_start + layout.id_width;
     for (const ShownColumn& column : layout.columns) {
-        const std::u32string title = truncate_end(title_of(state, column.column + 1), column.width);
+        const std::u32string title = truncate_middle(title_of(state, column.column + 1), column.width);
         const int pad = column.numeric ? column.width - static_cast<int>(title.size()) : 0;
         frame.put(1, col + 1 + pad, title, attr);
         col += 1 + column.width;
@@ -148,24 +148,49 @@ void draw_empty(Frame& frame, const TopState& state) {
     frame.put(2, k_id_start, truncate_end(to_cells(text), frame.size().cols - k_id_start), Attr{Color::none, true});
 }
 
-std::u32string footer_keys(const ViewOptions& view) {
-    if (view.editing_filter) return to_cells("filter: " + view.filter);
-    std::u32string keys = ascii(view.paused ? "q quit  p resume  s/S sort  / filter  " : "q quit  p pause  s/S sort  / filter  ");
-    keys += U"\u2191\u2193 PgUp/PgDn scroll";
-    if (!view.filter.empty()) keys += to_cells("  filter: " + view.filter);
-    return keys;
+struct FooterPart {
+    std::u32string text;
+    int keep;  // the lowest goes first when the line is too short
+};
+
+std::u32string join_fitting(std::vector<FooterPart> parts, int room) {
+    const auto width = [&] {
+        std::size_t w = 0;
+        for (const FooterPart& part : parts) w += part.text.size() + (w ? 2 : 0);
+        return static_cast<int>(w);
+    };
+    while (parts.size() > 1 && width() > room)
+        parts.erase(std::min_element(parts.begin(), parts.end(),
+                                     [](const FooterPart& a, const FooterPart& b) { return a.keep < b.keep; }));
+    std::u32string line;
+    for (const FooterPart& part : parts) line += (line.empty() ? U"" : U"  ") + part.text;
+    return truncate_end(line, room);
+}
+
+std::u32string footer_keys(const ViewOptions& view, int room) {
+    std::vector<FooterPart> parts = {{U"q quit", 9}, {view.paused ? U"p resume" : U"p pause", 5}, {U"s/S sort", 4},
+                                     {U"/ filter", 3}, {U"\u2191\u2193 PgUp/PgDn scroll", 1}};
+    if (!view.filter.empty()) parts.insert(parts.end() - 1, {to_cells("filter: " + view.filter), 8});
+    return join_fitting(std::move(parts), room);
+}
+
+// Typing a filter: its text, a reversed cell for the cursor, the two ways out.
+void draw_filter_input(Frame& frame, int line, const ViewOptions& view, int room) {
+    int col = frame.put(line, 0, truncate_middle(to_cells("filter: " + view.filter), std::max(room - 1, 0)), {});
+    col += frame.put(line, col, U" ", Attr{Color::none, false, false, true}, std::max(room - col, 0));
+    const std::u32string hint = U"  Enter keep  Esc cancel";
+    if (col + static_cast<int>(hint.size()) <= room) frame.put(line, col, hint, {});
 }
 
 void draw_footer(Frame& frame, const TopState& state, std::size_t total, int first, int shown) {
     const int line = frame.size().rows - 1;
-    const int cols = frame.size().cols;
     std::u32string where = ascii("rows " + std::to_string(shown ? first + 1 : 0));
     if (shown) where += U'\u2013' + ascii(std::to_string(first + shown));
     where += ascii(" of " + std::to_string(total));
-    const int right = std::max(0, cols - static_cast<int>(where.size()));
-    const std::u32string keys = footer_keys(state.view());
-    const int written = frame.put(line, 0, truncate_end(keys, std::max(right - 1, 0)), {});
-    if (state.view().editing_filter) frame.put(line, written, U" ", Attr{Color::none, false, false, true}, right - 1 - written);
+    const int right = std::max(0, frame.size().cols - static_cast<int>(where.size()));
+    const int room = std::max(right - 1, 0);
+    if (state.view().editing_filter) draw_filter_input(frame, line, state.view(), room);
+    else frame.put(line, 0, footer_keys(state.view(), room), {});
     frame.put(line, right, where, {});
 }
 
