@@ -26,29 +26,38 @@ const CellValue* cell_of(const Row& row, int column) {
     return cell.present ? &cell : nullptr;
 }
 
-// <0, 0, >0 like strcmp; numbers before text.
-int compare_values(const CellValue& a, const CellValue& b) {
-    const bool an = !std::isnan(a.number), bn = !std::isnan(b.number);
-    if (an && bn) return a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
-    if (an != bn) return an ? -1 : 1;
-    return a.text.compare(b.text);
+// What a row sorts by, copied out so the sort compares contiguous keys
+// instead of chasing each row's cells.
+struct SortKey {
+    int rank = 0;          // kind: queues, skills, agents
+    int has = 0;           // 0: a number, 1: text, 2: no value (last either way)
+    double number = 0;
+    std::string_view text;
+    std::string_view id;
+    const Row* row = nullptr;
+};
+
+SortKey sort_key(const Row& row, int column) {
+    SortKey key{kind_rank(row.kind), 0, 0, {}, row.id, &row};
+    if (column < 0) return key;
+    const CellValue* cell = cell_of(row, column);
+    if (!cell) key.has = 2;
+    else if (std::isnan(cell->number)) key.has = 1, key.text = cell->text;
+    else key.number = cell->number;
+    return key;
 }
 
-struct RowOrder {
-    int column;  // metric column, or -1 for the id
+struct KeyOrder {
+    bool by_value;
     bool descending;
 
-    bool operator()(const Row* a, const Row* b) const {
-        if (a->kind != b->kind) return kind_rank(a->kind) < kind_rank(b->kind);
-        if (column >= 0) {
-            const CellValue* va = cell_of(*a, column);
-            const CellValue* vb = cell_of(*b, column);
-            if (!va != !vb) return va != nullptr;
-            const int c = va ? compare_values(*va, *vb) : 0;
-            if (c != 0) return descending ? c > 0 : c < 0;
-            return a->id < b->id;
-        }
-        return descending ? a->id > b->id : a->id < b->id;
+    bool operator()(const SortKey& a, const SortKey& b) const {
+        if (a.rank != b.rank) return a.rank < b.rank;
+        if (!by_value) return descending ? a.id > b.id : a.id < b.id;
+        if (a.has != b.has) return a.has < b.has;
+        if (a.has == 0 && a.number != b.number) return descending ? a.number > b.number : a.number < b.number;
+        if (a.has == 1 && a.text != b.text) return descending ? a.text > b.text : a.text < b.text;
+        return a.id < b.id;
     }
 };
 
@@ -64,7 +73,7 @@ ColumnNeed column_need(const TopState& state, const std::vector<const Row*>& row
     for (const Row* row : rows) {
         const CellValue* cell = cell_of(*row, column);
         if (!cell) continue;
-        value = std::max(value, static_cast<int>(to_cells(cell->text).size()));
+        value = std::max(value, cell_width(cell->text));
         if (std::isnan(cell->number)) numeric = false;
     }
     return {{column, std::min(std::max(value, title), k_max_metric_width), numeric},
@@ -73,20 +82,23 @@ ColumnNeed column_need(const TopState& state, const std::vector<const Row*>& row
 
 int natural_id_width(const std::vector<const Row*>& rows) {
     int width = 2;
-    for (const Row* row : rows) width = std::max(width, static_cast<int>(to_cells(row->id).size()));
+    for (const Row* row : rows) width = std::max(width, cell_width(row->id));
     return width;
 }
 
 }  // namespace
 
 std::vector<const Row*> ordered_rows(const TopState& state) {
-    std::vector<const Row*> rows;
-    rows.reserve(state.rows().size());
-    for (const Row& row : state.rows())
-        if (matches_filter(row.id, state.view().filter)) rows.push_back(&row);
     const int sort = state.view().sort_column;
     const int column = sort > 0 && sort <= static_cast<int>(state.columns().size()) ? sort - 1 : -1;
-    std::sort(rows.begin(), rows.end(), RowOrder{column, state.view().descending});
+    std::vector<SortKey> keys;
+    keys.reserve(state.rows().size());
+    for (const Row& row : state.rows())
+        if (matches_filter(row.id, state.view().filter)) keys.push_back(sort_key(row, column));
+    std::sort(keys.begin(), keys.end(), KeyOrder{column >= 0, state.view().descending});
+    std::vector<const Row*> rows;
+    rows.reserve(keys.size());
+    for (const SortKey& key : keys) rows.push_back(key.row);
     return rows;
 }
 

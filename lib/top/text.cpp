@@ -72,6 +72,14 @@ std::u32string to_cells(std::string_view utf8) {
     return out;
 }
 
+int cell_width(std::string_view utf8) {
+    const bool plain = std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (plain) return static_cast<int>(utf8.size());
+    int width = 0;
+    for (std::size_t i = 0; i < utf8.size(); ++width) decode_one(utf8, i);
+    return width;
+}
+
 std::u32string ascii(std::string_view text) { return std::u32string(text.begin(), text.end()); }
 
 std::u32string truncate_middle(std::u32string_view text, int width) {

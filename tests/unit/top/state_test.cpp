@@ -2,6 +2,10 @@
 // cleared by a frame, levels, pause freezing the view, records/s.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
+
+#include "rtwatch/top/render.hpp"
 #include "rtwatch/top/state.hpp"
 #include "top_fixtures.hpp"
 
@@ -93,4 +97,45 @@ TEST_CASE("top state: the filter is an ASCII case-insensitive id substring", "[t
     TopState s = contact_center();
     s.view().filter = "SKILL";
     CHECK(s.matching_rows() == 4);
+}
+
+// Not a pass/fail test (the machine is shared): how long apply() takes on
+// the hot path. Run with: test_top "[.measure]"
+TEST_CASE("top state: cost of apply() for 200 resources", "[.measure]") {
+    std::vector<Record> records;
+    for (int i = 0; i < 200; ++i)
+        for (int k = 0; k < 5; ++k)
+            records.push_back(make_record(ResourceKind::queue, queue_id(i),
+                                          {{"waitDuration", std::to_string(k * 7 + i)},
+                                           {"availableAgents", std::to_string(k)},
+                                           {"interactionsWaiting", std::to_string(i % 13)},
+                                           {"serviceLevel", "0.9" + std::to_string(k)}}));
+    TopState s;
+    const int rounds = 1000;
+    const auto start = std::chrono::steady_clock::now();
+    for (int round = 0; round < rounds; ++round)
+        for (const Record& r : records) s.apply(r, t0);
+    const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
+    std::printf("top state: %.0f ns per apply()\n", took.count() / (rounds * records.size()));
+    CHECK(s.rows().size() == 200);
+}
+
+TEST_CASE("top state: cost of render() for 50,000 resources", "[.measure]") {
+    TopState s;
+    for (int i = 0; i < 50000; ++i)
+        s.apply(make_record(ResourceKind::agent, agent_id(i),
+                            {{"status", i % 3 ? "available" : "on-queue", false},
+                             {"interactionsHandled", std::to_string(i % 97)}}),
+                t0);
+    s.view().sort_column = 2;
+    rtwatch::top::Frame f;
+    double best = 1e9;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        f = rtwatch::top::render(s, {132, 40}, {true, t0});
+        const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+        best = std::min(best, took.count());
+    }
+    std::printf("top render: %.1f ms for 50,000 rows (best of 5)\n", best);
+    CHECK(f.size().rows == 40);
 }
