@@ -110,8 +110,28 @@ std::u32string title_of(const TopState& state, int column) {
 
 std::u32string hidden_marker(int hidden) { return ascii("+" + std::to_string(hidden)) + U'\u00BB'; }
 
-// The id gets at least k_min_id_width; metrics take what is left from the
-// left, with shortened titles when not all of them fit whole; then the id
+// Metric columns from the left into `room`, whole titles if all fit, else
+// shortened ones, keeping space for the "+N»" marker when some are dropped.
+// Returns the room left over.
+int fit_columns(const std::vector<ColumnNeed>& needs, int room, std::vector<ShownColumn>& shown) {
+    const auto sum = [&](ShownColumn ColumnNeed::*which) {
+        int width = 0;
+        for (const ColumnNeed& need : needs) width += 1 + (need.*which).width;
+        return width;
+    };
+    const bool squeeze = sum(&ColumnNeed::natural) > room;
+    if (squeeze && sum(&ColumnNeed::squeezed) > room)
+        room -= 1 + static_cast<int>(hidden_marker(static_cast<int>(needs.size())).size());
+    for (const ColumnNeed& need : needs) {
+        const ShownColumn& column = squeeze ? need.squeezed : need.natural;
+        if (1 + column.width > room) break;
+        room -= 1 + column.width;
+        shown.push_back(column);
+    }
+    return room;
+}
+
+// The id gets at least k_min_id_width, metrics what is left, and the id
 // grows back towards its natural width with the rest.
 Layout plan_layout(const TopState& state, int cols) {
     Layout layout;
@@ -120,24 +140,8 @@ Layout plan_layout(const TopState& state, int cols) {
     const int min_id = std::min(natural_id, k_min_id_width);
     const int total = static_cast<int>(state.columns().size());
     std::vector<ColumnNeed> needs;
-    int all = 0;
-    for (int c = 0; c < total; ++c) {
-        needs.push_back(column_need(state, layout.rows, c));
-        all += 1 + needs.back().natural.width;
-    }
-    int room = cols - k_id_start - min_id;
-    const bool squeeze = all > room;
-    if (squeeze) {
-        int squeezed = 0;
-        for (const ColumnNeed& need : needs) squeezed += 1 + need.squeezed.width;
-        if (squeezed > room) room -= 1 + static_cast<int>(hidden_marker(total).size());
-    }
-    for (const ColumnNeed& need : needs) {
-        const ShownColumn& column = squeeze ? need.squeezed : need.natural;
-        if (1 + column.width > room) break;
-        room -= 1 + column.width;
-        layout.columns.push_back(column);
-    }
+    for (int c = 0; c < total; ++c) needs.push_back(column_need(state, layout.rows, c));
+    const int room = fit_columns(needs, cols - k_id_start - min_id, layout.columns);
     layout.hidden = total - static_cast<int>(layout.columns.size());
     layout.id_width = std::max(0, min_id + std::min(std::max(room, 0), natural_id - min_id));
     return layout;

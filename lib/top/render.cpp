@@ -196,6 +196,11 @@ void draw_footer(Frame& frame, const TopState& state, std::size_t total, int fir
 
 }  // namespace
 
+bool use_color(ColorMode mode, std::optional<std::string_view> no_color, bool is_terminal) {
+    if (mode != ColorMode::automatic) return mode == ColorMode::always;
+    return is_terminal && (!no_color || no_color->empty());
+}
+
 int table_height(Size size) { return std::max(0, size.rows - 3); }
 
 Frame render(const TopState& state, Size size, const RenderOptions& options) {

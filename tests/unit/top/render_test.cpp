@@ -215,3 +215,28 @@ TEST_CASE("top render: tiny sizes never write outside the frame", "[top]") {
             CHECK(f.size() == Size{cols, rows});
         }
 }
+
+TEST_CASE("top render: NO_COLOR and --color decide colour", "[top]") {
+    CHECK(use_color(ColorMode::automatic, std::nullopt, true));
+    CHECK(use_color(ColorMode::automatic, "", true));  // set but empty: ignored
+    CHECK_FALSE(use_color(ColorMode::automatic, "1", true));
+    CHECK_FALSE(use_color(ColorMode::automatic, std::nullopt, false));
+    CHECK(use_color(ColorMode::always, "1", false));
+    CHECK_FALSE(use_color(ColorMode::never, std::nullopt, true));
+}
+
+TEST_CASE("top render: without colour the text is the same and no cell has a colour", "[top][golden]") {
+    TopState s = contact_center();
+    s.apply(make_record(ResourceKind::queue, queue_id(4), {{"waitDuration", "148"}, {"availableAgents", "0"}}), t0 + 2s);
+    s.mark_drawn(t0 + 2s);
+    s.apply(make_record(ResourceKind::queue, queue_id(4), {{"availableAgents", "4"}}), t0 + 2s);
+    const Frame plain = render(s, k_small, {false, t0 + 3s});
+    check_golden("80x24_by_id", plain);
+    bool reversed = false;
+    for (int r = 0; r < 24; ++r)
+        for (int c = 0; c < 80; ++c) {
+            CHECK(plain.at(r, c).attr.fg == Color::none);
+            reversed = reversed || (r > 1 && plain.at(r, c).attr.reverse);
+        }
+    CHECK(reversed);  // the highlight of a change stays
+}
