@@ -93,8 +93,9 @@ void TopState::apply(const Record& record, TimePoint now) {
         CellValue& cell = row.cells[column];
         if (cell.present && same_display(metric.value, cell.text)) continue;
         display_value(metric.value, cell.text, cell.number);
+        // A first value is news, not a change: the first frame is not all lit.
+        cell.changed_in = cell.present ? m_generation : 0;
         cell.present = true;
-        cell.changed_in = m_generation;
     }
 }
 

@@ -28,13 +28,15 @@ TEST_CASE("top state: one row per kind and id, columns in first-seen order", "[t
     CHECK(s.rows()[1].cells[2].text == "x");
 }
 
-TEST_CASE("top state: a change is marked until the next frame is drawn", "[top]") {
+TEST_CASE("top state: a change is marked until the next frame is drawn, a first value is not", "[top]") {
     TopState s;
     s.apply(make_record(ResourceKind::queue, "q1", {{"a", "1"}, {"b", "2"}}), t0);
+    CHECK_FALSE(s.changed(s.rows()[0].cells[0]));  // first values are not changes
+    s.apply(make_record(ResourceKind::queue, "q1", {{"a", "0"}}), t0);
     CHECK(s.changed(s.rows()[0].cells[0]));
     s.mark_drawn(t0);
     CHECK_FALSE(s.changed(s.rows()[0].cells[0]));
-    s.apply(make_record(ResourceKind::queue, "q1", {{"a", "1"}, {"b", "5"}}), t0);
+    s.apply(make_record(ResourceKind::queue, "q1", {{"a", "0"}, {"b", "5"}}), t0);
     CHECK_FALSE(s.changed(s.rows()[0].cells[0]));
     CHECK(s.changed(s.rows()[0].cells[1]));
     s.mark_drawn(t0);
