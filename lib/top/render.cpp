@@ -33,7 +33,7 @@ char32_t level_letter(Level level) {
     return U' ';
 }
 
-bool is_stale(Status status) { return status == Status::stale || status == Status::gave_up; }
+bool is_stale(Status status) { return status == Status::stale || status == Status::gave_up || status == Status::stopped; }
 
 long whole_seconds_until(TimePoint from, TimePoint to) {
     if (to <= from) return 0;
@@ -62,6 +62,7 @@ std::string status_text(const Header& header, TimePoint now) {
         case Status::reconnecting: return "reconnecting in " + std::to_string(whole_seconds_until(now, header.retry_at)) + " s";
         case Status::stale: return "stale";
         case Status::gave_up: return "gave up";
+        case Status::stopped: return "stopped";
     }
     return "";
 }
@@ -72,7 +73,8 @@ Color status_color(Status status) {
         case Status::connecting:
         case Status::reconnecting: return Color::yellow;
         case Status::stale:
-        case Status::gave_up: return Color::red;
+        case Status::gave_up:
+        case Status::stopped: return Color::red;
     }
     return Color::none;
 }

@@ -137,6 +137,15 @@ std::size_t TopState::matching_rows() const {
                                                   [&](const Row& row) { return matches_filter(row.id, m_view.filter); }));
 }
 
+std::optional<Status> status_from_name(std::string_view name) {
+    if (name == "connected") return Status::connected;
+    if (name == "reconnecting") return Status::reconnecting;
+    if (name == "stale") return Status::stale;
+    if (name == "gave_up") return Status::gave_up;
+    if (name == "stopped") return Status::stopped;
+    return std::nullopt;
+}
+
 bool matches_filter(std::string_view id, std::string_view filter) {
     if (filter.empty()) return true;
     const auto hit = std::search(id.begin(), id.end(), filter.begin(), filter.end(),

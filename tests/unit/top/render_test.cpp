@@ -136,6 +136,9 @@ TEST_CASE("top render: header status texts and the reconnect countdown ticks", "
     CHECK(render(s, k_small, {true, t0 + 9s}).line_text(0).find("reconnecting in 0 s") != std::string::npos);
     s.set_status(Status::gave_up);
     CHECK(render(s, k_small, k_color).line_text(0).find("gave up") != std::string::npos);
+    s.set_status(Status::stopped);
+    CHECK(render(s, k_small, k_color).line_text(0).find("stopped") != std::string::npos);
+    CHECK(render(s, k_small, k_color).at(2, 8).attr.dim);
     s.set_status(Status::connected);
     CHECK(render(s, k_small, {true, t0 + 500ms + 61s}).line_text(0).find("data 61 s ago") != std::string::npos);
     CHECK(render(s, k_small, {true, t0 + 500ms + 125s}).line_text(0).find("data 2 min ago") != std::string::npos);

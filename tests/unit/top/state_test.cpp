@@ -101,6 +101,17 @@ TEST_CASE("top state: the filter is an ASCII case-insensitive id substring", "[t
     CHECK(s.matching_rows() == 4);
 }
 
+TEST_CASE("top state: status record names set the header status", "[top]") {
+    using rtwatch::top::Status;
+    using rtwatch::top::status_from_name;
+    CHECK(status_from_name("connected") == Status::connected);
+    CHECK(status_from_name("reconnecting") == Status::reconnecting);
+    CHECK(status_from_name("stale") == Status::stale);
+    CHECK(status_from_name("gave_up") == Status::gave_up);
+    CHECK(status_from_name("stopped") == Status::stopped);
+    CHECK_FALSE(status_from_name("token_refreshed"));
+}
+
 // Not a pass/fail test (the machine is shared): how long apply() takes on
 // the hot path. Run with: test_top "[.measure]"
 TEST_CASE("top state: cost of apply() for 200 resources", "[.measure]") {

@@ -18,7 +18,12 @@
 namespace rtwatch::top {
 
 enum class Level : std::uint8_t { none, green, yellow, red };
-enum class Status : std::uint8_t { connecting, connected, reconnecting, stale, gave_up };
+enum class Status : std::uint8_t { connecting, connected, reconnecting, stale, gave_up, stopped };
+
+// The header status for a status record's name ("connected", "reconnecting",
+// "stale", "gave_up", "stopped"); nullopt for names that leave it as it is
+// ("token_refreshed").
+std::optional<Status> status_from_name(std::string_view name);
 
 struct CellValue {
     std::string text;  // as shown: JSON text of numbers, strings decoded
