@@ -3,6 +3,8 @@
 // actions applied to the view: sort, filter editing, scroll, pause, quit.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "rtwatch/top/keys.hpp"
 #include "top_fixtures.hpp"
 
@@ -183,4 +185,24 @@ TEST_CASE("top keys: p pauses and resumes, q and ^C quit, ^L repaints", "[top]")
     CHECK(press(s, "q") == Effect::quit);
     CHECK(press(s, "\x03") == Effect::quit);
     CHECK(press(s, "\x0c") == Effect::repaint);
+}
+
+TEST_CASE("top keys: random input gives the same keys in any chunking", "[top]") {
+    const char alphabet[] = {'\x1b', '[', 'O', '5', '6', '~', ';', 'A', 'q', '\xc3', '\xa9', '\xe2', '\x80', '\r', '\x7f'};
+    std::mt19937 rng(5);
+    for (int round = 0; round < 2000; ++round) {
+        std::string input;
+        const int n = 1 + static_cast<int>(rng() % 24);
+        for (int i = 0; i < n; ++i) input += alphabet[rng() % sizeof alphabet];
+        const std::vector<Key> whole = decode_all(input);
+        KeyDecoder d;
+        std::vector<Key> keys;
+        for (std::size_t at = 0; at < input.size();) {
+            const std::size_t len = 1 + rng() % 4;
+            d.feed(std::string_view(input).substr(at, len), t0, keys);
+            at += len;
+        }
+        INFO("round " << round);
+        CHECK(keys == whole);
+    }
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <random>
 #include <fstream>
 #include <sstream>
 
@@ -242,4 +243,36 @@ TEST_CASE("top render: without colour the text is the same and no cell has a col
             reversed = reversed || (r > 1 && plain.at(r, c).attr.reverse);
         }
     CHECK(reversed);  // the highlight of a change stays
+}
+
+TEST_CASE("top render: random states and sizes give whole, printable frames", "[top]") {
+    std::mt19937 rng(17);
+    const char* pieces[] = {"queue-", "0001", "\xe2\x80\xa6", "\x1b", "agent-3f2a9c1e-7b4d-4e21-9a0b", "\xff", "\xe4\xb8\xad"};
+    for (int round = 0; round < 300; ++round) {
+        TopState s;
+        const int rows = static_cast<int>(rng() % 60);
+        for (int i = 0; i < rows; ++i) {
+            std::string id;
+            for (int k = 0, n = 1 + static_cast<int>(rng() % 4); k < n; ++k) id += pieces[rng() % std::size(pieces)];
+            const std::string metric = "m" + std::to_string(rng() % 9);
+            const bool number = rng() % 2 == 0;
+            s.apply(make_record(static_cast<ResourceKind>(rng() % 3), id,
+                                {{metric, number ? std::to_string(rng() % 100000) : std::string(rng() % 30, 'x'), number}}),
+                    t0);
+            s.set_level(static_cast<ResourceKind>(rng() % 3), id, metric, static_cast<Level>(rng() % 4));
+        }
+        s.view().sort_column = static_cast<int>(rng() % 11);
+        s.view().descending = rng() % 2 == 0;
+        s.view().scroll = static_cast<int>(rng() % 80) - 10;
+        if (rng() % 4 == 0) s.view().filter = pieces[rng() % std::size(pieces)];
+        s.view().editing_filter = rng() % 5 == 0;
+        s.set_status(static_cast<Status>(rng() % 6), t0 + 3s);
+        const Size size{static_cast<int>(rng() % 200), static_cast<int>(rng() % 60)};
+        const Frame f = render(s, size, {rng() % 2 == 0, t0 + 1s});
+        REQUIRE(f.size() == size);
+        for (int r = 0; r < size.rows; ++r)
+            for (int c = 0; c < size.cols; ++c) REQUIRE(f.at(r, c).ch >= 0x20);
+        if (size.rows >= 3 && size.cols >= 20)
+            CHECK(f.line_text(size.rows - 1).find("rows ") != std::string::npos);
+    }
 }
