@@ -137,6 +137,13 @@ std::size_t TopState::matching_rows() const {
                                                   [&](const Row& row) { return matches_filter(row.id, m_view.filter); }));
 }
 
+std::string url_host(std::string_view url) {
+    if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (const auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+    return std::string(url);
+}
+
 std::optional<Status> status_from_name(std::string_view name) {
     if (name == "connected") return Status::connected;
     if (name == "reconnecting") return Status::reconnecting;

@@ -112,6 +112,14 @@ TEST_CASE("top state: status record names set the header status", "[top]") {
     CHECK_FALSE(status_from_name("token_refreshed"));
 }
 
+TEST_CASE("top state: the header shows the upstream's host and port, never credentials", "[top]") {
+    using rtwatch::top::url_host;
+    CHECK(url_host("https://sim.example.net:8443/v1/stream?queue=q1") == "sim.example.net:8443");
+    CHECK(url_host("http://user:secret@127.0.0.1:9000/stream") == "127.0.0.1:9000");
+    CHECK(url_host("http://[::1]:8080") == "[::1]:8080");
+    CHECK(url_host("sim.local") == "sim.local");
+}
+
 // Not a pass/fail test (the machine is shared): how long apply() takes on
 // the hot path. Run with: test_top "[.measure]"
 TEST_CASE("top state: cost of apply() for 200 resources", "[.measure]") {

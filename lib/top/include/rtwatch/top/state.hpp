@@ -124,6 +124,10 @@ private:
     std::optional<TimePoint> m_rate_since;
 };
 
+// "https://user:pw@sim.example.net:8443/v1/stream?x" -> "sim.example.net:8443":
+// what the header shows of the upstream URL, never its credentials or query.
+std::string url_host(std::string_view url);
+
 // The filter rule render() and scrolling share.
 bool matches_filter(std::string_view id, std::string_view filter);
 
