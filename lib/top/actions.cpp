@@ -14,43 +14,68 @@ constexpr std::size_t k_max_filter = 256;
 
 std::optional<ActionType> navigation(KeyCode code) {
     switch (code) {
-        case KeyCode::up: return ActionType::scroll_up;
-        case KeyCode::down: return ActionType::scroll_down;
-        case KeyCode::page_up: return ActionType::page_up;
-        case KeyCode::page_down: return ActionType::page_down;
-        case KeyCode::home: return ActionType::scroll_top;
-        case KeyCode::end: return ActionType::scroll_bottom;
-        case KeyCode::ctrl_c: return ActionType::quit;
-        case KeyCode::ctrl_l: return ActionType::repaint;
-        default: return std::nullopt;
+        case KeyCode::up:
+            return ActionType::scroll_up;
+        case KeyCode::down:
+            return ActionType::scroll_down;
+        case KeyCode::page_up:
+            return ActionType::page_up;
+        case KeyCode::page_down:
+            return ActionType::page_down;
+        case KeyCode::home:
+            return ActionType::scroll_top;
+        case KeyCode::end:
+            return ActionType::scroll_bottom;
+        case KeyCode::ctrl_c:
+            return ActionType::quit;
+        case KeyCode::ctrl_l:
+            return ActionType::repaint;
+        default:
+            return std::nullopt;
     }
 }
 
 ActionType command_key(char32_t ch) {
     switch (ch) {
         case U'q':
-        case U'Q': return ActionType::quit;
+        case U'Q':
+            return ActionType::quit;
         case U'p':
-        case U' ': return ActionType::toggle_pause;
-        case U's': return ActionType::sort_next;
-        case U'S': return ActionType::sort_reverse;
-        case U'/': return ActionType::filter_begin;
-        case U'k': return ActionType::scroll_up;
-        case U'j': return ActionType::scroll_down;
-        case U'g': return ActionType::scroll_top;
-        case U'G': return ActionType::scroll_bottom;
-        default: return ActionType::none;
+        case U' ':
+            return ActionType::toggle_pause;
+        case U's':
+            return ActionType::sort_next;
+        case U'S':
+            return ActionType::sort_reverse;
+        case U'/':
+            return ActionType::filter_begin;
+        case U'k':
+            return ActionType::scroll_up;
+        case U'j':
+            return ActionType::scroll_down;
+        case U'g':
+            return ActionType::scroll_top;
+        case U'G':
+            return ActionType::scroll_bottom;
+        default:
+            return ActionType::none;
     }
 }
 
 Action filter_key(Key key) {
     switch (key.code) {
-        case KeyCode::character: return Action{ActionType::filter_append, key.ch};
-        case KeyCode::backspace: return Action{ActionType::filter_backspace};
-        case KeyCode::ctrl_u: return Action{ActionType::filter_erase};
-        case KeyCode::enter: return Action{ActionType::filter_commit};
-        case KeyCode::escape: return Action{ActionType::filter_cancel};
-        default: return Action{navigation(key.code).value_or(ActionType::none)};
+        case KeyCode::character:
+            return Action{ActionType::filter_append, key.ch};
+        case KeyCode::backspace:
+            return Action{ActionType::filter_backspace};
+        case KeyCode::ctrl_u:
+            return Action{ActionType::filter_erase};
+        case KeyCode::enter:
+            return Action{ActionType::filter_commit};
+        case KeyCode::escape:
+            return Action{ActionType::filter_cancel};
+        default:
+            return Action{navigation(key.code).value_or(ActionType::none)};
     }
 }
 
@@ -71,12 +96,18 @@ Effect scroll(TopState& state, ActionType type, Size screen) {
     const long at = state.view().scroll;
     const long page = std::max(1, table_height(screen));
     switch (type) {
-        case ActionType::scroll_up: return scroll_to(state, at - 1, screen);
-        case ActionType::scroll_down: return scroll_to(state, at + 1, screen);
-        case ActionType::page_up: return scroll_to(state, at - page, screen);
-        case ActionType::page_down: return scroll_to(state, at + page, screen);
-        case ActionType::scroll_top: return scroll_to(state, 0, screen);
-        default: return scroll_to(state, static_cast<long>(state.matching_rows()), screen);
+        case ActionType::scroll_up:
+            return scroll_to(state, at - 1, screen);
+        case ActionType::scroll_down:
+            return scroll_to(state, at + 1, screen);
+        case ActionType::page_up:
+            return scroll_to(state, at - page, screen);
+        case ActionType::page_down:
+            return scroll_to(state, at + page, screen);
+        case ActionType::scroll_top:
+            return scroll_to(state, 0, screen);
+        default:
+            return scroll_to(state, static_cast<long>(state.matching_rows()), screen);
     }
 }
 
@@ -89,10 +120,16 @@ Effect edit_filter(ViewOptions& view, const Action& action) {
         case ActionType::filter_append:
             if (view.filter.size() < k_max_filter) append_utf8(view.filter, action.ch);
             break;
-        case ActionType::filter_backspace: pop_utf8(view.filter); break;
+        case ActionType::filter_backspace:
+            pop_utf8(view.filter);
+            break;
         case ActionType::filter_erase:
-        case ActionType::filter_clear: view.filter.clear(); break;
-        case ActionType::filter_commit: view.editing_filter = false; return Effect::redraw;
+        case ActionType::filter_clear:
+            view.filter.clear();
+            break;
+        case ActionType::filter_commit:
+            view.editing_filter = false;
+            return Effect::redraw;
         default:  // filter_cancel
             view.filter = view.filter_before_edit;
             view.editing_filter = false;
@@ -107,29 +144,37 @@ Effect edit_filter(ViewOptions& view, const Action& action) {
 Action map_key(const ViewOptions& view, Key key) {
     if (view.editing_filter) return filter_key(key);
     if (key.code == KeyCode::character) return Action{command_key(key.ch)};
-    if (key.code == KeyCode::escape)
-        return Action{view.filter.empty() ? ActionType::none : ActionType::filter_clear};
+    if (key.code == KeyCode::escape) return Action{view.filter.empty() ? ActionType::none : ActionType::filter_clear};
     return Action{navigation(key.code).value_or(ActionType::none)};
 }
 
 Effect apply_action(TopState& state, const Action& action, Size screen) {
     ViewOptions& view = state.view();
     switch (action.type) {
-        case ActionType::none: return Effect::none;
-        case ActionType::quit: return Effect::quit;
-        case ActionType::repaint: return Effect::repaint;
-        case ActionType::toggle_pause: state.set_paused(!view.paused); return Effect::redraw;
+        case ActionType::none:
+            return Effect::none;
+        case ActionType::quit:
+            return Effect::quit;
+        case ActionType::repaint:
+            return Effect::repaint;
+        case ActionType::toggle_pause:
+            state.set_paused(!view.paused);
+            return Effect::redraw;
         case ActionType::sort_next:
             view.sort_column = (view.sort_column + 1) % (static_cast<int>(state.columns().size()) + 1);
             return Effect::redraw;
-        case ActionType::sort_reverse: view.descending = !view.descending; return Effect::redraw;
+        case ActionType::sort_reverse:
+            view.descending = !view.descending;
+            return Effect::redraw;
         case ActionType::scroll_up:
         case ActionType::scroll_down:
         case ActionType::page_up:
         case ActionType::page_down:
         case ActionType::scroll_top:
-        case ActionType::scroll_bottom: return scroll(state, action.type, screen);
-        default: return edit_filter(view, action);
+        case ActionType::scroll_bottom:
+            return scroll(state, action.type, screen);
+        default:
+            return edit_filter(view, action);
     }
 }
 

@@ -12,14 +12,22 @@ constexpr std::size_t k_max_sequence = 32;
 
 std::optional<Key> csi_key(std::string_view params, char final) {
     switch (final) {
-        case 'A': return Key{KeyCode::up};
-        case 'B': return Key{KeyCode::down};
-        case 'C': return Key{KeyCode::right};
-        case 'D': return Key{KeyCode::left};
-        case 'H': return Key{KeyCode::home};
-        case 'F': return Key{KeyCode::end};
-        case '~': break;
-        default: return std::nullopt;
+        case 'A':
+            return Key{KeyCode::up};
+        case 'B':
+            return Key{KeyCode::down};
+        case 'C':
+            return Key{KeyCode::right};
+        case 'D':
+            return Key{KeyCode::left};
+        case 'H':
+            return Key{KeyCode::home};
+        case 'F':
+            return Key{KeyCode::end};
+        case '~':
+            break;
+        default:
+            return std::nullopt;
     }
     const std::string_view first = params.substr(0, params.find(';'));
     if (first == "1" || first == "7") return Key{KeyCode::home};
@@ -53,14 +61,21 @@ std::size_t parse_escape(std::string_view s, std::optional<Key>& key) {
 std::optional<Key> control_key(unsigned char b) {
     switch (b) {
         case '\r':
-        case '\n': return Key{KeyCode::enter};
-        case '\t': return Key{KeyCode::tab};
+        case '\n':
+            return Key{KeyCode::enter};
+        case '\t':
+            return Key{KeyCode::tab};
         case 0x7F:
-        case 0x08: return Key{KeyCode::backspace};
-        case 0x03: return Key{KeyCode::ctrl_c};
-        case 0x0C: return Key{KeyCode::ctrl_l};
-        case 0x15: return Key{KeyCode::ctrl_u};
-        default: return std::nullopt;
+        case 0x08:
+            return Key{KeyCode::backspace};
+        case 0x03:
+            return Key{KeyCode::ctrl_c};
+        case 0x0C:
+            return Key{KeyCode::ctrl_l};
+        case 0x15:
+            return Key{KeyCode::ctrl_u};
+        default:
+            return std::nullopt;
     }
 }
 
@@ -97,10 +112,14 @@ void KeyDecoder::decode(std::vector<Key>& out) {
         const auto b = static_cast<unsigned char>(rest[0]);
         std::optional<Key> key;
         std::size_t used = 1;
-        if (b == k_esc) used = parse_escape(rest, key);
-        else if (b < 0x20 || b == 0x7F) key = control_key(b);
-        else if (b < 0x80) key = Key{KeyCode::character, b};
-        else used = parse_utf8(rest, key);
+        if (b == k_esc)
+            used = parse_escape(rest, key);
+        else if (b < 0x20 || b == 0x7F)
+            key = control_key(b);
+        else if (b < 0x80)
+            key = Key{KeyCode::character, b};
+        else
+            used = parse_utf8(rest, key);
         if (used == 0) break;
         if (key) out.push_back(*key);
         i += used;

@@ -13,9 +13,12 @@ namespace {
 
 int kind_rank(ResourceKind kind) {
     switch (kind) {
-        case ResourceKind::queue: return 0;
-        case ResourceKind::skill: return 1;
-        case ResourceKind::agent: return 2;
+        case ResourceKind::queue:
+            return 0;
+        case ResourceKind::skill:
+            return 1;
+        case ResourceKind::agent:
+            return 2;
     }
     return 0;
 }
@@ -29,8 +32,8 @@ const CellValue* cell_of(const Row& row, int column) {
 // What a row sorts by, copied out so the sort compares contiguous keys
 // instead of chasing each row's cells.
 struct SortKey {
-    int rank = 0;          // kind: queues, skills, agents
-    int has = 0;           // 0: a number, 1: text, 2: no value (last either way)
+    int rank = 0;  // kind: queues, skills, agents
+    int has = 0;   // 0: a number, 1: text, 2: no value (last either way)
     double number = 0;
     std::string_view text;
     std::string_view id;
@@ -41,9 +44,12 @@ SortKey sort_key(const Row& row, int column) {
     SortKey key{kind_rank(row.kind), 0, 0, {}, row.id, &row};
     if (column < 0) return key;
     const CellValue* cell = cell_of(row, column);
-    if (!cell) key.has = 2;
-    else if (std::isnan(cell->number)) key.has = 1, key.text = cell->text;
-    else key.number = cell->number;
+    if (!cell)
+        key.has = 2;
+    else if (std::isnan(cell->number))
+        key.has = 1, key.text = cell->text;
+    else
+        key.number = cell->number;
     return key;
 }
 

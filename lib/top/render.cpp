@@ -14,10 +14,14 @@ namespace {
 
 Color level_color(Level level) {
     switch (level) {
-        case Level::none: return Color::none;
-        case Level::green: return Color::green;
-        case Level::yellow: return Color::yellow;
-        case Level::red: return Color::red;
+        case Level::none:
+            return Color::none;
+        case Level::green:
+            return Color::green;
+        case Level::yellow:
+            return Color::yellow;
+        case Level::red:
+            return Color::red;
     }
     return Color::none;
 }
@@ -25,15 +29,21 @@ Color level_color(Level level) {
 // Readable without colour too: a letter per level in the first column.
 char32_t level_letter(Level level) {
     switch (level) {
-        case Level::none: return U' ';
-        case Level::green: return U'G';
-        case Level::yellow: return U'Y';
-        case Level::red: return U'R';
+        case Level::none:
+            return U' ';
+        case Level::green:
+            return U'G';
+        case Level::yellow:
+            return U'Y';
+        case Level::red:
+            return U'R';
     }
     return U' ';
 }
 
-bool is_stale(Status status) { return status == Status::stale || status == Status::gave_up || status == Status::stopped; }
+bool is_stale(Status status) {
+    return status == Status::stale || status == Status::gave_up || status == Status::stopped;
+}
 
 long whole_seconds_until(TimePoint from, TimePoint to) {
     if (to <= from) return 0;
@@ -49,32 +59,44 @@ std::string format_age(TimePoint newest, TimePoint now) {
 
 std::string format_rate(double rate) {
     char buffer[32];
-    if (rate < 10000) std::snprintf(buffer, sizeof buffer, "%.0f", rate);
-    else if (rate < 1e7) std::snprintf(buffer, sizeof buffer, "%.1fk", rate / 1e3);
-    else std::snprintf(buffer, sizeof buffer, "%.1fM", rate / 1e6);
+    if (rate < 10000)
+        std::snprintf(buffer, sizeof buffer, "%.0f", rate);
+    else if (rate < 1e7)
+        std::snprintf(buffer, sizeof buffer, "%.1fk", rate / 1e3);
+    else
+        std::snprintf(buffer, sizeof buffer, "%.1fM", rate / 1e6);
     return buffer;
 }
 
 std::string status_text(const Header& header, TimePoint now) {
     switch (header.status) {
-        case Status::connecting: return "connecting";
-        case Status::connected: return "connected";
-        case Status::reconnecting: return "reconnecting in " + std::to_string(whole_seconds_until(now, header.retry_at)) + " s";
-        case Status::stale: return "stale";
-        case Status::gave_up: return "gave up";
-        case Status::stopped: return "stopped";
+        case Status::connecting:
+            return "connecting";
+        case Status::connected:
+            return "connected";
+        case Status::reconnecting:
+            return "reconnecting in " + std::to_string(whole_seconds_until(now, header.retry_at)) + " s";
+        case Status::stale:
+            return "stale";
+        case Status::gave_up:
+            return "gave up";
+        case Status::stopped:
+            return "stopped";
     }
     return "";
 }
 
 Color status_color(Status status) {
     switch (status) {
-        case Status::connected: return Color::green;
+        case Status::connected:
+            return Color::green;
         case Status::connecting:
-        case Status::reconnecting: return Color::yellow;
+        case Status::reconnecting:
+            return Color::yellow;
         case Status::stale:
         case Status::gave_up:
-        case Status::stopped: return Color::red;
+        case Status::stopped:
+            return Color::red;
     }
     return Color::none;
 }
@@ -145,8 +167,8 @@ int first_shown(const TopState& state, std::size_t total, int height) {
 
 void draw_empty(Frame& frame, const TopState& state) {
     if (frame.size().rows < 4) return;
-    const std::string text = state.total_rows() == 0 ? "waiting for data..."
-                                                     : "no resource id contains \"" + state.view().filter + "\"";
+    const std::string text =
+        state.total_rows() == 0 ? "waiting for data..." : "no resource id contains \"" + state.view().filter + "\"";
     frame.put(2, k_id_start, truncate_end(to_cells(text), frame.size().cols - k_id_start), Attr{Color::none, true});
 }
 
@@ -170,8 +192,11 @@ std::u32string join_fitting(std::vector<FooterPart> parts, int room) {
 }
 
 std::u32string footer_keys(const ViewOptions& view, int room) {
-    std::vector<FooterPart> parts = {{U"q quit", 9}, {view.paused ? U"p resume" : U"p pause", 5}, {U"s/S sort", 4},
-                                     {U"/ filter", 3}, {U"\u2191\u2193 PgUp/PgDn scroll", 1}};
+    std::vector<FooterPart> parts = {{U"q quit", 9},
+                                     {view.paused ? U"p resume" : U"p pause", 5},
+                                     {U"s/S sort", 4},
+                                     {U"/ filter", 3},
+                                     {U"\u2191\u2193 PgUp/PgDn scroll", 1}};
     if (!view.filter.empty()) parts.insert(parts.end() - 1, {to_cells("filter: " + view.filter), 8});
     return join_fitting(std::move(parts), room);
 }
@@ -191,8 +216,10 @@ void draw_footer(Frame& frame, const TopState& state, std::size_t total, int fir
     where += ascii(" of " + std::to_string(total));
     const int right = std::max(0, frame.size().cols - static_cast<int>(where.size()));
     const int room = std::max(right - 1, 0);
-    if (state.view().editing_filter) draw_filter_input(frame, line, state.view(), room);
-    else frame.put(line, 0, footer_keys(state.view(), room), {});
+    if (state.view().editing_filter)
+        draw_filter_input(frame, line, state.view(), room);
+    else
+        frame.put(line, 0, footer_keys(state.view(), room), {});
     frame.put(line, right, where, {});
 }
 
@@ -216,8 +243,7 @@ Frame render(const TopState& state, Size size, const RenderOptions& options) {
     const int height = table_height(size);
     const int first = first_shown(state, total, height);
     const int shown = std::min(height, static_cast<int>(total) - first);
-    for (int i = 0; i < shown; ++i)
-        draw_row(frame, 2 + i, *layout.rows[first + i], layout, state, options.color);
+    for (int i = 0; i < shown; ++i) draw_row(frame, 2 + i, *layout.rows[first + i], layout, state, options.color);
     if (total == 0) draw_empty(frame, state);
     draw_footer(frame, state, total, first, shown);
     return frame;

@@ -33,9 +33,12 @@ void display_value(const MetricValue& value, std::string& text, double& number) 
 // Cheap equality before any copy: most updates repeat the shown text.
 bool same_display(const MetricValue& value, const std::string& text) {
     switch (value.type) {
-        case MetricValue::Type::null: return text == "-";
-        case MetricValue::Type::boolean: return text == (value.boolean ? "true" : "false");
-        default: return text == value.text;
+        case MetricValue::Type::null:
+            return text == "-";
+        case MetricValue::Type::boolean:
+            return text == (value.boolean ? "true" : "false");
+        default:
+            return text == value.text;
     }
 }
 
@@ -133,8 +136,8 @@ void TopState::set_paused(bool paused) {
 
 std::size_t TopState::matching_rows() const {
     if (m_view.filter.empty()) return rows().size();
-    return static_cast<std::size_t>(std::count_if(rows().begin(), rows().end(),
-                                                  [&](const Row& row) { return matches_filter(row.id, m_view.filter); }));
+    return static_cast<std::size_t>(std::count_if(
+        rows().begin(), rows().end(), [&](const Row& row) { return matches_filter(row.id, m_view.filter); }));
 }
 
 std::string url_host(std::string_view url) {

@@ -22,11 +22,16 @@ bool same(const Cell& a, const Cell& b, bool color) {
 
 const char* fg_code(Color color) {
     switch (color) {
-        case Color::none: return "";
-        case Color::green: return ";32";
-        case Color::yellow: return ";33";
-        case Color::red: return ";31";
-        case Color::grey: return ";90";
+        case Color::none:
+            return "";
+        case Color::green:
+            return ";32";
+        case Color::yellow:
+            return ";33";
+        case Color::red:
+            return ";31";
+        case Color::grey:
+            return ";90";
     }
     return "";
 }

@@ -17,8 +17,7 @@ bool is_wide(char32_t c) {
 }
 
 bool is_zero_width(char32_t c) {
-    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F) ||
-           c == 0xFEFF;
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF;
 }
 
 char32_t printable(char32_t c) {
@@ -73,7 +72,8 @@ std::u32string to_cells(std::string_view utf8) {
 }
 
 int cell_width(std::string_view utf8) {
-    const bool plain = std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    const bool plain =
+        std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (plain) return static_cast<int>(utf8.size());
     int width = 0;
     for (std::size_t i = 0; i < utf8.size(); ++width) decode_one(utf8, i);

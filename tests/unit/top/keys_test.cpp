@@ -24,9 +24,21 @@ const Key k_up{KeyCode::up}, k_down{KeyCode::down}, k_pgup{KeyCode::page_up}, k_
 Key ch(char32_t c) { return Key{KeyCode::character, c}; }
 
 const std::string k_input = "q\x1b[A\x1b[B\x1b[5~\x1b[6~\x1bOC\x1b[1;5D\x1b[H\x1b[4~s\xc3\xa9\xe2\x80\xa6\r\x7f\x03";
-const std::vector<Key> k_keys = {ch(U'q'), k_up, k_down, k_pgup, k_pgdn, Key{KeyCode::right}, Key{KeyCode::left},
-                                 Key{KeyCode::home}, Key{KeyCode::end}, ch(U's'), ch(U'\u00e9'), ch(U'\u2026'),
-                                 Key{KeyCode::enter}, Key{KeyCode::backspace}, Key{KeyCode::ctrl_c}};
+const std::vector<Key> k_keys = {ch(U'q'),
+                                 k_up,
+                                 k_down,
+                                 k_pgup,
+                                 k_pgdn,
+                                 Key{KeyCode::right},
+                                 Key{KeyCode::left},
+                                 Key{KeyCode::home},
+                                 Key{KeyCode::end},
+                                 ch(U's'),
+                                 ch(U'\u00e9'),
+                                 ch(U'\u2026'),
+                                 Key{KeyCode::enter},
+                                 Key{KeyCode::backspace},
+                                 Key{KeyCode::ctrl_c}};
 
 }  // namespace
 
@@ -126,7 +138,9 @@ TEST_CASE("top keys: typing a filter applies it live; Enter keeps it, Escape res
     CHECK(press(s, "/00\xc3\xa9") == Effect::redraw);
     CHECK(s.view().editing_filter);
     CHECK(s.view().filter == "00\xc3\xa9");
-    press(s, "\x7f" "2");
+    press(s,
+          "\x7f"
+          "2");
     CHECK(s.view().filter == "002");
     CHECK(s.matching_rows() == 11);
     press(s, "\r");
@@ -188,7 +202,8 @@ TEST_CASE("top keys: p pauses and resumes, q and ^C quit, ^L repaints", "[top]")
 }
 
 TEST_CASE("top keys: random input gives the same keys in any chunking", "[top]") {
-    const char alphabet[] = {'\x1b', '[', 'O', '5', '6', '~', ';', 'A', 'q', '\xc3', '\xa9', '\xe2', '\x80', '\r', '\x7f'};
+    const char alphabet[] = {'\x1b', '[',    'O',    '5',    '6',    '~',  ';',   'A',
+                             'q',    '\xc3', '\xa9', '\xe2', '\x80', '\r', '\x7f'};
     std::mt19937 rng(5);
     for (int round = 0; round < 2000; ++round) {
         std::string input;

@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
-#include <random>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "rtwatch/top/render.hpp"
@@ -189,7 +189,7 @@ TEST_CASE("top render: a changed value is reversed for one frame", "[top]") {
     const int col = find_cell(changed, row, U"999");
     REQUIRE(col > 0);
     CHECK(changed.at(row, col).attr.reverse);
-    CHECK(changed.at(row, col - 1).attr.reverse);  // the whole column width
+    CHECK(changed.at(row, col - 1).attr.reverse);        // the whole column width
     CHECK_FALSE(changed.at(row, col + 4).attr.reverse);  // the next metric did not change
     s.mark_drawn(t0 + 3s);
     CHECK_FALSE(render(s, k_small, k_color).at(row, col).attr.reverse);
@@ -231,7 +231,8 @@ TEST_CASE("top render: NO_COLOR and --color decide colour", "[top]") {
 
 TEST_CASE("top render: without colour the text is the same and no cell has a colour", "[top]") {
     TopState s = contact_center();
-    s.apply(make_record(ResourceKind::queue, queue_id(4), {{"waitDuration", "148"}, {"availableAgents", "0"}}), t0 + 2s);
+    s.apply(make_record(ResourceKind::queue, queue_id(4), {{"waitDuration", "148"}, {"availableAgents", "0"}}),
+            t0 + 2s);
     s.mark_drawn(t0 + 2s);
     s.apply(make_record(ResourceKind::queue, queue_id(4), {{"availableAgents", "4"}}), t0 + 2s);
     const Frame plain = render(s, k_small, {false, t0 + 3s});
@@ -247,7 +248,8 @@ TEST_CASE("top render: without colour the text is the same and no cell has a col
 
 TEST_CASE("top render: random states and sizes give whole, printable frames", "[top]") {
     std::mt19937 rng(17);
-    const char* pieces[] = {"queue-", "0001", "\xe2\x80\xa6", "\x1b", "agent-3f2a9c1e-7b4d-4e21-9a0b", "\xff", "\xe4\xb8\xad"};
+    const char* pieces[] = {"queue-", "0001",        "\xe2\x80\xa6", "\x1b", "agent-3f2a9c1e-7b4d-4e21-9a0b",
+                            "\xff",   "\xe4\xb8\xad"};
     for (int round = 0; round < 300; ++round) {
         TopState s;
         const int rows = static_cast<int>(rng() % 60);
@@ -256,9 +258,10 @@ TEST_CASE("top render: random states and sizes give whole, printable frames", "[
             for (int k = 0, n = 1 + static_cast<int>(rng() % 4); k < n; ++k) id += pieces[rng() % std::size(pieces)];
             const std::string metric = "m" + std::to_string(rng() % 9);
             const bool number = rng() % 2 == 0;
-            s.apply(make_record(static_cast<ResourceKind>(rng() % 3), id,
-                                {{metric, number ? std::to_string(rng() % 100000) : std::string(rng() % 30, 'x'), number}}),
-                    t0);
+            s.apply(
+                make_record(static_cast<ResourceKind>(rng() % 3), id,
+                            {{metric, number ? std::to_string(rng() % 100000) : std::string(rng() % 30, 'x'), number}}),
+                t0);
             s.set_level(static_cast<ResourceKind>(rng() % 3), id, metric, static_cast<Level>(rng() % 4));
         }
         s.view().sort_column = static_cast<int>(rng() % 11);
@@ -272,7 +275,6 @@ TEST_CASE("top render: random states and sizes give whole, printable frames", "[
         REQUIRE(f.size() == size);
         for (int r = 0; r < size.rows; ++r)
             for (int c = 0; c < size.cols; ++c) REQUIRE(f.at(r, c).ch >= 0x20);
-        if (size.rows >= 3 && size.cols >= 20)
-            CHECK(f.line_text(size.rows - 1).find("rows ") != std::string::npos);
+        if (size.rows >= 3 && size.cols >= 20) CHECK(f.line_text(size.rows - 1).find("rows ") != std::string::npos);
     }
 }

@@ -168,14 +168,17 @@ TEST_CASE("top terminal: bytes per second for 200 busy resources at 132x40", "[t
         const TimePoint now = t0 + std::chrono::seconds(second + 1);
         const Frame next = render(s, size, {true, now});
         const std::size_t bytes = encode_update(shown, next, true, second == 0).size();
-        if (second == 0) first = bytes;
-        else total += bytes, full_total += encode_update(shown, next, true, true).size();
+        if (second == 0)
+            first = bytes;
+        else
+            total += bytes, full_total += encode_update(shown, next, true, true).size();
         shown = next;
         s.mark_drawn(now);
     }
     const double per_frame = static_cast<double>(total) / seconds;
-    std::printf("rtwatch top 132x40, 200 resources x 5 updates/s: first frame %zu B, then %.0f B/s "
-                "(a full repaint each second would be %.0f B/s)\n",
-                first, per_frame, static_cast<double>(full_total) / seconds);
+    std::printf(
+        "rtwatch top 132x40, 200 resources x 5 updates/s: first frame %zu B, then %.0f B/s "
+        "(a full repaint each second would be %.0f B/s)\n",
+        first, per_frame, static_cast<double>(full_total) / seconds);
     CHECK(per_frame < static_cast<double>(full_total) / seconds);
 }

@@ -67,9 +67,10 @@ inline rtwatch::top::TopState contact_center() {
     for (int i = 1; i <= 30; ++i) add_queue(s, i, at);
     const char* skills[] = {"skill-billing", "skill-sales", "skill-support", "skill-french"};
     for (int i = 0; i < 4; ++i)
-        s.apply(make_record(ResourceKind::skill, skills[i],
-                            {{"availableAgents", std::to_string(i * 3)}, {"interactionsWaiting", std::to_string(9 - i)}}),
-                at);
+        s.apply(
+            make_record(ResourceKind::skill, skills[i],
+                        {{"availableAgents", std::to_string(i * 3)}, {"interactionsWaiting", std::to_string(9 - i)}}),
+            at);
     for (int i = 1; i <= 8; ++i)
         s.apply(make_record(ResourceKind::agent, agent_id(i),
                             {{"status", i % 3 ? "available" : "on-queue", false},

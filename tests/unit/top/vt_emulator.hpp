@@ -22,8 +22,10 @@ public:
     void feed(std::string_view bytes) {
         std::size_t i = 0;
         while (i < bytes.size()) {
-            if (bytes[i] == '\x1b') i = escape(bytes, i);
-            else i = text(bytes, i);
+            if (bytes[i] == '\x1b')
+                i = escape(bytes, i);
+            else
+                i = text(bytes, i);
         }
     }
 
@@ -60,14 +62,21 @@ private:
                 m_row = std::max(n[0], 1) - 1;
                 m_col = n.size() > 1 ? std::max(n[1], 1) - 1 : 0;
                 return;
-            case 'C': m_col = std::min(m_col + std::max(n[0], 1), m_screen.size().cols - 1); return;
+            case 'C':
+                m_col = std::min(m_col + std::max(n[0], 1), m_screen.size().cols - 1);
+                return;
             case 'J':
                 REQUIRE(n[0] == 2);
                 m_screen = rtwatch::top::Frame(m_screen.size());
                 return;
-            case 'K': m_screen.fill(m_row, m_col, m_screen.size().cols - m_col, {}); return;
-            case 'm': sgr(n); return;
-            default: FAIL("unexpected CSI final " << final);
+            case 'K':
+                m_screen.fill(m_row, m_col, m_screen.size().cols - m_col, {});
+                return;
+            case 'm':
+                sgr(n);
+                return;
+            default:
+                FAIL("unexpected CSI final " << final);
         }
     }
 
@@ -75,16 +84,35 @@ private:
         using rtwatch::top::Color;
         for (int code : codes) {
             switch (code) {
-                case 0: m_attr = {}; break;
-                case 1: m_attr.bold = true; break;
-                case 2: m_attr.dim = true; break;
-                case 7: m_attr.reverse = true; break;
-                case 31: m_attr.fg = Color::red; break;
-                case 32: m_attr.fg = Color::green; break;
-                case 33: m_attr.fg = Color::yellow; break;
-                case 90: m_attr.fg = Color::grey; break;
-                case 39: m_attr.fg = Color::none; break;
-                default: FAIL("unexpected SGR " << code);
+                case 0:
+                    m_attr = {};
+                    break;
+                case 1:
+                    m_attr.bold = true;
+                    break;
+                case 2:
+                    m_attr.dim = true;
+                    break;
+                case 7:
+                    m_attr.reverse = true;
+                    break;
+                case 31:
+                    m_attr.fg = Color::red;
+                    break;
+                case 32:
+                    m_attr.fg = Color::green;
+                    break;
+                case 33:
+                    m_attr.fg = Color::yellow;
+                    break;
+                case 90:
+                    m_attr.fg = Color::grey;
+                    break;
+                case 39:
+                    m_attr.fg = Color::none;
+                    break;
+                default:
+                    FAIL("unexpected SGR " << code);
             }
         }
     }

@@ -15,9 +15,23 @@
 namespace rtwatch::top {
 
 enum class KeyCode {
-    character, enter, escape, backspace, tab,
-    up, down, left, right, page_up, page_down, home, end, del,
-    ctrl_c, ctrl_l, ctrl_u,
+    character,
+    enter,
+    escape,
+    backspace,
+    tab,
+    up,
+    down,
+    left,
+    right,
+    page_up,
+    page_down,
+    home,
+    end,
+    del,
+    ctrl_c,
+    ctrl_l,
+    ctrl_u,
 };
 
 struct Key {
@@ -45,9 +59,25 @@ private:
 };
 
 enum class ActionType {
-    none, quit, toggle_pause, sort_next, sort_reverse, repaint,
-    scroll_up, scroll_down, page_up, page_down, scroll_top, scroll_bottom,
-    filter_begin, filter_append, filter_backspace, filter_erase, filter_commit, filter_cancel, filter_clear,
+    none,
+    quit,
+    toggle_pause,
+    sort_next,
+    sort_reverse,
+    repaint,
+    scroll_up,
+    scroll_down,
+    page_up,
+    page_down,
+    scroll_top,
+    scroll_bottom,
+    filter_begin,
+    filter_append,
+    filter_backspace,
+    filter_erase,
+    filter_commit,
+    filter_cancel,
+    filter_clear,
 };
 
 struct Action {

@@ -26,7 +26,7 @@ enum class Status : std::uint8_t { connecting, connected, reconnecting, stale, g
 std::optional<Status> status_from_name(std::string_view name);
 
 struct CellValue {
-    std::string text;  // as shown: JSON text of numbers, strings decoded
+    std::string text;                                          // as shown: JSON text of numbers, strings decoded
     double number = std::numeric_limits<double>::quiet_NaN();  // NaN: sorts as text
     bool present = false;
     Level level = Level::none;
@@ -43,8 +43,8 @@ struct Row {
 struct Header {
     std::string host;
     Status status = Status::connecting;
-    TimePoint retry_at{};                // when status is reconnecting
-    std::optional<TimePoint> newest;     // when the last record arrived
+    TimePoint retry_at{};             // when status is reconnecting
+    std::optional<TimePoint> newest;  // when the last record arrived
     double records_per_second = 0;
 };
 
@@ -52,10 +52,10 @@ struct Header {
 struct ViewOptions {
     int sort_column = 0;
     bool descending = false;
-    std::string filter;          // id substring, ASCII case-insensitive
+    std::string filter;  // id substring, ASCII case-insensitive
     bool editing_filter = false;
     std::string filter_before_edit;
-    int scroll = 0;              // first table row shown
+    int scroll = 0;  // first table row shown
     bool paused = false;
 };
 
