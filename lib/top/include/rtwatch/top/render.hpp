@@ -8,7 +8,7 @@
 //
 // A resource line: its level as a letter (G/Y/R, readable without colour),
 // kind, id, then the metrics. Ids too long for their column keep their first
-// 2/5 and last 3/5 around "…" (agent-3f2a…5c6d7e8f9a01). Metric titles are
+// 2/5 and last 3/5 around "…" (14 columns: agent…7e8f9a01). Metric titles are
 // shortened the same way before metrics are dropped from the right; the
 // title line then ends in "+N»". Column widths come from every matching
 // row, so they do not move while scrolling.
