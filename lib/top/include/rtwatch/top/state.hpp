@@ -1,0 +1,134 @@
+// The model behind `rtwatch top`: the latest display text of every metric of
+// every resource, its level, whether it changed since the last frame, the
+// connection header and the view options. Updates are a hash lookup and a
+// string compare; sorting and filtering wait for render time.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "rtwatch/core/clock.hpp"
+#include "rtwatch/core/record.hpp"
+
+namespace rtwatch::top {
+
+enum class Level : std::uint8_t { none, green, yellow, red };
+enum class Status : std::uint8_t { connecting, connected, reconnecting, stale, gave_up, stopped };
+
+// The header status for a status record's name ("connected", "reconnecting",
+// "stale", "gave_up", "stopped"); nullopt for names that leave it as it is
+// ("token_refreshed").
+std::optional<Status> status_from_name(std::string_view name);
+
+struct CellValue {
+    std::string text;                                          // as shown: JSON text of numbers, strings decoded
+    double number = std::numeric_limits<double>::quiet_NaN();  // NaN: sorts as text
+    bool present = false;
+    Level level = Level::none;
+    std::uint64_t changed_in = 0;  // the frame generation of the last change
+};
+
+struct Row {
+    ResourceKind kind = ResourceKind::queue;
+    std::string id;
+    std::vector<CellValue> cells;  // by column index; may be shorter than columns()
+    Level worst() const;
+};
+
+struct Header {
+    std::string host;
+    Status status = Status::connecting;
+    TimePoint retry_at{};             // when status is reconnecting
+    std::optional<TimePoint> newest;  // when the last record arrived
+    double records_per_second = 0;
+};
+
+// Sort column 0 is the id; column i > 0 is metric columns()[i - 1].
+struct ViewOptions {
+    int sort_column = 0;
+    bool descending = false;
+    std::string filter;  // id substring, ASCII case-insensitive
+    bool editing_filter = false;
+    std::string filter_before_edit;
+    int scroll = 0;  // first table row shown
+    bool paused = false;
+};
+
+class TopState {
+public:
+    TopState();
+
+    // A record's metrics become the resource's latest values; `now` is when
+    // it arrived (the header's data age).
+    void apply(const Record& record, TimePoint now);
+    void set_level(ResourceKind kind, std::string_view id, std::string_view metric, Level level);
+    // Declares a column ahead of data, so tracked fields keep their order.
+    int add_column(std::string_view metric);
+
+    void set_host(std::string host) { m_header.host = std::move(host); }
+    void set_status(Status status, TimePoint retry_at = {});
+
+    // The frame just drawn showed every change: clear the highlights, and
+    // once a second take the records/s sample.
+    void mark_drawn(TimePoint now);
+    // Pausing freezes what rows() shows; apply() keeps the live rows current.
+    void set_paused(bool paused);
+
+    const Header& header() const { return m_header; }
+    ViewOptions& view() { return m_view; }
+    const ViewOptions& view() const { return m_view; }
+    const std::vector<std::string>& columns() const { return m_columns; }
+    const std::vector<Row>& rows() const { return m_view.paused ? m_frozen : m_rows; }
+    std::size_t total_rows() const { return rows().size(); }
+    std::size_t matching_rows() const;
+    bool changed(const CellValue& cell) const { return cell.changed_in == m_generation; }
+
+private:
+    struct KeyView {
+        ResourceKind kind;
+        std::string_view id;
+    };
+    struct Key {
+        ResourceKind kind;
+        std::string id;
+        operator KeyView() const { return {kind, id}; }
+    };
+    // Transparent, so a record's id is looked up without a string copy.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(KeyView k) const;
+        std::size_t operator()(const Key& k) const { return (*this)(KeyView(k)); }
+    };
+    struct KeyEqual {
+        using is_transparent = void;
+        bool operator()(KeyView a, KeyView b) const { return a.kind == b.kind && a.id == b.id; }
+    };
+    Row& row_for(ResourceKind kind, std::string_view id);
+    int column_for(std::string_view metric, std::size_t position);
+
+    std::vector<Row> m_rows;
+    std::vector<Row> m_frozen;
+    std::unordered_map<Key, std::uint32_t, KeyHash, KeyEqual> m_index;
+    std::vector<std::string> m_columns;
+    std::vector<int> m_column_hint;  // record position -> column last seen there
+    Header m_header;
+    ViewOptions m_view;
+    std::uint64_t m_generation = 1;
+    std::uint64_t m_records = 0;
+    std::uint64_t m_rate_records = 0;
+    std::optional<TimePoint> m_rate_since;
+};
+
+// "https://user:pw@sim.example.net:8443/v1/stream?x" -> "sim.example.net:8443":
+// what the header shows of the upstream URL, never its credentials or query.
+std::string url_host(std::string_view url);
+
+// The filter rule render() and scrolling share.
+bool matches_filter(std::string_view id, std::string_view filter);
+
+}  // namespace rtwatch::top
