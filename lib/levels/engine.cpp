@@ -22,10 +22,14 @@ unsigned char bit(Level l) { return static_cast<unsigned char>(1u << static_cast
 
 std::string_view type_name(MetricValue::Type type) {
     switch (type) {
-        case MetricValue::Type::null: return "null";
-        case MetricValue::Type::boolean: return "a boolean";
-        case MetricValue::Type::number: return "a number";
-        case MetricValue::Type::string: return "a string";
+        case MetricValue::Type::null:
+            return "null";
+        case MetricValue::Type::boolean:
+            return "a boolean";
+        case MetricValue::Type::number:
+            return "a number";
+        case MetricValue::Type::string:
+            return "a string";
     }
     return "null";
 }
@@ -84,8 +88,7 @@ std::span<const Transition> LevelEngine::observe(ResourceKind kind, std::string_
 
 // Timers that ran out before this value are applied first, on the value
 // they ran on, so the outcome does not depend on how often advance() runs.
-void LevelEngine::observe_one(Slot& slot, std::size_t i, const MetricValue& value, TimePoint now,
-                              WallTime wall_now) {
+void LevelEngine::observe_one(Slot& slot, std::size_t i, const MetricValue& value, TimePoint now, WallTime wall_now) {
     MetricState& st = slot.second[i];
     if (!st.known) return first(slot, i, value, now, wall_now);
     settle(slot, i, now, wall_now);
@@ -154,8 +157,10 @@ Level LevelEngine::due_level(std::size_t i, const MetricState& st, TimePoint at)
         if (st.calling_since[static_cast<std::size_t>(l)] + (higher ? m_specs[i].raise_after : m_specs[i].lower_after) >
             at)
             continue;
-        if (higher) up = l;
-        else if (!down) down = l;
+        if (higher)
+            up = l;
+        else if (!down)
+            down = l;
     }
     return up ? *up : *down;
 }
@@ -275,8 +280,8 @@ std::vector<CurrentLevel> LevelEngine::snapshot() const {
     out.reserve(known.size());
     for (auto [slot, i] : known) {
         const MetricState& st = slot->second[i];
-        out.push_back({slot->first.kind, slot->first.id, m_specs[i].metric, st.level, &st.last, st.since,
-                       st.since_wall});
+        out.push_back(
+            {slot->first.kind, slot->first.id, m_specs[i].metric, st.level, &st.last, st.since, st.since_wall});
     }
     return out;
 }
@@ -285,10 +290,10 @@ void LevelEngine::warn(std::size_t i, ResourceKind kind, std::string_view id, co
     if (m_warned[i]) return;
     m_warned[i] = true;
     const LevelSpec& spec = m_specs[i];
-    m_warnings.push_back(fmt::format("--level {}: {} {} sent {} where the spec compares {}; such values are no "
-                                     "data and leave the level as it was (said once per metric)",
-                                     spec.metric, kind_name(kind), id, type_name(value.type),
-                                     spec.numeric() ? "numbers" : "strings"));
+    m_warnings.push_back(
+        fmt::format("--level {}: {} {} sent {} where the spec compares {}; such values are no "
+                    "data and leave the level as it was (said once per metric)",
+                    spec.metric, kind_name(kind), id, type_name(value.type), spec.numeric() ? "numbers" : "strings"));
 }
 
 std::vector<std::string> LevelEngine::take_warnings() { return std::exchange(m_warnings, {}); }

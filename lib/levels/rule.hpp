@@ -30,12 +30,18 @@ inline std::optional<Sample> sample_of(const LevelSpec& spec, const MetricValue&
 template <class T>
 bool compare(CmpOp op, const T& a, const T& b) {
     switch (op) {
-        case CmpOp::lt: return a < b;
-        case CmpOp::le: return a <= b;
-        case CmpOp::gt: return a > b;
-        case CmpOp::ge: return a >= b;
-        case CmpOp::eq: return a == b;
-        case CmpOp::ne: return a != b;
+        case CmpOp::lt:
+            return a < b;
+        case CmpOp::le:
+            return a <= b;
+        case CmpOp::gt:
+            return a > b;
+        case CmpOp::ge:
+            return a >= b;
+        case CmpOp::eq:
+            return a == b;
+        case CmpOp::ne:
+            return a != b;
     }
     return false;
 }
@@ -50,10 +56,13 @@ inline bool enters(const Threshold& t, const Sample& s) {
 inline bool stays(const Threshold& t, double clear, const Sample& s) {
     switch (t.op) {
         case CmpOp::gt:
-        case CmpOp::ge: return compare(t.op, s.number, t.number - clear);
+        case CmpOp::ge:
+            return compare(t.op, s.number, t.number - clear);
         case CmpOp::lt:
-        case CmpOp::le: return compare(t.op, s.number, t.number + clear);
-        default: return enters(t, s);
+        case CmpOp::le:
+            return compare(t.op, s.number, t.number + clear);
+        default:
+            return enters(t, s);
     }
 }
 

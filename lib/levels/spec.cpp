@@ -13,21 +13,30 @@ namespace rtwatch::levels {
 
 std::string_view level_name(Level level) {
     switch (level) {
-        case Level::green: return "green";
-        case Level::yellow: return "yellow";
-        case Level::red: return "red";
+        case Level::green:
+            return "green";
+        case Level::yellow:
+            return "yellow";
+        case Level::red:
+            return "red";
     }
     return "green";
 }
 
 std::string_view op_text(CmpOp op) {
     switch (op) {
-        case CmpOp::lt: return "<";
-        case CmpOp::le: return "<=";
-        case CmpOp::gt: return ">";
-        case CmpOp::ge: return ">=";
-        case CmpOp::eq: return "==";
-        case CmpOp::ne: return "!=";
+        case CmpOp::lt:
+            return "<";
+        case CmpOp::le:
+            return "<=";
+        case CmpOp::gt:
+            return ">";
+        case CmpOp::ge:
+            return ">=";
+        case CmpOp::eq:
+            return "==";
+        case CmpOp::ne:
+            return "!=";
     }
     return "==";
 }
@@ -149,12 +158,18 @@ private:
         char c = peek();
         char next = m_pos + 1 < m_src.size() ? m_src[m_pos + 1] : '\0';
         size_t length = next == '=' ? 2 : 1;
-        if (c == '<') op = next == '=' ? CmpOp::le : CmpOp::lt;
-        else if (c == '>') op = next == '=' ? CmpOp::ge : CmpOp::gt;
-        else if (c == '=' && next == '=') op = CmpOp::eq;
-        else if (c == '!' && next == '=') op = CmpOp::ne;
-        else if (c == '=') return fail("unexpected '=' (compare with '==')", m_pos);
-        else return fail("expected a comparison (<, <=, >, >=, ==, !=)", m_pos);
+        if (c == '<')
+            op = next == '=' ? CmpOp::le : CmpOp::lt;
+        else if (c == '>')
+            op = next == '=' ? CmpOp::ge : CmpOp::gt;
+        else if (c == '=' && next == '=')
+            op = CmpOp::eq;
+        else if (c == '!' && next == '=')
+            op = CmpOp::ne;
+        else if (c == '=')
+            return fail("unexpected '=' (compare with '==')", m_pos);
+        else
+            return fail("expected a comparison (<, <=, >, >=, ==, !=)", m_pos);
         m_pos += length;
         return true;
     }
@@ -196,11 +211,16 @@ private:
             }
             if (++m_pos >= m_src.size()) break;
             char e = peek();
-            if (e == 'n') out.push_back('\n');
-            else if (e == 't') out.push_back('\t');
-            else if (e == 'r') out.push_back('\r');
-            else if (e == '\\' || e == '"' || e == '\'') out.push_back(e);
-            else return fail("unknown escape in a string (use \\\\, \\\", \\', \\n, \\t or \\r)", m_pos - 1);
+            if (e == 'n')
+                out.push_back('\n');
+            else if (e == 't')
+                out.push_back('\t');
+            else if (e == 'r')
+                out.push_back('\r');
+            else if (e == '\\' || e == '"' || e == '\'')
+                out.push_back(e);
+            else
+                return fail("unknown escape in a string (use \\\\, \\\", \\', \\n, \\t or \\r)", m_pos - 1);
         }
         if (at_end()) return fail("unterminated string", start);
         ++m_pos;
@@ -256,8 +276,7 @@ bool red_is_stricter(const Threshold& yellow, const Threshold& red) {
     if (direction(red.op) == Direction::up)
         return red.number > yellow.number ||
                (red.number == yellow.number && red.op == CmpOp::gt && yellow.op == CmpOp::ge);
-    return red.number < yellow.number ||
-           (red.number == yellow.number && red.op == CmpOp::lt && yellow.op == CmpOp::le);
+    return red.number < yellow.number || (red.number == yellow.number && red.op == CmpOp::lt && yellow.op == CmpOp::le);
 }
 
 bool SpecParser::check() {
@@ -312,10 +331,14 @@ std::vector<std::string> split_level_specs(std::string_view text) {
     size_t start = 0;
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (quote && c == '\\') ++i;  // an escaped character never ends the string
-        else if (quote && c == quote) quote = 0;
-        else if (!quote && (c == '"' || c == '\'')) quote = c;
-        else if (!quote && c == ';') keep(text.substr(start, i - start)), start = i + 1;
+        if (quote && c == '\\')
+            ++i;  // an escaped character never ends the string
+        else if (quote && c == quote)
+            quote = 0;
+        else if (!quote && (c == '"' || c == '\''))
+            quote = c;
+        else if (!quote && c == ';')
+            keep(text.substr(start, i - start)), start = i + 1;
     }
     keep(text.substr(std::min(start, text.size())));
     return out;
@@ -333,9 +356,10 @@ std::vector<LevelSpec> parse_level_specs(std::span<const std::string> texts, std
         for (const LevelSpec& earlier : specs) repeated = repeated || earlier.metric == spec->metric;
         if (repeated) {
             size_t column = text.find_first_not_of(" \t\r\n") + 1;
-            errors.push_back(fmt::format("--level: metric '{}' already has a spec (give yellow and red in one spec) "
-                                         "at column {}: {}",
-                                         spec->metric, column, text));
+            errors.push_back(
+                fmt::format("--level: metric '{}' already has a spec (give yellow and red in one spec) "
+                            "at column {}: {}",
+                            spec->metric, column, text));
             continue;
         }
         specs.push_back(std::move(*spec));

@@ -45,8 +45,12 @@ inline MetricValue str(std::string_view s) {
 
 // Fake time in milliseconds since an arbitrary origin; wall time runs 1:1.
 inline TimePoint at_ms(long long ms) { return TimePoint{} + std::chrono::milliseconds(ms); }
-inline WallTime wall_ms(long long ms) { return WallTime{} + std::chrono::hours(24 * 20000) + std::chrono::milliseconds(ms); }
-inline long long ms_of(TimePoint t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t - TimePoint{}).count(); }
+inline WallTime wall_ms(long long ms) {
+    return WallTime{} + std::chrono::hours(24 * 20000) + std::chrono::milliseconds(ms);
+}
+inline long long ms_of(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t - TimePoint{}).count();
+}
 
 // "queue q1 waiting none->red @0" etc.
 inline std::string text(const Transition& t) {

@@ -47,8 +47,7 @@ TEST_CASE("levels: a value oscillating inside the clear band never flaps", "[lev
     CHECK(texts(h.put(0, "q", "waiting", 10)) == Texts{"queue q waiting none->red @0"});
     long long t = 0;
     for (int round = 0; round < 50; ++round)
-        for (double v : {9.0, 8.0, 11.0, 8.5, 10.0, 9.99})
-            CHECK(h.put(t += 100, "q", "waiting", v).empty());
+        for (double v : {9.0, 8.0, 11.0, 8.5, 10.0, 9.99}) CHECK(h.put(t += 100, "q", "waiting", v).empty());
     t += 100;
     CHECK(texts(h.put(t, "q", "waiting", 7.9)) == Texts{"queue q waiting red->yellow @" + std::to_string(t)});
     // Now yellow: back above red's band but under red itself stays yellow.
@@ -62,8 +61,8 @@ TEST_CASE("levels: red -> yellow -> green steps through the clear bands", "[leve
     auto down = h.put(1000, "q", "waiting", 7);
     REQUIRE(down.size() == 1);
     CHECK(text(down[0]) == "queue q waiting red->yellow @1000");
-    CHECK(describe(down[0].threshold) == ">= 5");  // the new level's threshold
-    CHECK(down[0].since == at_ms(0));              // when red began
+    CHECK(describe(down[0].threshold) == ">= 5");   // the new level's threshold
+    CHECK(down[0].since == at_ms(0));               // when red began
     CHECK(h.put(2000, "q", "waiting", 3).empty());  // 3 >= 5 - 2: still yellow
     auto green = h.put(3000, "q", "waiting", 2.9);
     REQUIRE(green.size() == 1);

@@ -131,8 +131,7 @@ TEST_CASE("level spec: RTWATCH_LEVELS splits on ';' outside quotes", "[levels]")
     CHECK(split_level_specs(" ; ;") == V{});
     CHECK(split_level_specs("a: red > 1;b: red < 2") == V{"a: red > 1", "b: red < 2"});
     CHECK(split_level_specs("  a: red > 1 ;\n b: red < 2 ;") == V{"a: red > 1", "b: red < 2"});
-    CHECK(split_level_specs("s: red == 'a;b'; t: red == \"c;\\\"d\"") ==
-          V{"s: red == 'a;b'", "t: red == \"c;\\\"d\""});
+    CHECK(split_level_specs("s: red == 'a;b'; t: red == \"c;\\\"d\"") == V{"s: red == 'a;b'", "t: red == \"c;\\\"d\""});
     // An unterminated quote swallows the rest; the parser then reports it.
     CHECK(split_level_specs("s: red == 'a; t: red > 1") == V{"s: red == 'a; t: red > 1"});
 }

@@ -31,12 +31,18 @@ bool ref_compare(CmpOp op, const MetricValue& v, const Threshold& t, double shif
     if (!t.is_number) return op == CmpOp::eq ? v.text == t.text : v.text != t.text;
     double x = v.number, y = t.number + shift;
     switch (op) {
-        case CmpOp::lt: return x < y;
-        case CmpOp::le: return x <= y;
-        case CmpOp::gt: return x > y;
-        case CmpOp::ge: return x >= y;
-        case CmpOp::eq: return x == y;
-        case CmpOp::ne: return x != y;
+        case CmpOp::lt:
+            return x < y;
+        case CmpOp::le:
+            return x <= y;
+        case CmpOp::gt:
+            return x > y;
+        case CmpOp::ge:
+            return x >= y;
+        case CmpOp::eq:
+            return x == y;
+        case CmpOp::ne:
+            return x != y;
     }
     return false;
 }
@@ -88,9 +94,7 @@ public:
 
 private:
     const MetricValue& value_at(long long t) const { return std::prev(m_values.upper_bound(t))->second; }
-    long long delay(Level to) const {
-        return (to > m_level ? m_spec.raise_after : m_spec.lower_after).count();
-    }
+    long long delay(Level to) const { return (to > m_level ? m_spec.raise_after : m_spec.lower_after).count(); }
 
     // Did the value call for `to` at every tick of [t - delay, t)?
     bool held(Level to, long long t) const {
@@ -205,8 +209,8 @@ std::map<std::string, std::vector<Transition>> run_engine(const LevelSpec& spec,
 std::string show(const std::vector<Seen>& ts) {
     std::string s;
     for (auto& t : ts)
-        s += (t.previous ? std::string(level_name(*t.previous)) : "none") + "->" +
-             std::string(level_name(t.level)) + "@" + std::to_string(t.at) + " ";
+        s += (t.previous ? std::string(level_name(*t.previous)) : "none") + "->" + std::string(level_name(t.level)) +
+             "@" + std::to_string(t.at) + " ";
     return s;
 }
 

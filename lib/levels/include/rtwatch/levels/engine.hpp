@@ -2,6 +2,15 @@
 // dwell times, from the values the stream carries. Pure: time comes in as
 // `now` (the arrival clock) plus the wall time for the `since` fields, and
 // pending `for`/`hold` timers run out through advance(), never by sleeping.
+//
+// Per (resource, metric): the level is the highest one whose threshold the
+// value meets; one already in effect (or above it) is judged with its
+// threshold eased by `clear`, so waiting >= 10, clear 2 stays red down to 8.
+// `for D`: a higher level takes effect once the value has called for it for
+// D without a break; `hold D` likewise for a lower one; a break cancels the
+// pending move, and yellow and red each count from their own start. The
+// first value with data sets the level at once: there is nothing to debounce
+// against. A value the spec cannot compare is no data and changes nothing.
 #pragma once
 
 #include <array>
@@ -30,7 +39,7 @@ struct Transition {
     Threshold threshold;  // the new level's; on a drop to green, the one of the level left
     TimePoint at{};       // when the new level took effect (a timer's deadline, not when it was noticed)
     WallTime at_wall{};
-    TimePoint since{};    // when the previous level took effect; == at when there was none
+    TimePoint since{};  // when the previous level took effect; == at when there was none
     WallTime since_wall{};
 };
 

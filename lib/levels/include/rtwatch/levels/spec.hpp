@@ -50,6 +50,14 @@ struct LevelSpec {
 //   clause := ('yellow' | 'red') OP (NUMBER | STRING)
 //           | 'clear' NUMBER | 'for' DURATION | 'hold' DURATION
 //   OP     := '<' | '<=' | '>' | '>=' | '==' | '!='
+// STRING is quoted with '..' or ".." (escapes \\ \" \' \n \t \r);
+// DURATION as for every option (10s, 500ms, 1m; a bare number is seconds).
+// Rules checked here: at least one of yellow and red; both compare numbers
+// or both strings; strings only with == and !=; both point the same way
+// (> >=, < <=, or == !=); for > >= red's threshold is above yellow's (or
+// equal with red > and yellow >=), mirrored for < <=; == / != levels are
+// unordered but not the same condition; `clear` is >= 0 and only for
+// numbers with < <= > >= (an exact match has no band to ease).
 // Errors are usage errors: "--level: <what> at column N: <spec>".
 Result<LevelSpec> parse_level_spec(std::string_view text);
 
