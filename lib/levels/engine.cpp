@@ -242,7 +242,9 @@ std::span<const Transition> LevelEngine::advance(TimePoint now, WallTime wall_no
         rearm(*top.slot, top.spec);
     }
     drop_stale();
-    std::stable_sort(m_out.begin(), m_out.end(), [](const Transition& a, const Transition& b) { return a.at < b.at; });
+    // One state's moves come out together; across states, order by time.
+    auto earlier = [](const Transition& a, const Transition& b) { return a.at < b.at; };
+    if (!std::is_sorted(m_out.begin(), m_out.end(), earlier)) std::stable_sort(m_out.begin(), m_out.end(), earlier);
     return m_out;
 }
 
