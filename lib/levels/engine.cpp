@@ -91,7 +91,10 @@ std::span<const Transition> LevelEngine::observe(ResourceKind kind, std::string_
 void LevelEngine::observe_one(Slot& slot, std::size_t i, const MetricValue& value, TimePoint now, WallTime wall_now) {
     MetricState& st = slot.second[i];
     if (!st.known) return first(slot, i, value, now, wall_now);
-    settle(slot, i, now, wall_now);
+    bool timer_ran_out = st.armed && st.due <= now;
+    // The common case: same value, no timer due, so nothing can change.
+    if (!timer_ran_out && st.last == value) return;
+    if (timer_ran_out) settle(slot, i, now, wall_now);
     st.last = value;  // copy-assign: reuses the string's capacity
     refresh(i, st, now);
     settle(slot, i, now, wall_now);
@@ -125,9 +128,9 @@ void LevelEngine::first(Slot& slot, std::size_t i, const MetricValue& value, Tim
 // Recomputes which moves the last value calls for; a call that goes on
 // keeps its start, one that stops is forgotten (a pending move is cancelled).
 void LevelEngine::refresh(std::size_t i, MetricState& st, TimePoint at) {
-    rule::Sample s = *rule::sample_of(m_specs[i], st.last);
+    Level target = rule::target(m_specs[i], st.level, *rule::sample_of(m_specs[i], st.last));
     for (Level l : k_levels) {
-        if (!rule::calls_for(m_specs[i], st.level, l, s)) {
+        if (!rule::calls_for(m_specs[i], st.level, l, target)) {
             st.calling &= static_cast<unsigned char>(~bit(l));
         } else if (!(st.calling & bit(l))) {
             st.calling |= bit(l);

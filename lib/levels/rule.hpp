@@ -76,13 +76,12 @@ inline Level target(const LevelSpec& spec, Level current, const Sample& s) {
     return Level::green;
 }
 
-// Whether the value calls for leaving `current` for `to` or beyond it
-// (higher: at least `to`; lower: at most `to`). A level the spec does not
-// name is never a destination.
-inline bool calls_for(const LevelSpec& spec, Level current, Level to, const Sample& s) {
+// Whether a value whose target() is `target` calls for leaving `current`
+// for `to` or beyond it (higher: at least `to`; lower: at most `to`). A
+// level the spec does not name is never a destination.
+inline bool calls_for(const LevelSpec& spec, Level current, Level to, Level target) {
     if (to == current || (to != Level::green && !spec.threshold(to))) return false;
-    Level t = target(spec, current, s);
-    return to > current ? t >= to : t <= to;
+    return to > current ? target >= to : target <= to;
 }
 
 }  // namespace rtwatch::levels::rule

@@ -119,6 +119,10 @@ TEST_CASE("levels: a later value notices a raise that fell due, at its deadline"
     // No advance() call: the drop at 20 s comes after red took effect at 11 s.
     auto ts = h.put(20000, "q", "waiting", 1);
     CHECK(texts(ts) == Texts{"queue q waiting green->red @11000", "queue q waiting red->green @20000"});
+    // The same value again, after its timer ran out, still settles it.
+    h.put(21000, "q", "waiting", 12);
+    CHECK(h.put(25000, "q", "waiting", 12).empty());
+    CHECK(texts(h.put(31000, "q", "waiting", 12)) == Texts{"queue q waiting green->red @31000"});
 }
 
 TEST_CASE("levels: a raise to yellow, then to red, each after its own `for`", "[levels]") {

@@ -122,7 +122,7 @@ private:
         std::array<TimePoint, 3> calling_since{};
         unsigned char calling = 0;
         bool known = false;
-        bool armed = false;  // `due` is in m_deadlines
+        bool armed = false;  // `due` (the earliest deadline, between calls) is in m_deadlines
         Level level = Level::green;
         TimePoint due{};
     };
