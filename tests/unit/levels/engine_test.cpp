@@ -1,7 +1,7 @@
 // LevelEngine on a fake clock: first observations, hysteresis, `for` and
 // `hold` (also run out by advance() alone), directions, strings, no data,
-// independence of metrics and resources, lookups, and a hot path that does
-// not allocate.
+// independence of metrics and resources, lookups, the manual's example,
+// and a hot path that does not allocate.
 #include <cstdlib>
 #include <new>
 
@@ -311,4 +311,34 @@ TEST_CASE("levels: the warmed-up hot path does not allocate", "[levels]") {
     std::size_t allocated = g_allocations - before;
     CHECK(quiet);
     CHECK(allocated == 0);
+}
+
+TEST_CASE("levels: the worked example of the manual", "[levels]") {
+    Harness h({spec("waiting: yellow >= 5, red >= 10, clear 2, for 10s, hold 30s")});
+    std::vector<Transition> all;
+    auto at = [&](long long s, std::optional<double> v) {
+        auto ts = v ? h.put(s * 1000, "q", "waiting", *v) : h.advance(s * 1000);
+        all.insert(all.end(), ts.begin(), ts.end());
+    };
+    at(0, 3);
+    at(5, 12);
+    at(9, 7);
+    at(15, std::nullopt);
+    at(20, 11);
+    at(30, std::nullopt);
+    at(35, 9);
+    at(40, 6);
+    at(50, 11);
+    at(60, 2);
+    at(89, std::nullopt);
+    at(90, std::nullopt);
+    REQUIRE(texts(all) == Texts{"queue q waiting green->yellow @15000", "queue q waiting yellow->red @30000",
+                                "queue q waiting red->green @90000"});
+    CHECK(all[0].since == at_ms(0));
+    CHECK(describe(all[0].threshold) == ">= 5");
+    CHECK(all[0].value.number == 7);
+    CHECK(all[1].since == at_ms(15000));
+    CHECK(describe(all[2].threshold) == ">= 10");
+    CHECK(all[2].since == at_ms(30000));
+    CHECK(all[2].value.number == 2);
 }
