@@ -237,6 +237,8 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
             "put it in RTWATCH_CLIENT_SECRET or in a file passed with --client-secret-file (mode 0600)");
     c.client_secret = detail::read_client_secret(o.secret_file, r.errors, r.warnings);
     if (!o.client_secret_arg.empty()) log::add_secret(o.client_secret_arg);
+    detail::register_url_password(o.api_url);
+    detail::register_url_password(o.auth_url);
     c.api_url = o.api_url;
     c.auth_url = o.auth_url.empty() ? o.api_url : o.auth_url;
     c.client_id = o.client_id;

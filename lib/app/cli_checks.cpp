@@ -110,6 +110,16 @@ std::string read_client_secret(const std::string& secret_file, std::vector<std::
     return secret;
 }
 
+void register_url_password(std::string_view url) {
+    size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return;
+    std::string_view authority = url.substr(scheme + 3, url.find_first_of("/?#", scheme + 3) - (scheme + 3));
+    size_t at = authority.rfind('@');
+    size_t colon = authority.find(':');
+    if (at == std::string_view::npos || colon == std::string_view::npos || colon > at) return;
+    log::add_secret(std::string(authority.substr(colon + 1, at - colon - 1)));
+}
+
 std::optional<log::Level> level_named(std::string_view name) {
     if (name == "error") return log::Level::error;
     if (name == "warning" || name == "warn") return log::Level::warn;

@@ -55,6 +55,9 @@ std::vector<std::string> split_ids(const std::vector<std::string>& raw, std::str
 // the error, naming the option.
 std::optional<std::string> url_problem(std::string_view url, std::string_view option);
 
+// The password of user:password@ in a URL, registered with the logger.
+void register_url_password(std::string_view url);
+
 std::optional<log::Level> level_named(std::string_view name);
 
 // --count's text: a whole number >= 1; "" is no limit (nullopt, no error).

@@ -290,3 +290,11 @@ TEST_CASE("cli log: a JOURNAL_STREAM naming stderr turns on the priority prefixe
     Env other{{"JOURNAL_STREAM", "1:2"}};
     CHECK_FALSE(parse({"replay"}).log.journal_priority);
 }
+
+TEST_CASE("cli secrets: the password of a URL is masked in every later message", "[app]") {
+    rtwatch::log::clear_secrets();
+    auto r = parse({"replay", "--api-url", "https://dash:url-pa55word@api.example.com/base"});
+    REQUIRE(r.config);
+    CHECK(rtwatch::log::sanitize("the password url-pa55word alone") == "the password *** alone");
+    rtwatch::log::clear_secrets();
+}
