@@ -241,6 +241,7 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
     detail::register_url_password(o.auth_url);
     c.api_url = o.api_url;
     c.auth_url = o.auth_url.empty() ? o.api_url : o.auth_url;
+    c.auth_url_given = !o.auth_url.empty();
     c.client_id = o.client_id;
     c.scope = o.scope.empty() ? c.scope : o.scope;
     c.cacert = o.cacert;

@@ -4,7 +4,6 @@
 #include "rtwatch/core/server_json.hpp"
 
 #include <charconv>
-#include <cstdlib>
 
 #include <fmt/format.h>
 #include <rapidjson/error/en.h>
@@ -17,6 +16,9 @@ namespace rtwatch {
 namespace {
 
 using Type = JsonField::Type;
+
+// Members are looked up by a linear scan; a server's object has a handful.
+constexpr std::size_t k_max_members = 256;
 
 class TopLevelHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TopLevelHandler> {
 public:
@@ -35,7 +37,7 @@ public:
         JsonField f;
         f.type = Type::number;
         f.text.assign(s, n);
-        f.number = std::strtod(f.text.c_str(), nullptr);  // JSON number text is valid strtod input
+        std::from_chars(s, s + n, f.number);  // JSON number text is valid here; out of range stays 0
         return scalar(std::move(f));
     }
     bool String(const char* s, rapidjson::SizeType n, bool) {
@@ -60,7 +62,13 @@ private:
     }
     bool scalar(JsonField f) {
         if (m_depth == 0) return fail("not a JSON object");
-        if (m_depth == 1) m_out.set(m_key, std::move(f));
+        if (m_depth == 1) return keep(std::move(f));
+        return true;
+    }
+    bool keep(JsonField f) {
+        m_out.set(m_key, std::move(f));
+        if (m_out.size() > k_max_members)
+            return fail(fmt::format("JSON object with more than {} members", k_max_members));
         return true;
     }
     bool open(Type type) {
@@ -69,7 +77,7 @@ private:
         if (m_depth == 2) {
             JsonField f;
             f.type = type;
-            m_out.set(m_key, std::move(f));
+            return keep(std::move(f));
         }
         return true;
     }

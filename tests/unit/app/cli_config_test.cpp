@@ -92,6 +92,8 @@ TEST_CASE("cli config: the command line beats the environment, which beats the f
     CHECK(r.config->throttle == Millis(3'000));     // environment over file
     CHECK(r.config->api_url == "http://from-file:1");  // the file fills the rest
     CHECK(r.config->queues == std::vector<std::string>{"qf"});
+    CHECK_FALSE(r.config->auth_url_given);
+    CHECK(parse({"--config", conf.path, "--auth-url", "http://auth:1"}).config->auth_url_given);
 }
 
 TEST_CASE("cli config: every bad line is reported with its number, unknown keys with the closest one", "[app]") {

@@ -80,3 +80,17 @@ TEST_CASE("server json: malformed text, bad UTF-8 and non-objects are errors wit
     CHECK_THAT(parse_server_json("{\"a\":1").error().message, Catch::StartsWith("malformed JSON at offset 6"));
     CHECK(parse_server_json("[1]").error().message == "not a JSON object");
 }
+
+TEST_CASE("server json: an object with too many members is refused", "[core]") {
+    std::string many = "{";
+    for (int i = 0; i < 300; ++i) many += "\"k" + std::to_string(i) + "\":1,";
+    many.back() = '}';
+    auto r = parse_server_json(many);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "JSON object with more than 256 members");
+    auto numbers = parse_server_json(R"({"big":1e300,"neg":-2.5e-3})");
+    REQUIRE(numbers);
+    CHECK(numbers->number("neg") == -0.0025);
+    CHECK(numbers->find("big")->text == "1e300");
+    CHECK(numbers->number("big") == 1e300);
+}

@@ -49,8 +49,8 @@ private:
 
 // Parses `text` as one JSON object. Errors (ExitCode::failure, a message to
 // quote after what was being read): larger than limits.max_bytes, nested
-// deeper than limits.max_depth, malformed (with the offset), invalid UTF-8,
-// not an object. Never quotes the text itself: it may hold a token.
+// deeper than limits.max_depth, more than 256 top-level members, malformed
+// (with the offset), invalid UTF-8, not an object. Never quotes the text itself: it may hold a token.
 Result<JsonFields> parse_server_json(std::string_view text, JsonLimits limits = {});
 
 }  // namespace rtwatch
