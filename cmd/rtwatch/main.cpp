@@ -8,7 +8,7 @@
 int main(int argc, char** argv) {
     using namespace rtwatch;
     auto cli = app::parse_command_line(argc, argv);
-    if (cli.config) log::configure(cli.config->log);
+    log::configure(cli.log);
     for (const auto& warning : cli.warnings) log::warn("{}", warning);
     if (!cli.config) {
         for (const auto& error : cli.errors) log::error("{}", error);

@@ -1,42 +1,48 @@
 // Option definitions (CLI11) and their validation. Values are taken as
 // strings and checked afterwards, so one run reports every mistake at once.
+// Precedence: the command line, then the environment, then the config file.
 #include "rtwatch/app/cli.hpp"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli_parts.hpp"
 #include "rtwatch/filter/filter.hpp"
 
 namespace rtwatch::app {
 
 namespace {
 
+using detail::ConfigKey;
+
 constexpr const char* k_version = "rtwatch 0.1.0";
+// --once without --duration: a snapshot that takes longer than this is not coming.
+constexpr Millis k_once_default_bound{30'000};
+constexpr const char* k_replay_about =
+    "Run the pipeline over a recorded raw SSE stream (FILE, or - for stdin)";
 
 // Raw option values before validation.
 struct RawOptions {
     std::string api_url, auth_url, client_id, client_secret_arg, secret_file, scope, cacert;
     std::vector<std::string> queues, skills, agents, fields;
     std::string where, throttle = "0", duration, idle_timeout = "30s", max_backoff = "5s", token_grace = "60s";
-    std::string output, record, log_format = "text", log_level, config;
-    std::uint64_t count = 0;
+    std::string output, record, log_format = "text", log_level, config, count;
     std::size_t max_event_size = 1 << 20;
     bool once = false, status = false, insecure = false, raw = false;
     int verbose = 0, quiet = 0;
     std::string replay_input = "-";
 };
 
-void define_options(CLI::App& app, RawOptions& o) {
-    app.set_version_flag("--version", k_version);
-    app.set_config("--config", "", "Read options from an INI/TOML file (key = value, one option per line)")
-        ->envname("RTWATCH_CONFIG");
+// One value per occurrence, so a list option never swallows the positional
+// after it (`replay --fields waiting capture.sse`); comma lists are split,
+// and checked for empty elements, in validate().
+CLI::Option* add_list(CLI::App& app, const char* name, std::vector<std::string>& into, const char* help) {
+    return app.add_option(name, into, help)->allow_extra_args(false);
+}
 
+void define_upstream(CLI::App& app, RawOptions& o) {
     auto up = "Upstream";
     app.add_option("--api-url", o.api_url, "Base URL of the real-time data service")
         ->type_name("URL")
@@ -51,7 +57,8 @@ void define_options(CLI::App& app, RawOptions& o) {
         ->envname("RTWATCH_CLIENT_ID")
         ->group(up);
     app.add_option("--client-secret-file", o.secret_file,
-                   "File holding the OAuth client secret (else RTWATCH_CLIENT_SECRET)")
+                   "File holding the OAuth client secret (else RTWATCH_CLIENT_SECRET, "
+                   "else $CREDENTIALS_DIRECTORY/client-secret)")
         ->type_name("FILE")
         ->envname("RTWATCH_CLIENT_SECRET_FILE")
         ->group(up);
@@ -69,26 +76,24 @@ void define_options(CLI::App& app, RawOptions& o) {
         ->envname("RTWATCH_CACERT")
         ->group(up);
     app.add_flag("--insecure", o.insecure, "Do not verify TLS certificates (dangerous)")->group(up);
+}
 
+void define_selection(CLI::App& app, RawOptions& o) {
     auto sel = "Selection";
-    app.add_option("--queue", o.queues, "Queue id to watch (repeatable, or a comma list)")
+    add_list(app, "--queue", o.queues, "Queue id to watch (repeatable, or a comma list)")
         ->type_name("ID")
-        ->delimiter(',')
         ->envname("RTWATCH_QUEUES")
         ->group(sel);
-    app.add_option("--skill", o.skills, "Skill id to watch (repeatable, or a comma list)")
+    add_list(app, "--skill", o.skills, "Skill id to watch (repeatable, or a comma list)")
         ->type_name("ID")
-        ->delimiter(',')
         ->envname("RTWATCH_SKILLS")
         ->group(sel);
-    app.add_option("--agent", o.agents, "Agent id to watch (repeatable, or a comma list)")
+    add_list(app, "--agent", o.agents, "Agent id to watch (repeatable, or a comma list)")
         ->type_name("ID")
-        ->delimiter(',')
         ->envname("RTWATCH_AGENTS")
         ->group(sel);
-    app.add_option("--fields", o.fields, "Metrics to track and print, comma list (default: all)")
+    add_list(app, "--fields", o.fields, "Metrics to track and print, comma list (default: all)")
         ->type_name("NAME")
-        ->delimiter(',')
         ->envname("RTWATCH_FIELDS")
         ->group(sel);
     app.add_option("--where", o.where, "Only records matching EXPR, e.g. 'waiting > 5 and availableAgents < 2'")
@@ -96,37 +101,46 @@ void define_options(CLI::App& app, RawOptions& o) {
         ->envname("RTWATCH_WHERE")
         ->group(sel);
     app.add_flag("--raw", o.raw, "Print every SSE event as {type,data,id} instead of metric records")->group(sel);
+}
 
+// `live` false: only what applies to replay (for `rtwatch replay --help`).
+void define_pacing(CLI::App& app, RawOptions& o, bool live) {
     auto pace = "Pacing and bounds";
     app.add_option("--throttle", o.throttle, "At most one record per resource per DURATION (0 = off)")
         ->type_name("DURATION")
         ->envname("RTWATCH_THROTTLE")
         ->group(pace);
-    app.add_flag("--once", o.once, "Print the current snapshot, then exit")->group(pace);
-    app.add_option("--count", o.count, "Exit after N records")->type_name("N")->group(pace);
+    app.add_flag("--once", o.once, "Print the current snapshot, then exit (live: within 30s unless --duration)")
+        ->group(pace);
+    app.add_option("--count", o.count, "Exit after N records (N >= 1)")->type_name("N")->group(pace);
     app.add_option("--duration", o.duration, "Exit after DURATION")->type_name("DURATION")->group(pace);
-    app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s)")
-        ->type_name("DURATION")
-        ->envname("RTWATCH_IDLE_TIMEOUT")
-        ->group(pace);
-    app.add_option("--max-backoff", o.max_backoff, "Longest wait between reconnects (default 5s)")
-        ->type_name("DURATION")
-        ->envname("RTWATCH_MAX_BACKOFF")
-        ->group(pace);
+    if (live) {
+        app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s)")
+            ->type_name("DURATION")
+            ->envname("RTWATCH_IDLE_TIMEOUT")
+            ->group(pace);
+        app.add_option("--max-backoff", o.max_backoff, "Longest wait between reconnects (default 5s)")
+            ->type_name("DURATION")
+            ->envname("RTWATCH_MAX_BACKOFF")
+            ->group(pace);
+    }
     app.add_option("--max-event-size", o.max_event_size, "Largest SSE event accepted, in bytes (default 1048576)")
         ->type_name("BYTES")
         ->envname("RTWATCH_MAX_EVENT_SIZE")
         ->group(pace);
+}
 
+void define_output(CLI::App& app, RawOptions& o, bool live) {
     auto out = "Output";
     app.add_option("-o,--output", o.output, "Append NDJSON to FILE instead of stdout (reopened on SIGHUP)")
         ->type_name("FILE")
         ->envname("RTWATCH_OUTPUT")
         ->group(out);
-    app.add_option("--record", o.record, "Also append the raw stream bytes to FILE (for rtwatch replay)")
-        ->type_name("FILE")
-        ->envname("RTWATCH_RECORD")
-        ->group(out);
+    if (live)
+        app.add_option("--record", o.record, "Also append the raw stream bytes to FILE (for rtwatch replay)")
+            ->type_name("FILE")
+            ->envname("RTWATCH_RECORD")
+            ->group(out);
     app.add_flag("--status", o.status, "Write status records (connected, reconnecting, ...) into the output")
         ->envname("RTWATCH_STATUS")
         ->group(out);
@@ -142,6 +156,68 @@ void define_options(CLI::App& app, RawOptions& o) {
     app.add_flag("-q,--quiet", o.quiet, "Only errors on stderr")->group(out);
 }
 
+void define_config(CLI::App& app, RawOptions& o) {
+    app.add_option("--config", o.config,
+                   "Read options from FILE (name = value per line; the command line and the environment win)")
+        ->type_name("FILE")
+        ->envname("RTWATCH_CONFIG");
+}
+
+void define_options(CLI::App& app, RawOptions& o) {
+    app.set_version_flag("--version", k_version);
+    define_config(app, o);
+    define_upstream(app, o);
+    define_selection(app, o);
+    define_pacing(app, o, true);
+    define_output(app, o, true);
+}
+
+std::string replay_help() {
+    RawOptions scratch;
+    CLI::App help{std::string(k_replay_about) + ". No network is used.", "rtwatch replay"};
+    help.get_formatter()->column_width(34);
+    help.add_option("input", scratch.replay_input, "Recorded stream (default -)")->type_name("FILE");
+    define_config(help, scratch);
+    define_selection(help, scratch);
+    define_pacing(help, scratch, false);
+    define_output(help, scratch, false);
+    return help.help();
+}
+
+// --- the config file ------------------------------------------------------
+
+std::vector<ConfigKey> config_keys(const CLI::App& app) {
+    std::vector<ConfigKey> keys;
+    for (const CLI::Option* opt : app.get_options()) {
+        if (opt->get_lnames().empty()) continue;
+        const std::string& name = opt->get_lnames().front();
+        if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
+        bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields";
+        keys.push_back(ConfigKey{name, list});
+    }
+    return keys;
+}
+
+// Fills what neither the command line nor the environment set.
+void apply_config_file(CLI::App& app, const std::string& path, CliOutcome& r) {
+    auto text = detail::read_capped(path, detail::k_max_config_bytes, "the config file");
+    if (!text) return r.errors.push_back(text.error().message);
+    auto file = detail::parse_config_text(*text, path, config_keys(app));
+    r.errors.insert(r.errors.end(), file.errors.begin(), file.errors.end());
+    for (auto& entry : file.entries) {
+        CLI::Option* opt = app.get_option_no_throw("--" + entry.key);
+        if (!opt || opt->count() > 0) continue;
+        try {
+            opt->add_result(entry.values);
+            opt->run_callback();
+        } catch (const CLI::ParseError& err) {
+            r.errors.push_back(fmt::format("{}:{}: {}: {}", path, entry.line, entry.key, err.what()));
+        }
+    }
+}
+
+// --- validation -----------------------------------------------------------
+
 void require(bool ok, std::vector<std::string>& errors, std::string message) {
     if (!ok) errors.push_back(std::move(message));
 }
@@ -154,70 +230,33 @@ void take_duration(const std::string& text, std::string_view option, Millis& out
         errors.push_back(fmt::format("{}: {}", option, d.error().message));
 }
 
-std::optional<log::Level> level_named(std::string_view name) {
-    if (name == "error") return log::Level::error;
-    if (name == "warning" || name == "warn") return log::Level::warn;
-    if (name == "info") return log::Level::info;
-    if (name == "debug") return log::Level::debug;
-    if (name == "trace") return log::Level::trace;
-    return std::nullopt;
-}
-
-bool is_http_url(std::string_view url) { return url.starts_with("http://") || url.starts_with("https://"); }
-
-void read_secret(const RawOptions& o, Config& c, CliOutcome& r) {
-    const char* env = std::getenv("RTWATCH_CLIENT_SECRET");
-    std::string env_secret = env ? env : "";
-    if (!o.client_secret_arg.empty()) log::add_secret(o.client_secret_arg);
-    if (!env_secret.empty()) log::add_secret(env_secret);
-    if (o.secret_file.empty()) {
-        c.client_secret = env_secret;
-        return;
-    }
-    if (!env_secret.empty()) {
-        r.errors.push_back("both RTWATCH_CLIENT_SECRET and --client-secret-file are set: keep one");
-        return;
-    }
-    struct stat st {};
-    std::ifstream in(o.secret_file);
-    if (!in || ::stat(o.secret_file.c_str(), &st) != 0) {
-        r.errors.push_back(
-            fmt::format("--client-secret-file: cannot read '{}': check the path and its permissions", o.secret_file));
-        return;
-    }
-    if (st.st_mode & (S_IRGRP | S_IROTH))
-        r.warnings.push_back(
-            fmt::format("the secret file '{}' is readable by group or others: chmod 600 it", o.secret_file));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string secret = ss.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.empty()) r.errors.push_back(fmt::format("--client-secret-file: '{}' is empty", o.secret_file));
-    log::add_secret(secret);
-    c.client_secret = std::move(secret);
-}
-
 void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
     auto& e = r.errors;
     require(o.client_secret_arg.empty(), e,
             "--client-secret is refused: a secret on the command line is visible in ps and shell history; "
             "put it in RTWATCH_CLIENT_SECRET or in a file passed with --client-secret-file (mode 0600)");
-    read_secret(o, c, r);
+    c.client_secret = detail::read_client_secret(o.secret_file, r.errors, r.warnings);
+    if (!o.client_secret_arg.empty()) log::add_secret(o.client_secret_arg);
+    detail::register_url_password(o.api_url);
+    detail::register_url_password(o.auth_url);
     c.api_url = o.api_url;
     c.auth_url = o.auth_url.empty() ? o.api_url : o.auth_url;
+    c.auth_url_given = !o.auth_url.empty();
     c.client_id = o.client_id;
     c.scope = o.scope.empty() ? c.scope : o.scope;
     c.cacert = o.cacert;
     c.insecure = o.insecure;
+    detail::check_readable(o.cacert, "--cacert", e);
+    if (!o.api_url.empty())
+        if (auto problem = detail::url_problem(o.api_url, "--api-url")) e.push_back(*problem);
+    if (!o.auth_url.empty())
+        if (auto problem = detail::url_problem(o.auth_url, "--auth-url")) e.push_back(*problem);
     if (c.mode != Mode::live) return;
     require(!c.api_url.empty(), e, "no upstream: set --api-url or RTWATCH_API_URL");
-    require(c.api_url.empty() || is_http_url(c.api_url), e,
-            fmt::format("--api-url '{}' is not an http:// or https:// URL", c.api_url));
-    require(o.auth_url.empty() || is_http_url(o.auth_url), e,
-            fmt::format("--auth-url '{}' is not an http:// or https:// URL", o.auth_url));
     require(!c.client_id.empty(), e, "no client id: set --client-id or RTWATCH_CLIENT_ID");
     require(!c.client_secret.empty() || !o.client_secret_arg.empty() || !o.secret_file.empty(), e,
-            "no client secret: set RTWATCH_CLIENT_SECRET or pass --client-secret-file FILE");
+            "no client secret: set RTWATCH_CLIENT_SECRET, pass --client-secret-file FILE, or under systemd "
+            "provide the credential client-secret (LoadCredential=client-secret:FILE)");
     if (c.insecure)
         r.warnings.push_back(
             "--insecure: TLS certificates are NOT verified; anyone on the path can read the token "
@@ -228,20 +267,22 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
             "stream; select what you need");
 }
 
-void validate(const RawOptions& o, Config& c, CliOutcome& r) {
-    auto& e = r.errors;
-    validate_upstream(o, c, r);
-    take_duration(o.token_grace, "--token-grace", c.token_grace, e);
-    c.queues = o.queues;
-    c.skills = o.skills;
-    c.agents = o.agents;
-    c.fields = o.fields;
+void validate_selection(const RawOptions& o, Config& c, std::vector<std::string>& e) {
+    c.queues = detail::split_ids(o.queues, "--queue", e);
+    c.skills = detail::split_ids(o.skills, "--skill", e);
+    c.agents = detail::split_ids(o.agents, "--agent", e);
+    c.fields = detail::split_ids(o.fields, "--fields", e);
     c.where = o.where;
     if (!c.where.empty()) {
         auto w = filter::Where::parse(c.where);
         if (!w) e.push_back(w.error().message);
     }
     c.raw = o.raw;
+    require(!c.raw || (o.fields.empty() && o.where.empty()), e,
+            "--raw prints every event as it arrives: it cannot be combined with --fields or --where; drop one");
+}
+
+void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     take_duration(o.throttle, "--throttle", c.throttle, e);
     take_duration(o.idle_timeout, "--idle-timeout", c.idle_timeout, e);
     take_duration(o.max_backoff, "--max-backoff", c.max_backoff, e);
@@ -252,38 +293,60 @@ void validate(const RawOptions& o, Config& c, CliOutcome& r) {
         c.duration = d;
     }
     c.once = o.once;
-    c.count = o.count;
+    if (c.once && !c.duration && c.mode == Mode::live) c.duration = k_once_default_bound;
+    if (auto n = detail::parse_count(o.count, e)) c.count = *n;
     c.max_event_size = o.max_event_size;
     require(c.max_event_size >= 1024, e, "--max-event-size must be at least 1024 bytes");
+}
+
+void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     c.output = o.output;
     c.record = o.record;
     c.status = o.status;
     require(o.log_format == "text" || o.log_format == "json", e,
             fmt::format("--log-format '{}': use text or json", o.log_format));
     c.log.format = o.log_format == "json" ? log::Format::json : log::Format::text;
-    auto level = o.log_level.empty() ? std::optional(log::Level::warn) : level_named(o.log_level);
+    auto level = o.log_level.empty() ? std::optional(log::Level::warn) : detail::level_named(o.log_level);
     require(level.has_value(), e,
             fmt::format("--log-level '{}': use error, warning, info, debug or trace", o.log_level));
     int lv = static_cast<int>(level.value_or(log::Level::warn)) + o.verbose - (o.quiet ? 1 : 0);
     c.log.level = static_cast<log::Level>(std::clamp(lv, 0, 4));
 }
 
+void validate(const RawOptions& o, Config& c, CliOutcome& r) {
+    validate_upstream(o, c, r);
+    take_duration(o.token_grace, "--token-grace", c.token_grace, r.errors);
+    validate_selection(o, c, r.errors);
+    validate_pacing(o, c, r.errors);
+    validate_output(o, c, r.errors);
+}
+
+// How to log before the options are known to be valid: the format asked for
+// on the command line or in the environment, and the journal's prefixes.
+log::Options early_log_options(int argc, const char* const* argv) {
+    log::Options l;
+    l.format = detail::log_format_from(argc, argv, std::getenv("RTWATCH_LOG_FORMAT")).value_or(log::Format::text);
+    const char* journal = std::getenv("JOURNAL_STREAM");
+    l.journal_priority = journal && log::is_journal_stream(journal, l.fd);
+    return l;
+}
+
 }  // namespace
 
 CliOutcome parse_command_line(int argc, const char* const* argv) {
     CliOutcome r;
+    r.log = early_log_options(argc, argv);
     RawOptions o;
     CLI::App app{"rtwatch: stream changed contact-center metrics as NDJSON", "rtwatch"};
     app.get_formatter()->column_width(34);
     define_options(app, o);
-    auto* replay =
-        app.add_subcommand("replay", "Run the pipeline over a recorded raw SSE stream (FILE, or - for stdin)");
+    auto* replay = app.add_subcommand("replay", k_replay_about);
     replay->add_option("input", o.replay_input, "Recorded stream (default -)");
     replay->fallthrough();
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        r.stdout_text = app.help();
+        r.stdout_text = replay->parsed() ? replay_help() : app.help();
         return r;
     } catch (const CLI::CallForAllHelp&) {
         r.stdout_text = app.help("", CLI::AppFormatMode::All);
@@ -296,14 +359,18 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         r.exit_code = to_int(ExitCode::usage);
         return r;
     }
+    if (!o.config.empty()) apply_config_file(app, o.config, r);
     Config c;
     c.mode = replay->parsed() ? Mode::replay : Mode::live;
     c.replay_input = o.replay_input;
+    c.log.journal_priority = r.log.journal_priority;
     validate(o, c, r);
+    if (o.log_format == "json" || o.log_format == "text") r.log.format = c.log.format;
     if (!r.errors.empty()) {
         r.exit_code = to_int(ExitCode::usage);
         return r;
     }
+    r.log = c.log;
     r.config = std::move(c);
     return r;
 }

@@ -20,7 +20,8 @@ TokenKeeper::TokenKeeper(const Config& config, Services& services, std::function
       m_jitter(std::move(jitter)),
       m_events(std::move(events)),
       m_credentials{config.client_id, config.client_secret, config.scope},
-      m_tokens(config.token_grace) {
+      m_tokens(config.token_grace),
+      m_token_url(join_url(config.auth_url, "/oauth/token")) {
     m_policy.max_backoff = config.max_backoff;
 }
 
@@ -49,7 +50,7 @@ void TokenKeeper::request() {
     auto req = auth::build_token_request(m_credentials);
     net::Request r;
     r.method = "POST";
-    r.url = join_url(m_config.auth_url, "/oauth/token");
+    r.url = m_token_url;
     r.headers = {"Content-Type: " + req.content_type, "Authorization: " + req.authorization,
                  "Accept: application/json"};
     r.body = std::move(req.body);
@@ -65,8 +66,9 @@ void TokenKeeper::on_answer(const net::Response& response) {
         auto d = reconnect::untrusted_certificate(m_config.auth_url, response.transport_error);
         return m_events.failed(d.exit_code, d.message);
     }
-    auto answer = auth::classify_token_response(response.status, response.body, response.retry_after,
-                                                response.transport_error, m_services.now(), WallClock::now());
+    auth::TokenReply reply{response.status, response.body, response.retry_after, response.transport_error,
+                           m_token_url, m_config.auth_url_given};
+    auto answer = auth::classify_token_response(reply, m_services.now(), WallClock::now());
     using Kind = auth::TokenAnswer::Kind;
     switch (answer.kind) {
         case Kind::token: {

@@ -49,6 +49,7 @@ private:
     Events m_events;
     auth::Credentials m_credentials;
     auth::TokenCache m_tokens;
+    std::string m_token_url;
     std::vector<std::function<void()>> m_waiting;
     std::optional<Services::TimerId> m_rotation_timer;
     std::optional<Services::TimerId> m_retry_timer;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/log.hpp"
 
 namespace rtwatch::auth {
 
@@ -26,7 +27,10 @@ bool TokenCache::needs_refresh(TimePoint now) const {
     return !at || now >= *at;
 }
 
-void TokenCache::store(Token token) { m_token = std::move(token); }
+void TokenCache::store(Token token) {
+    log::add_secret(token.access_token, log::SecretKind::rotating);
+    m_token = std::move(token);
+}
 
 void TokenCache::invalidate() { m_token.reset(); }
 

@@ -1,6 +1,7 @@
 // The client-credentials token request (RFC 6749 4.4): a form body and
 // HTTP Basic authentication with form-urlencoded id and secret (2.3.1).
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/log.hpp"
 
 namespace rtwatch::auth {
 
@@ -58,8 +59,13 @@ std::string base64_encode(std::string_view bytes) {
 TokenRequest build_token_request(const Credentials& credentials) {
     TokenRequest request;
     request.content_type = "application/x-www-form-urlencoded";
-    request.authorization = "Basic " + base64_encode(form_urlencode(credentials.client_id) + ":" +
-                                                     form_urlencode(credentials.client_secret));
+    std::string encoded_secret = form_urlencode(credentials.client_secret);
+    std::string basic = base64_encode(form_urlencode(credentials.client_id) + ":" + encoded_secret);
+    // Whatever later prints a header or a request must not show these.
+    log::add_secret(credentials.client_secret);
+    log::add_secret(encoded_secret);
+    log::add_secret(basic);
+    request.authorization = "Basic " + basic;
     request.body = "grant_type=client_credentials";
     if (!credentials.scope.empty()) request.body += "&scope=" + form_urlencode(credentials.scope);
     return request;

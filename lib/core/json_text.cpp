@@ -6,30 +6,39 @@
 
 namespace rtwatch {
 
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid (RFC 3629).
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-    auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-    uint8_t c = b(i);
-    size_t n = s.size() - i;
-    auto cont = [&](size_t k) { return (b(k) & 0xC0) == 0x80; };
+// The ranges are those of the WHATWG decoder (and Unicode 3.9, table 3-7).
+size_t utf8_step(std::string_view s, size_t i, bool& invalid) {
+    auto c = static_cast<uint8_t>(s[i]);
+    invalid = false;
     if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && cont(i + 1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || !cont(i + 1) || !cont(i + 2)) return 0;
-        if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-        if (c == 0xED && b(i + 1) >= 0xA0) return 0;  // surrogate
-        return 3;
+    size_t needed = 0;
+    uint8_t lower = 0x80, upper = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+        needed = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        needed = 2;
+        if (c == 0xE0) lower = 0xA0;  // overlong
+        if (c == 0xED) upper = 0x9F;  // surrogate
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        needed = 3;
+        if (c == 0xF0) lower = 0x90;  // overlong
+        if (c == 0xF4) upper = 0x8F;  // above U+10FFFF
+    } else {
+        invalid = true;
+        return 1;
     }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || !cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
-        if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-        if (c == 0xF4 && b(i + 1) >= 0x90) return 0;  // above U+10FFFF
-        return 4;
+    size_t k = 1;
+    for (; k <= needed && i + k < s.size(); ++k) {
+        auto b = static_cast<uint8_t>(s[i + k]);
+        if (b < lower || b > upper) break;
+        lower = 0x80;
+        upper = 0xBF;
     }
-    return 0;
+    invalid = k <= needed;
+    return k;
 }
+
+namespace {
 
 bool plain(uint8_t c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
@@ -47,14 +56,13 @@ void append_json_string(std::string& out, std::string_view s) {
         if (i >= s.size()) break;
         auto c = static_cast<uint8_t>(s[i]);
         if (c >= 0x80) {
-            size_t len = utf8_sequence_length(s, i);
-            if (len == 0) {
+            bool invalid = false;
+            size_t len = utf8_step(s, i, invalid);
+            if (invalid)
                 out.append("\xEF\xBF\xBD");
-                ++i;
-            } else {
+            else
                 out.append(s.data() + i, len);
-                i += len;
-            }
+            i += len;
             continue;
         }
         switch (c) {
@@ -77,9 +85,9 @@ void append_json_string(std::string& out, std::string_view s) {
 
 bool is_valid_utf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
-        size_t len = utf8_sequence_length(s, i);
-        if (len == 0) return false;
-        i += len;
+        bool invalid = false;
+        i += utf8_step(s, i, invalid);
+        if (invalid) return false;
     }
     return true;
 }

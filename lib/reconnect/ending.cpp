@@ -5,10 +5,8 @@
 
 #include <charconv>
 
-#include <fmt/format.h>
-#include <rapidjson/document.h>
-
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/server_json.hpp"
 
 namespace rtwatch::reconnect {
 
@@ -16,22 +14,15 @@ namespace {
 
 using Trigger = Outcome::Trigger;
 
-// Control events and error bodies are small; anything larger is not one.
-constexpr std::size_t k_max_control_bytes = 64 * 1024;
-
 }  // namespace
 
 std::string control_field(std::string_view data, const char* name) {
-    if (data.size() > k_max_control_bytes) return {};
-    rapidjson::Document doc;
-    // Iterative: deeply nested server text cannot exhaust the stack.
-    doc.Parse<rapidjson::kParseIterativeFlag>(data.data(), data.size());
-    if (doc.HasParseError() || !doc.IsObject()) return {};
-    auto it = doc.FindMember(name);
-    if (it == doc.MemberEnd()) return {};
-    if (it->value.IsString()) return std::string(it->value.GetString(), it->value.GetStringLength());
-    if (it->value.IsNumber()) return fmt::format("{}", it->value.GetDouble());
-    return {};
+    // Bounded in size and depth: hostile server text cannot exhaust the stack.
+    auto fields = parse_server_json(data);
+    if (!fields) return {};
+    const JsonField* f = fields->find(name);
+    if (!f || (f->type != JsonField::Type::string && f->type != JsonField::Type::number)) return {};
+    return f->text;
 }
 
 std::optional<Outcome> announced_by(std::string_view type, std::string_view data) {

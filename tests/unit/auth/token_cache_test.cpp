@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/log.hpp"
 
 using namespace rtwatch;
 using namespace rtwatch::auth;
@@ -82,4 +83,12 @@ TEST_CASE("token cache: only one refresh is in flight at a time", "[auth]") {
     cache.end_refresh();
     CHECK_FALSE(cache.refreshing());
     CHECK(cache.begin_refresh());
+}
+
+TEST_CASE("token cache: a stored token is masked in every later log message", "[auth]") {
+    rtwatch::log::clear_secrets();
+    TokenCache cache;
+    cache.store(Token{"stored-access-token-123", k_t0 + seconds(60), seconds(60)});
+    CHECK(rtwatch::log::sanitize("sent stored-access-token-123") == "sent ***");
+    rtwatch::log::clear_secrets();
 }

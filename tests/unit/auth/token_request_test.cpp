@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/log.hpp"
 
 using namespace rtwatch::auth;
 
@@ -51,4 +52,14 @@ TEST_CASE("base64: every padding length", "[auth]") {
     CHECK(base64_encode("fooba") == "Zm9vYmE=");
     CHECK(base64_encode("foobar") == "Zm9vYmFy");
     CHECK(base64_encode("\xff\xfe\xfd") == "//79");
+}
+
+TEST_CASE("token request: the secret, its encoded form and the Basic credential are masked in logs", "[auth]") {
+    rtwatch::log::clear_secrets();
+    auto r = build_token_request(Credentials{"dash", "s3cret value"});
+    std::string basic = r.authorization.substr(6);
+    CHECK(rtwatch::log::sanitize("header " + r.authorization) == "header Basic ***");
+    CHECK(rtwatch::log::sanitize("credential " + basic) == "credential ***");
+    CHECK(rtwatch::log::sanitize("form s3cret+value, raw s3cret value") == "form ***, raw ***");
+    rtwatch::log::clear_secrets();
 }

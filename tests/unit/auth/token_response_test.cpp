@@ -46,14 +46,15 @@ TEST_CASE("token answer: a token type other than bearer is fatal", "[auth]") {
 TEST_CASE("token answer: fractional and string expires_in", "[auth]") {
     CHECK(classify(200, R"({"access_token":"t","expires_in":1.5})").token.lifetime == Millis(1'500));
     CHECK(classify(200, R"({"access_token":"t","expires_in":"120"})").token.lifetime == Millis(120'000));
-    CHECK(classify(200, R"({"access_token":"t","expires_in":"0.25"})").token.lifetime == Millis(250));
+    // Under 1 s the lifetime is raised to 1 s (see "a lifetime of a few ms").
+    CHECK(classify(200, R"({"access_token":"t","expires_in":"0.25"})").token.lifetime == Millis(1'000));
 }
 
 TEST_CASE("token answer: expires_at as epoch seconds or RFC 3339", "[auth]") {
     auto epoch = classify(200, R"({"access_token":"t","expires_at":1795790100})");
     CHECK(epoch.token.lifetime == Millis(300'000));
     auto fractional = classify(200, R"({"access_token":"t","expires_at":1795789800.75})");
-    CHECK(fractional.token.lifetime == Millis(750));
+    CHECK(fractional.token.lifetime == Millis(1'000));  // 750 ms, raised to the 1 s minimum
     auto text = classify(200, R"({"access_token":"t","expires_at":"2026-11-27T14:40:00Z"})");
     CHECK(text.token.lifetime == Millis(600'000));
     CHECK(text.token.expires_at == k_now + Millis(600'000));
@@ -150,7 +151,7 @@ TEST_CASE("token answer: 403, 404 and other 4xx are fatal and name the status", 
     CHECK(forbidden.kind == Kind::fatal);
     CHECK_THAT(forbidden.error.message, Catch::StartsWith("token endpoint answered 403"));
     auto missing = classify(404, "<html>not found</html>");
-    CHECK(missing.error.code == ExitCode::auth);
+    CHECK(missing.error.code == ExitCode::upstream);  // a wrong URL, not wrong credentials
     CHECK(missing.error.message == "token endpoint answered 404: check --auth-url");
     CHECK_THAT(classify(405, "").error.message, Catch::Contains("405") && Catch::Contains("--auth-url"));
     CHECK(classify(418, "").kind == Kind::fatal);
@@ -219,4 +220,76 @@ TEST_CASE("token answer: no message ever carries the secret or the token", "[aut
     auto request = build_token_request(Credentials{"id", secret});
     CHECK(request.body.find(secret) == std::string::npos);
     CHECK(request.authorization.find(secret) == std::string::npos);
+}
+
+namespace {
+
+TokenAnswer classify_at(long status, std::string_view url, bool auth_url_given, std::string_view body = "") {
+    return classify_token_response(TokenReply{status, body, "", "", url, auth_url_given}, k_now, k_wall);
+}
+
+}  // namespace
+
+TEST_CASE("token answer: 404, 405, 410 and redirects mean a wrong URL: upstream, naming it", "[auth]") {
+    for (long status : {404L, 405L, 410L, 418L, 302L}) {
+        INFO(status);
+        auto given = classify_at(status, "http://auth.example/oauth/token", true, "<html>nope</html>");
+        CHECK(given.kind == Kind::fatal);
+        CHECK(given.error.code == ExitCode::upstream);
+        CHECK_THAT(given.error.message, Catch::Contains("\"http://auth.example/oauth/token\"") &&
+                                            Catch::Contains(std::to_string(status)) &&
+                                            Catch::Contains("check --auth-url"));
+        auto defaulted = classify_at(status, "http://api.example/oauth/token", false);
+        CHECK(defaulted.error.code == ExitCode::upstream);
+        CHECK_THAT(defaulted.error.message, Catch::Contains("defaults to --api-url"));
+    }
+    auto a = classify_at(404, "http://auth.example/oauth/token", true);
+    CHECK(a.error.message == "token endpoint \"http://auth.example/oauth/token\" answered 404: check --auth-url "
+                             "(the base URL: rtwatch adds /oauth/token)");
+    // Credentials problems keep the auth exit code.
+    CHECK(classify_at(401, "http://a/oauth/token", true).error.code == ExitCode::auth);
+    CHECK(classify_at(400, "http://a/oauth/token", true, R"({"error":"invalid_scope"})").error.code == ExitCode::auth);
+    CHECK(classify_at(403, "http://a/oauth/token", true).error.code == ExitCode::auth);
+}
+
+TEST_CASE("token answer: Retry-After of 0 or a past date never means retry now", "[auth]") {
+    for (std::string_view value : {"0", "Fri, 27 Nov 2026 14:29:00 GMT", "Thu, 01 Jan 1970 00:00:00 GMT"}) {
+        INFO(value);
+        auto a = classify(503, "", value);
+        CHECK(a.kind == Kind::retry_backoff);  // the caller's exponential backoff decides
+        CHECK_THAT(a.error.message, Catch::Contains("0 or in the past"));
+    }
+    // A date a fraction of a second ahead waits the 1 s minimum.
+    auto soon = classify_token_response(TokenReply{429, "", "Fri, 27 Nov 2026 14:30:00 GMT", "", "", false},
+                                        k_now, k_wall - Millis(300));
+    CHECK(soon.kind == Kind::retry_after);
+    CHECK(soon.delay == Millis(1'000));
+}
+
+TEST_CASE("token answer: a lifetime of a few ms is used for 1 s, so refreshes stay spaced", "[auth]") {
+    auto a = classify(200, R"({"access_token":"t","expires_in":0.002})");
+    REQUIRE(a.kind == Kind::token);
+    CHECK(a.token.lifetime == Millis(1'000));
+    CHECK(a.token.expires_at == k_now + Millis(1'000));
+    CHECK_THAT(a.note, Catch::Contains("2 ms is under 1 s"));
+    TokenCache cache;
+    cache.store(a.token);
+    REQUIRE(cache.refresh_at());
+    CHECK(*cache.refresh_at() - k_now >= Millis(600));  // at most ~1.5 token requests a second
+}
+
+TEST_CASE("token answer: hostile bodies are bounded in size and depth", "[auth]") {
+    CHECK(classify(200, std::string(110'000, '[')).kind == Kind::retry_backoff);
+    std::string deep;
+    for (int i = 0; i < 10'000; ++i) deep += "{\"a\":";
+    auto nested = classify(200, deep);
+    CHECK(nested.kind == Kind::retry_backoff);
+    CHECK_THAT(nested.error.message, Catch::Contains("nested deeper than 16"));
+    auto big = classify(200, R"({"access_token":")" + std::string(70'000, 'A') + "\"}");
+    CHECK(big.kind == Kind::retry_backoff);
+    CHECK_THAT(big.error.message, Catch::Contains("over the 65536-byte limit"));
+    // An error body too deep or too big just names no OAuth error.
+    auto deep_error = classify(400, "{\"error\":\"invalid_scope\",\"x\":" + std::string(110'000, '['));
+    CHECK(deep_error.kind == Kind::fatal);
+    CHECK(deep_error.error.message.find("invalid_scope") == std::string::npos);
 }

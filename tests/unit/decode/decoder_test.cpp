@@ -257,3 +257,21 @@ TEST_CASE("decoder: every truncation of a valid event is an error, never a crash
     }
     CHECK(decoder.decode(json, record).ok());
 }
+
+TEST_CASE("decoder: 110 kB of '[' and deep {\"a\": nesting are errors on both paths", "[decode]") {
+    std::string brackets(110'000, '[');
+    std::string objects;
+    for (int i = 0; i < 30'000; ++i) objects += "{\"a\":";
+    std::string in_metrics = R"({"queueId":"q","metrics":{"m":)" + brackets;
+    std::string in_unknown = R"({"queueId":"q","x":)" + objects;
+    CHECK(decode_error(brackets) == "not a JSON object");
+    CHECK(decode_error(objects) == "JSON nested deeper than 32 levels");
+    CHECK(decode_error(in_metrics) == "metric 'm' is an array (only numbers, strings, booleans and null are metric values)");
+    CHECK(decode_error(in_unknown) == "JSON nested deeper than 32 levels");
+    Decoder decoder;
+    Record record;
+    for (const auto* json : {&brackets, &objects, &in_metrics, &in_unknown}) {
+        CHECK_FALSE(Decoder::decode_fast(*json, record));
+        CHECK_FALSE(decoder.decode_reference(*json, record).ok());
+    }
+}

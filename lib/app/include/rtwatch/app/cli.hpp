@@ -16,11 +16,13 @@ struct CliOutcome {
     std::string stdout_text;            // --help, --version
     std::vector<std::string> errors;    // each names the cause and the fix
     std::vector<std::string> warnings;  // printed, not fatal
+    // How to log: the config's when it parsed, else as much of the asked-for
+    // format (--log-format, RTWATCH_LOG_FORMAT, the config file) as could be
+    // read, so usage errors come out as JSON lines too when asked.
+    log::Options log;
 };
 
-
-
-
+// Precedence: the command line, then the environment, then the config file.
 CliOutcome parse_command_line(int argc, const char* const* argv);
 
 }  // namespace rtwatch::app

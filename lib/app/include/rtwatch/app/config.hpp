@@ -20,6 +20,7 @@ struct Config {
     // upstream
     std::string api_url;
     std::string auth_url;  // defaults to api_url
+    bool auth_url_given = false;  // --auth-url (or its env/config form) was set: named in wrong-URL messages
     std::string client_id;
     std::string client_secret;  // from RTWATCH_CLIENT_SECRET or --client-secret-file; never argv
     std::string scope = "genesyscloud.realtime.data.view";

@@ -54,7 +54,27 @@ struct TokenAnswer {
     std::string note;  // debug-level remark on a usable token (e.g. the lifetime was assumed)
 };
 
-// `status` 0 means the request failed before an HTTP status (transport_error says why).
+// The token endpoint's answer as the connection saw it.
+struct TokenReply {
+    long status = 0;  // 0: the request failed before an HTTP status (transport_error says why)
+    std::string_view body;
+    std::string_view retry_after;  // the Retry-After header, "" when absent
+    std::string_view transport_error;
+    std::string_view url;          // the token endpoint's URL, named in wrong-URL messages
+    bool auth_url_given = false;   // --auth-url was set (else the URL came from --api-url)
+};
+
+// The decision table:
+//   200 + usable token            token (a lifetime under 1 s is raised to 1 s, noted)
+//   200 unusable, 5xx, 408, 0     retry_backoff
+//   429/503 + Retry-After > 0     retry_after, delay = max(Retry-After, 1 s)
+//   429/503, Retry-After <= 0 or
+//   absent or invalid             retry_backoff (never "retry now")
+//   400, 401, 403                 fatal, ExitCode::auth
+//   404, 405, 410, other 4xx, 3xx fatal, ExitCode::upstream: the URL is wrong
+// Bodies are parsed with parse_server_json (64 kB, 16 levels).
+TokenAnswer classify_token_response(const TokenReply& reply, TimePoint now, WallTime wall_now);
+// The same without a URL to name.
 TokenAnswer classify_token_response(long status, std::string_view body, std::string_view retry_after,
                                     std::string_view transport_error, TimePoint now, WallTime wall_now);
 

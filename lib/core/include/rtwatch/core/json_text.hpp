@@ -1,5 +1,6 @@
 // JSON text helpers shared by every writer of JSON: string escaping that
-// never emits invalid UTF-8 (bad bytes become U+FFFD), and UTF-8 checks.
+// never emits invalid UTF-8 (each maximal subpart of an ill-formed sequence
+// becomes one U+FFFD, as the WHATWG Encoding Standard decodes), and UTF-8 checks.
 #pragma once
 
 #include <string>
@@ -10,5 +11,11 @@ namespace rtwatch {
 // Appends `s` as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view s);
 bool is_valid_utf8(std::string_view s);
+
+// One step of the WHATWG UTF-8 decoder at s[i] (i < s.size()): the length of
+// the valid sequence there, or, with `invalid` set, of the maximal subpart
+// that stands for one U+FFFD. The byte that breaks a sequence is not part of
+// it, so "\xE2\x82x" is one U+FFFD and then "x".
+size_t utf8_step(std::string_view s, size_t i, bool& invalid);
 
 }  // namespace rtwatch
