@@ -117,12 +117,20 @@ void LiveSseSource::open_stream() {
 
 void LiveSseSource::on_open(const net::Response&) {
     reconnect::on_connected(m_reconnect, m_loop.now());
+    m_gate.connection_opened();
+    // A capture (--record) marks where each later connection starts, so a
+    // replay drops an event the previous connection cut short.
+    if (m_last_byte) {
+        if (*m_last_byte != '\n' && *m_last_byte != '\r') m_listener->bytes("\n");
+        m_listener->bytes(k_connection_marker);
+        m_last_byte = '\n';
+    }
     log::info("connected to {}", stream_url());
     m_listener->status(UpstreamStatus::connected, m_stream.parser().last_event_id());
 }
 
 void LiveSseSource::on_event(const sse::Event& event) {
-    m_listener->event(SourceEvent{event.type, event.data, event.id});
+    m_gate.offer(SourceEvent{event.type, event.data, event.id}, event.has_id, *m_listener);
     if (event.type == "data") return;
     if (auto announced = reconnect::announced_by(event.type, event.data)) m_announced = std::move(announced);
     else if (event.type == "error")
@@ -130,7 +138,7 @@ void LiveSseSource::on_event(const sse::Event& event) {
                   reconnect::control_field(event.data, "message"));
 }
 
-void LiveSseSource::on_comment(std::string_view) { m_listener->quiet(); }
+void LiveSseSource::on_comment(std::string_view) { m_gate.comment(*m_listener); }
 
 void LiveSseSource::on_retry(std::chrono::milliseconds base) { reconnect::on_retry_field(m_reconnect, base); }
 
@@ -139,6 +147,7 @@ void LiveSseSource::on_oversize(std::size_t limit) { m_listener->oversize(limit)
 void LiveSseSource::on_bytes(std::string_view bytes) {
     m_listener->input_begins(WallClock::now());
     m_listener->bytes(bytes);
+    if (!bytes.empty()) m_last_byte = bytes.back();
 }
 
 void LiveSseSource::on_chunk_done() {
@@ -152,7 +161,7 @@ void LiveSseSource::on_chunk_done() {
 
 void LiveSseSource::on_end(const net::StreamEnd& end) {
     if (m_stopped) return;
-    m_listener->quiet();
+    m_gate.connection_lost();
     m_listener->input_ends();
     if (m_stopped) return;
     if (end.kind == net::StreamEnd::Kind::idle_timeout && !m_announced)

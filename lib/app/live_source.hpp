@@ -11,6 +11,7 @@
 #include "rtwatch/net/sse_connection.hpp"
 #include "rtwatch/reconnect/policy.hpp"
 #include "services.hpp"
+#include "rtwatch/app/snapshot_gate.hpp"
 #include "token_keeper.hpp"
 
 namespace rtwatch::app {
@@ -51,6 +52,8 @@ private:
     reconnect::State m_reconnect;
     std::optional<reconnect::Outcome> m_announced;  // from a reconnect/disconnect event
     std::optional<Services::TimerId> m_reconnect_timer;
+    SnapshotGate m_gate;
+    std::optional<char> m_last_byte;  // of the stream so far, for --record's markers
     bool m_stopped = false;
 };
 

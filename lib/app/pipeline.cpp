@@ -57,9 +57,13 @@ void Pipeline::stages(Record& record, TimePoint now) {
     // filter: ids again locally (the server filtered already), then --where
     if (!m_ids.matches(record)) return;
     if (m_config.once && !track_snapshot(record)) return;
-    if (m_where && !m_where->matches(record)) return;
+    const bool selected = !m_where || m_where->matches(record);
     // fields: keep what is tracked
     m_fields.project(record);
+    // --where decides what is written, not what is tracked: an unselected
+    // state becomes the resource's last state unwritten, so a return to a
+    // selected one is a change, and a held record it replaced is not flushed
+    if (!selected) return m_throttler.replace_unwritten(record);
     // diff + throttle: the throttler asks the tracker what changed since the
     // resource's last committed record, now or when its window ends, and
     // passes that to emit(), which commits it to the sinks
@@ -96,8 +100,27 @@ bool Pipeline::track_snapshot(const Record& record) {
     return true;
 }
 
-void Pipeline::on_quiet() {
-    if (m_config.once && !m_snapshot.empty()) m_done = true;
+void Pipeline::on_snapshot_complete() {
+    if (!m_config.once || m_done) return;
+    m_done = true;
+    if (m_config.raw) return;
+    if (m_snapshot.empty()) {
+        m_snapshot_problem = "the upstream's snapshot is empty: no resource matches the selection; check --queue, "
+                             "--skill and --agent";
+        return;
+    }
+    if (!m_expected_ids || m_snapshot.size() >= m_expected_ids) return;
+    std::string missing;
+    auto note = [&](ResourceKind kind, const std::vector<std::string>& ids) {
+        for (const auto& id : ids)
+            if (!m_snapshot.count(diff::ResourceKey(diff::ResourceKeyView{kind, id})))
+                missing += (missing.empty() ? "" : ", ") + std::string(kind_name(kind)) + " " + id;
+    };
+    note(ResourceKind::queue, m_config.queues);
+    note(ResourceKind::skill, m_config.skills);
+    note(ResourceKind::agent, m_config.agents);
+    m_snapshot_problem = fmt::format("the upstream's snapshot lacks {} of the selected resources ({}): check the ids",
+                                     m_expected_ids - m_snapshot.size(), missing);
 }
 
 void Pipeline::on_oversize(std::size_t limit) {

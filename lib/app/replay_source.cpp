@@ -19,6 +19,7 @@ ReplaySource::ReplaySource(const Config& config, net::Loop& loop, int input_fd)
 
 void ReplaySource::start(SourceListener& listener) {
     m_listener = &listener;
+    m_gate.connection_opened();
     int flags = ::fcntl(m_fd, F_GETFL);
     if (flags >= 0) ::fcntl(m_fd, F_SETFL, flags | O_NONBLOCK);
     resume();
@@ -46,7 +47,7 @@ void ReplaySource::on_readable() {
     }
     if (n == 0) {
         stop();
-        m_listener->quiet();
+        m_gate.end_of_input(*m_listener);
         return m_listener->source_ended(ExitCode::ok, {});
     }
     m_listener->input_begins(WallClock::now());
@@ -54,9 +55,16 @@ void ReplaySource::on_readable() {
     m_listener->input_ends();
 }
 
-void ReplaySource::on_event(const sse::Event& event) { m_listener->event(SourceEvent{event.type, event.data, event.id}); }
+void ReplaySource::on_event(const sse::Event& event) { m_gate.offer(SourceEvent{event.type, event.data, event.id}, event.has_id, *m_listener); }
 
-void ReplaySource::on_comment(std::string_view) { m_listener->quiet(); }
+void ReplaySource::on_comment(std::string_view text) {
+    if (text != k_connection_comment) return m_gate.comment(*m_listener);
+    // A new connection in the capture: what the last one left half-sent is
+    // not an event (live rtwatch dropped it too).
+    m_parser.discard_event();
+    m_gate.connection_lost();
+    m_gate.connection_opened();
+}
 
 void ReplaySource::on_oversize(std::size_t limit) { m_listener->oversize(limit); }
 

@@ -9,6 +9,7 @@
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/net/loop.hpp"
 #include "rtwatch/sse/parser.hpp"
+#include "rtwatch/app/snapshot_gate.hpp"
 
 namespace rtwatch::app {
 
@@ -34,6 +35,7 @@ private:
     sse::Parser m_parser;
     std::string m_chunk;
     bool m_watching = false;
+    SnapshotGate m_gate;
 };
 
 }  // namespace rtwatch::app

@@ -59,7 +59,7 @@ void Session::bytes(std::string_view bytes) {
 void Session::after_input() {
     if (m_finished) return;
     if (!pass_on()) return;
-    if (m_pipeline.done()) return finish(ExitCode::ok);
+    if (m_pipeline.done()) return finish_done();
     arm_throttle_timer();
 }
 
@@ -114,8 +114,15 @@ void Session::watch_writer(bool on) {
     m_watching_writer = on;
     if (!on) return m_loop.unwatch_writable(m_writer.fd());
     m_loop.watch_writable(m_writer.fd(), [this] {
-        if (pass_on() && m_pipeline.done()) finish(ExitCode::ok);
+        if (pass_on() && m_pipeline.done()) finish_done();
     });
+}
+
+// --count reached or --once complete; a snapshot that is not whole is not success.
+void Session::finish_done() {
+    const std::string& problem = m_pipeline.snapshot_problem();
+    if (!problem.empty()) return finish(ExitCode::upstream, problem);
+    finish(ExitCode::ok);
 }
 
 void Session::finish(ExitCode code, std::string message) {

@@ -28,7 +28,7 @@ private:
     void input_begins(WallTime now) override { m_pipeline.begin_batch(now); }
     void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, m_loop.now()); }
     void record(Record& record) override { m_pipeline.on_record(record, m_loop.now()); }
-    void quiet() override { m_pipeline.on_quiet(); }
+    void snapshot_complete() override { m_pipeline.on_snapshot_complete(); }
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
     void status(UpstreamStatus status, std::string_view message) override { m_pipeline.status(status, message); }
     void bytes(std::string_view bytes) override;
@@ -43,6 +43,7 @@ private:
     void watch_writer(bool on);
     void arm_throttle_timer();
     void finish(ExitCode code, std::string message = {});
+    void finish_done();
 
     const Config& m_config;
     net::Loop& m_loop;

@@ -243,6 +243,7 @@ void Parser::process_retry(std::string_view value) {
 }
 
 void Parser::dispatch() {
+    const bool own_id = m_id_pending;
     if (m_id_pending) {
         // The id becomes the last event id even when no event is dispatched.
         m_last_event_id.assign(m_id.view());
@@ -253,7 +254,7 @@ void Parser::dispatch() {
         return;
     }
     const std::string_view type = m_type.view();
-    Event event{type.empty() ? k_default_type : type, m_data.view(), m_last_event_id};
+    Event event{type.empty() ? k_default_type : type, m_data.view(), m_last_event_id, own_id};
     m_handler.on_event(event);
     m_data.clear();
     m_type.clear();

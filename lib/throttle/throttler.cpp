@@ -39,6 +39,18 @@ void Throttler::offer(const Record& record, TimePoint now, Sink& sink) {
     open_window(*it, now);
 }
 
+void Throttler::replace_unwritten(const Record& record) {
+    if (m_held) {
+        auto it = m_slots.find(diff::key_of(record));
+        if (it != m_slots.end() && it->second.has_held) {
+            it->second.has_held = false;
+            --m_held;
+            drop_stale_deadlines();
+        }
+    }
+    if (m_tracker.compare(record, m_changed)) m_tracker.commit(record);
+}
+
 bool Throttler::holds(diff::ResourceKeyView key) const {
     if (m_held == 0) return false;
     auto it = m_slots.find(key);

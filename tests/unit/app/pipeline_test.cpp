@@ -178,12 +178,43 @@ TEST_CASE("pipeline: --where sees a change that follows events repeating the las
     Harness h{c};
     h.data(queue_event("q1", 3, 2), "1");
     h.data(queue_event("q1", 3, 2), "2");
-    h.data(queue_event("q1", 1, 2), "3");  // no longer matches: dropped, state stays at 3
-    h.data(queue_event("q1", 3, 2), "4");  // the state last written: nothing new
+    h.data(queue_event("q1", 1, 2), "3");  // no longer matches: not written, but the state is now 1
+    h.data(queue_event("q1", 3, 2), "4");  // back to 3: a change from the state last seen
     h.data(queue_event("q1", 4, 2), "5");
     auto lines = h.lines();
-    REQUIRE(lines.size() == 2);
-    CHECK_THAT(lines[1], Catch::Contains(R"("event_id":"5")"));
+    REQUIRE(lines.size() == 3);
+    CHECK_THAT(lines[1], Catch::Contains(R"("event_id":"4")"));
+    CHECK_THAT(lines[2], Catch::Contains(R"("event_id":"5")"));
+}
+
+TEST_CASE("pipeline: --where alerts every time the condition becomes true again", "[app]") {
+    app::Config c;
+    c.fields = {"availableAgents"};
+    c.where = "availableAgents == 0";
+    Harness h{c};
+    int id = 0;
+    for (int drop = 0; drop < 6; ++drop) {
+        h.data(queue_event("q1", 1, 2), std::to_string(++id).c_str());
+        h.data(queue_event("q1", 1, 0), std::to_string(++id).c_str());
+        h.data(queue_event("q1", 4, 0), std::to_string(++id).c_str());  // untracked metric: nothing new
+    }
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 6);
+    for (const auto& line : lines) CHECK_THAT(line, Catch::Contains(R"("metrics":{"availableAgents":0})"));
+}
+
+TEST_CASE("pipeline: --throttle never flushes a held record whose resource left --where", "[app]") {
+    app::Config c;
+    c.throttle = 3600'000ms;
+    c.where = "waiting > 0";
+    Harness h{c};
+    h.data(queue_event("q1", 2, 1), "1");  // written, window opens
+    h.data(queue_event("q1", 1, 1), "2");  // held
+    h.data(queue_event("q1", 0, 1), "3");  // left the filter: the held waiting:1 must not be flushed
+    h.pipeline->finish();
+    auto lines = h.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK_THAT(lines[0], Catch::Contains(R"("waiting":2)"));
 }
 
 TEST_CASE("pipeline: --throttle, a return to the written state inside a window replaces the held change", "[app]") {

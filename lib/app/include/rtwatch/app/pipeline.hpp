@@ -46,9 +46,8 @@ public:
     void on_event(std::string_view type, std::string_view data, std::string_view id, TimePoint now);
     // A record a source decoded itself; it goes through the same stages.
     void on_record(Record& record, TimePoint now);
-    // The stream went quiet after a snapshot (a comment, or its end): with
-    // --once, the snapshot is complete.
-    void on_quiet();
+    // The upstream's snapshot is complete: with --once, the run is.
+    void on_snapshot_complete();
     void on_oversize(std::size_t limit);
     void status(UpstreamStatus status, std::string_view message);
 
@@ -59,6 +58,8 @@ public:
 
     // --count reached, or --once has its snapshot.
     bool done() const { return m_done; }
+    // --once: why the snapshot cannot pass for a complete one ("" if it can).
+    const std::string& snapshot_problem() const { return m_snapshot_problem; }
     const PipelineCounters& counters() const { return m_counters; }
     // What the sinks have been given, per resource (for late joiners).
     const diff::ChangeTracker& committed() const { return m_tracker; }
@@ -89,6 +90,7 @@ private:
     // --once, which must see every resource of the snapshot.
     decode::SettledMetrics* m_settled = nullptr;
     bool m_done = false;
+    std::string m_snapshot_problem;
 };
 
 }  // namespace rtwatch::app

@@ -28,8 +28,9 @@ public:
     virtual void event(const SourceEvent& event) = 0;
     // A record the source decoded itself.
     virtual void record(Record& record) = 0;
-    // A pause in the stream (a heartbeat, its end): a snapshot is complete.
-    virtual void quiet() = 0;
+    // The connection's snapshot is complete (every resource it names has
+    // been passed on), or was empty.
+    virtual void snapshot_complete() = 0;
     // An event was skipped for its size.
     virtual void oversize(std::size_t limit) = 0;
     virtual void status(UpstreamStatus status, std::string_view message) = 0;

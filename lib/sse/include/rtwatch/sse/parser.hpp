@@ -15,6 +15,7 @@ struct Event {
     std::string_view type;  // "message" when the stream gave none
     std::string_view data;  // data lines joined with '\n', final '\n' removed
     std::string_view id;    // the last-event-id in effect at dispatch
+    bool has_id = false;    // the event carried an id field itself
 };
 
 class Handler {
@@ -43,6 +44,10 @@ public:
     // the rest of that chunk belongs to the connection being dropped.
     void reset();
 
+    // Drops the event being read (its fields so far), from a callback too,
+    // and goes on parsing: for a capture where one connection's bytes
+    // follow another's.
+    void discard_event() { drop_event(); }
     const std::string& last_event_id() const { return m_last_event_id; }
     void set_last_event_id(std::string id);
 

@@ -39,6 +39,10 @@ public:
     // resource has no open window, else held until the window ends. `now`
     // must not go backwards between calls.
     void offer(const Record& record, TimePoint now, Sink& sink);
+    // `record` is the resource's state now, but not to be written: it
+    // becomes the state later records are compared with, and a record held
+    // for the resource is dropped. Any open window stays open.
+    void replace_unwritten(const Record& record);
     // Emits held records whose window has ended.
     void flush_due(TimePoint now, Sink& sink);
     // When flush_due() next has something to emit (nullopt: nothing held).
