@@ -11,13 +11,12 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "rtwatch/app/version.hpp"
 #include "rtwatch/filter/filter.hpp"
 
 namespace rtwatch::app {
 
 namespace {
-
-constexpr const char* k_version = "rtwatch 0.1.0";
 
 // Raw option values before validation.
 struct RawOptions {
@@ -33,7 +32,7 @@ struct RawOptions {
 };
 
 void define_options(CLI::App& app, RawOptions& o) {
-    app.set_version_flag("--version", k_version);
+    app.set_version_flag("--version", version_text);
     app.set_config("--config", "", "Read options from an INI/TOML file (key = value, one option per line)")
         ->envname("RTWATCH_CONFIG");
 
@@ -289,7 +288,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         r.stdout_text = app.help("", CLI::AppFormatMode::All);
         return r;
     } catch (const CLI::CallForVersion&) {
-        r.stdout_text = std::string(k_version) + "\n";
+        r.stdout_text = version_text();
         return r;
     } catch (const CLI::ParseError& err) {
         r.errors.push_back(fmt::format("{} (see rtwatch --help)", err.what()));
