@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of rtwatch from Debian packages.
 # Only what is missing; safe to run again. Needs root (or sudo).
+# "deps.sh package" adds what scripts/package.sh needs on top.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,9 @@ packages=(
   curl jq openssl python3 procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
 )
+# lintian checks the .deb in scripts/package.sh only: about 40 s to install,
+# so the test machines are spared it.
+[ "${1:-}" = package ] && packages+=(lintian)
 
 missing=()
 for p in "${packages[@]}"; do
