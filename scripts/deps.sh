@@ -11,6 +11,8 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   curl jq openssl python3 procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
+  dpkg-dev  # dpkg-shlibdeps: cpack computes the .deb's Depends (tests/install)
+  systemd   # systemd-analyze verify and security on the shipped units (tests/install)
 )
 # lintian checks the .deb in scripts/package.sh only: about 40 s to install,
 # so the test machines are spared it.
