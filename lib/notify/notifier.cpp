@@ -25,9 +25,10 @@ std::string env_or_empty(const char* name) {
 // A socket name sockaddr_un can hold, or "" to stay disabled.
 std::string socket_address(std::string_view name) {
     if (name.size() < 2 || name.size() >= sizeof(sockaddr_un::sun_path)) return "";
-    if (name.front() == '@') return std::string(1, '\0') + std::string(name.substr(1));
-    if (name.front() == '/') return std::string(name);
-    return "";
+    if (name.front() != '@' && name.front() != '/') return "";
+    std::string address(name);
+    if (address.front() == '@') address.front() = '\0';
+    return address;
 }
 
 std::optional<long long> positive_number(std::string_view text) {
