@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of rtwatch from Debian packages.
 # Only what is missing; safe to run again. Needs root (or sudo).
+# "deps.sh package" adds what scripts/package.sh needs on top.
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,12 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   curl jq openssl python3 procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
+  dpkg-dev  # dpkg-shlibdeps: cpack computes the .deb's Depends (tests/install)
+  systemd   # systemd-analyze verify and security on the shipped units (tests/install)
 )
+# lintian checks the .deb in scripts/package.sh only: about 40 s to install,
+# so the test machines are spared it.
+[ "${1:-}" = package ] && packages+=(lintian)
 
 missing=()
 for p in "${packages[@]}"; do

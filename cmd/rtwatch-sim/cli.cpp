@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "rtwatch/core/duration.hpp"
+#include "rtwatch/core/version.hpp"
 
 namespace rtwatch::sim {
 
@@ -93,7 +94,7 @@ Result<CommandLine> parse_command_line(int argc, char** argv) {
     CommandLine c;
     Raw raw;
     CLI::App app{"rtwatch-sim: a simulated contact-center realtime data service"};
-    app.set_version_flag("--version", "rtwatch-sim 0.1.0");
+    app.set_version_flag("--version", fmt::format("rtwatch-sim {} (git {})", k_version, k_git_revision));
     define(app, c, raw);
     try {
         app.parse(argc, argv);

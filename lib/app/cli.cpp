@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_parts.hpp"
+#include "rtwatch/app/version.hpp"
 #include "rtwatch/filter/filter.hpp"
 
 namespace rtwatch::app {
@@ -17,7 +18,6 @@ namespace {
 
 using detail::ConfigKey;
 
-constexpr const char* k_version = "rtwatch 0.1.0";
 // --once without --duration: a snapshot that takes longer than this is not coming.
 constexpr Millis k_once_default_bound{30'000};
 constexpr const char* k_replay_about =
@@ -164,7 +164,7 @@ void define_config(CLI::App& app, RawOptions& o) {
 }
 
 void define_options(CLI::App& app, RawOptions& o) {
-    app.set_version_flag("--version", k_version);
+    app.set_version_flag("--version", version_text);
     define_config(app, o);
     define_upstream(app, o);
     define_selection(app, o);
@@ -352,7 +352,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         r.stdout_text = app.help("", CLI::AppFormatMode::All);
         return r;
     } catch (const CLI::CallForVersion&) {
-        r.stdout_text = std::string(k_version) + "\n";
+        r.stdout_text = version_text();
         return r;
     } catch (const CLI::ParseError& err) {
         r.errors.push_back(fmt::format("{} (see rtwatch --help)", err.what()));

@@ -34,19 +34,70 @@ ExitCode Session::run() {
                 return finish(ExitCode::upstream, "--duration reached before the snapshot (--once) was complete");
             finish(ExitCode::ok, "--duration reached");
         });
+    start_notify();
     m_source.start(*this);
     if (!m_finished) m_loop.run();
     return m_exit;
+}
+
+void Session::start_notify() {
+    if (!m_notify.enabled()) return;
+    // A replay has no upstream to wait for.
+    if (m_config.mode == Mode::replay) m_snapshot_done = true;
+    if (m_notify.watchdog_interval()) watchdog_tick();
+}
+
+// While the loop turns, also when the upstream is away: the watchdog
+// catches a hung rtwatch, not a quiet upstream (that is in STATUS=).
+void Session::watchdog_tick() {
+    m_notify.watchdog();
+    notify_status();
+    m_loop.add_timer(m_loop.now() + *m_notify.watchdog_interval(), [this] { watchdog_tick(); });
+}
+
+void Session::snapshot_complete() {
+    m_pipeline.on_snapshot_complete();
+    m_snapshot_done = true;
+}
+
+void Session::status(UpstreamStatus status, std::string_view message) {
+    m_pipeline.status(status, message);
+    if (status != UpstreamStatus::token_refreshed) m_upstream = std::string(status_name(status));
+    notify_status();
+}
+
+void Session::notify_status() {
+    if (!m_notify.enabled()) return;
+    std::string text = m_upstream;
+    if (m_last_input)
+        text += fmt::format(", data {:.1f}s old", std::chrono::duration<double>(m_loop.now() - *m_last_input).count());
+    else
+        text += ", no data yet";
+    m_notify.status(text, m_loop.now());
+    arm_notify_status();
+}
+
+// A status held back by the once-a-second limit goes out when its second is up.
+void Session::arm_notify_status() {
+    auto due = m_notify.status_due();
+    if (!due || m_status_timer) return;
+    m_status_timer = m_loop.add_timer(*due, [this] {
+        m_status_timer.reset();
+        m_notify.flush_status(m_loop.now());
+        arm_notify_status();
+    });
 }
 
 void Session::on_signal() {
     switch (m_signals.take()) {
         case SignalAction::stop: finish(ExitCode::ok, "stopped by signal"); break;
         case SignalAction::reopen:
+            m_notify.reloading(m_loop.now());
             if (auto r = m_writer.reopen(); !r) finish(ExitCode::output, r.error().message);
             else log::info("reopened {}", m_writer.path().empty() ? "stdout" : m_writer.path());
             if (m_record)
                 if (auto r = m_record->reopen(); !r) finish(ExitCode::output, r.error().message);
+            if (!m_finished) m_notify.reloaded();
             break;
         case SignalAction::none: break;
     }
@@ -59,6 +110,11 @@ void Session::bytes(std::string_view bytes) {
 void Session::after_input() {
     if (m_finished) return;
     if (!pass_on()) return;
+    // Ready once the first snapshot has been passed on to the output.
+    if (m_snapshot_done && !m_ready) {
+        m_ready = true;
+        m_notify.ready();
+    }
     if (m_pipeline.done()) return finish_done();
     arm_throttle_timer();
 }
@@ -129,6 +185,7 @@ void Session::finish(ExitCode code, std::string message) {
     if (m_finished) return;
     m_finished = true;
     m_exit = code;
+    m_notify.stopping();
     m_source.stop();
     watch_writer(false);
     m_pipeline.begin_batch(WallClock::now());

@@ -11,6 +11,7 @@
 #include "rtwatch/app/signals.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/net/loop.hpp"
+#include "rtwatch/notify/notifier.hpp"
 #include "rtwatch/output/ndjson.hpp"
 
 namespace rtwatch::app {
@@ -25,12 +26,15 @@ public:
 
 private:
     // What the source reports, handed to the pipeline.
-    void input_begins(WallTime now) override { m_pipeline.begin_batch(now); }
+    void input_begins(WallTime now) override {
+        m_pipeline.begin_batch(now);
+        m_last_input = m_loop.now();
+    }
     void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, m_loop.now()); }
     void record(Record& record) override { m_pipeline.on_record(record, m_loop.now()); }
-    void snapshot_complete() override { m_pipeline.on_snapshot_complete(); }
+    void snapshot_complete() override;
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
-    void status(UpstreamStatus status, std::string_view message) override { m_pipeline.status(status, message); }
+    void status(UpstreamStatus status, std::string_view message) override;
     void bytes(std::string_view bytes) override;
     void input_ends() override { after_input(); }
     void source_ended(ExitCode code, std::string message) override { finish(code, std::move(message)); }
@@ -44,6 +48,11 @@ private:
     void arm_throttle_timer();
     void finish(ExitCode code, std::string message = {});
     void finish_done();
+    // systemd: readiness, STATUS= (upstream state and data age), watchdog.
+    void start_notify();
+    void notify_status();
+    void arm_notify_status();
+    void watchdog_tick();
 
     const Config& m_config;
     net::Loop& m_loop;
@@ -54,6 +63,12 @@ private:
     output::Writer* m_record;
     std::optional<net::Loop::Id> m_throttle_timer;
     std::optional<TimePoint> m_throttle_at;
+    notify::Notifier m_notify = notify::Notifier::from_environment();
+    std::string m_upstream = "starting";
+    std::optional<TimePoint> m_last_input;
+    std::optional<net::Loop::Id> m_status_timer;
+    bool m_snapshot_done = false;
+    bool m_ready = false;
     bool m_watching_writer = false;
     bool m_source_paused = false;
     ExitCode m_exit = ExitCode::ok;

@@ -1,0 +1,35 @@
+# bash completion for rtwatch(1). Written by hand; tests/install checks that
+# its options are exactly the long options of rtwatch --help.
+_rtwatch() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    case $prev in
+        --config | --client-secret-file | --cacert | -o | --output | --record)
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return ;;
+        --log-format)
+            COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            return ;;
+        --log-level)
+            COMPREPLY=($(compgen -W 'error warning info debug trace' -- "$cur"))
+            return ;;
+        --api-url | --auth-url | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
+        --fields | --where | --throttle | --count | --duration | --idle-timeout | --max-backoff | \
+        --max-event-size)
+            return ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--help --version --config
+            --api-url --auth-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
+            --queue --skill --agent --fields --where --raw
+            --throttle --once --count --duration --idle-timeout --max-backoff --max-event-size
+            --output --record --status --log-format --log-level --verbose --quiet' -- "$cur"))
+        return
+    fi
+    local word
+    for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+        # after "replay": the recorded stream, a file or -
+        [[ $word == replay ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; }
+    done
+    COMPREPLY=($(compgen -W 'replay' -- "$cur"))
+}
+complete -o default -F _rtwatch rtwatch
