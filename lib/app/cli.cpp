@@ -28,6 +28,7 @@ struct RawOptions {
     std::string api_url, auth_url, client_id, client_secret_arg, secret_file, scope, cacert;
     std::vector<std::string> queues, skills, agents, fields;
     std::string where, throttle = "0", duration, idle_timeout = "30s", max_backoff = "5s", token_grace = "60s";
+    std::string request_timeout = "30s";
     std::string output, record, log_format = "text", log_level, config, count;
     std::size_t max_event_size = 1 << 20;
     bool once = false, status = false, insecure = false, raw = false;
@@ -118,6 +119,12 @@ void define_pacing(CLI::App& app, RawOptions& o, bool live) {
         app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s)")
             ->type_name("DURATION")
             ->envname("RTWATCH_IDLE_TIMEOUT")
+            ->group(pace);
+        app.add_option("--request-timeout", o.request_timeout,
+                       "Give up on a token request, or a stream's response before its first byte, after DURATION "
+                       "(default 30s)")
+            ->type_name("DURATION")
+            ->envname("RTWATCH_REQUEST_TIMEOUT")
             ->group(pace);
         app.add_option("--max-backoff", o.max_backoff, "Longest wait between reconnects (default 5s)")
             ->type_name("DURATION")
@@ -286,6 +293,8 @@ void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e
     take_duration(o.throttle, "--throttle", c.throttle, e);
     take_duration(o.idle_timeout, "--idle-timeout", c.idle_timeout, e);
     take_duration(o.max_backoff, "--max-backoff", c.max_backoff, e);
+    take_duration(o.request_timeout, "--request-timeout", c.request_timeout, e);
+    require(c.request_timeout.count() > 0, e, "--request-timeout must be more than 0 (e.g. 30s)");
     require(c.idle_timeout.count() > 0, e, "--idle-timeout must be more than 0 (e.g. 30s)");
     if (!o.duration.empty()) {
         Millis d{0};

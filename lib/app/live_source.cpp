@@ -39,6 +39,7 @@ reconnect::StreamEnding ending_of(const net::StreamEnd& end) {
         case In::closed: kind = Out::closed; break;
         case In::transport_error: kind = Out::transport_error; break;
         case In::redirect_error: kind = Out::redirect_error; break;
+        case In::redirect_loop: kind = Out::redirect_loop; break;
         case In::http_status: kind = Out::http_status; break;
         case In::bad_content_type: kind = Out::bad_content_type; break;
         case In::idle_timeout: kind = Out::idle_timeout; break;
@@ -54,8 +55,12 @@ LiveSseSource::LiveSseSource(const Config& config, net::Loop& loop)
       m_services(loop),
       m_tokens(config, m_services, [this] { return jitter(); },
                TokenKeeper::Events{
-                   [this] {
-                       m_listener->status(UpstreamStatus::token_refreshed, "");
+                   [this](bool first) {
+                       m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
+                       m_listener->input_ends();
+                   },
+                   [this](const std::string& why) {
+                       m_listener->status(UpstreamStatus::reconnecting, why);
                        m_listener->input_ends();
                    },
                    [this] {
@@ -109,6 +114,7 @@ void LiveSseSource::open_stream() {
     o.request.url = stream_url();
     o.request.headers.push_back("Authorization: Bearer " + m_tokens.access_token());
     o.idle_timeout = m_config.idle_timeout;
+    o.response_timeout = m_config.request_timeout;
     o.parser.max_event_bytes = m_config.max_event_size;
     m_announced.reset();
     log::debug("opening {}", o.request.url);
@@ -126,16 +132,21 @@ void LiveSseSource::on_open(const net::Response&) {
         m_last_byte = '\n';
     }
     log::info("connected to {}", stream_url());
-    m_listener->status(UpstreamStatus::connected, m_stream.parser().last_event_id());
+    const std::string& resumed_after = m_stream.parser().last_event_id();
+    StatusChange change{UpstreamStatus::connected,
+                        resumed_after.empty() ? "fresh snapshot" : "resuming after event " + resumed_after,
+                        resumed_after, !resumed_after.empty()};
+    m_listener->status(change);
 }
 
 void LiveSseSource::on_event(const sse::Event& event) {
     m_gate.offer(SourceEvent{event.type, event.data, event.id}, event.has_id, *m_listener);
     if (event.type == "data") return;
     if (auto announced = reconnect::announced_by(event.type, event.data)) m_announced = std::move(announced);
-    else if (event.type == "error")
-        log::warn("the server reports {}: {}", reconnect::control_field(event.data, "code"),
-                  reconnect::control_field(event.data, "message"));
+    else if (event.type == "error" && (++m_error_events <= 10 || m_error_events % 1000 == 0))
+        // Rate-limited like bad events: a server cannot flood the log.
+        log::warn("the server reports {}: {} ({} error events so far)", reconnect::control_field(event.data, "code"),
+                  reconnect::control_field(event.data, "message"), m_error_events);
 }
 
 void LiveSseSource::on_comment(std::string_view) { m_gate.comment(*m_listener); }

@@ -53,6 +53,7 @@ private:
     std::optional<reconnect::Outcome> m_announced;  // from a reconnect/disconnect event
     std::optional<Services::TimerId> m_reconnect_timer;
     SnapshotGate m_gate;
+    std::uint64_t m_error_events = 0;
     std::optional<char> m_last_byte;  // of the stream so far, for --record's markers
     bool m_stopped = false;
 };

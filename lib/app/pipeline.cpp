@@ -11,6 +11,7 @@ std::string_view status_name(UpstreamStatus status) {
         case UpstreamStatus::connected: return "connected";
         case UpstreamStatus::reconnecting: return "reconnecting";
         case UpstreamStatus::stale: return "stale";
+        case UpstreamStatus::token_acquired: return "token_acquired";
         case UpstreamStatus::token_refreshed: return "token_refreshed";
         case UpstreamStatus::stopped: return "stopped";
         case UpstreamStatus::gave_up: return "gave_up";
@@ -135,9 +136,9 @@ void Pipeline::note_bad_event(std::string_view id, std::string_view why) {
         log::warn("ignored data event{}{}: {} ({} bad events so far)", id.empty() ? "" : " ", id, why, n);
 }
 
-void Pipeline::status(UpstreamStatus status, std::string_view message) {
+void Pipeline::status(const StatusChange& change) {
     if (m_config.raw) return;
-    for (RecordSink* sink : m_sinks) sink->status(status, message, WallClock::now());
+    for (RecordSink* sink : m_sinks) sink->status(change, WallClock::now());
 }
 
 }  // namespace rtwatch::app

@@ -60,9 +60,10 @@ void Session::snapshot_complete() {
     m_snapshot_done = true;
 }
 
-void Session::status(UpstreamStatus status, std::string_view message) {
-    m_pipeline.status(status, message);
-    if (status != UpstreamStatus::token_refreshed) m_upstream = std::string(status_name(status));
+void Session::status(const StatusChange& change) {
+    m_pipeline.status(change);
+    if (change.status != UpstreamStatus::token_refreshed && change.status != UpstreamStatus::token_acquired)
+        m_upstream = std::string(status_name(change.status));
     notify_status();
 }
 

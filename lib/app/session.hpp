@@ -34,7 +34,7 @@ private:
     void record(Record& record) override { m_pipeline.on_record(record, m_loop.now()); }
     void snapshot_complete() override;
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
-    void status(UpstreamStatus status, std::string_view message) override;
+    void status(const StatusChange& change) override;
     void bytes(std::string_view bytes) override;
     void input_ends() override { after_input(); }
     void source_ended(ExitCode code, std::string message) override { finish(code, std::move(message)); }

@@ -55,6 +55,7 @@ void TokenKeeper::request() {
                  "Accept: application/json"};
     r.body = std::move(req.body);
     r.follow_redirects = false;
+    r.timeout = m_config.request_timeout;  // the whole exchange: a silent endpoint cannot hang the run
     log::debug("requesting a token from {}", r.url);
     m_services.request(std::move(r), [this](net::Response response) { on_answer(response); });
 }
@@ -78,7 +79,8 @@ void TokenKeeper::on_answer(const net::Response& response) {
             m_tokens.store(std::move(answer.token));
             m_backoff.attempt = 0;
             schedule_rotation();
-            m_events.acquired();
+            m_events.acquired(!m_had_token);
+            m_had_token = true;
             auto waiting = std::move(m_waiting);
             m_waiting.clear();
             for (auto& then : waiting) then();
@@ -92,6 +94,7 @@ void TokenKeeper::on_answer(const net::Response& response) {
             auto delay = answer.kind == Kind::retry_after ? answer.delay
                                                           : reconnect::next_backoff(m_backoff, m_policy, m_jitter());
             log::warn("{}; asking again in {}", answer.error.message, format_duration(delay));
+            m_events.retrying(answer.error.message);
             m_retry_timer = m_services.add_timer(m_services.now() + delay, [this] {
                 m_retry_timer.reset();
                 request();

@@ -19,7 +19,8 @@ namespace rtwatch::app {
 class TokenKeeper {
 public:
     struct Events {
-        std::function<void()> acquired;                        // a new token is held
+        std::function<void(bool first)> acquired;              // a new token is held (the run's first?)
+        std::function<void(const std::string&)> retrying;      // the token endpoint failed; asking again
         std::function<void()> rotated;                         // a rotation's token is held: reconnect with it
         std::function<void(ExitCode, std::string)> failed;     // no token will come
     };
@@ -56,6 +57,7 @@ private:
     reconnect::Policy m_policy;
     reconnect::State m_backoff;
     bool m_stopped = false;
+    bool m_had_token = false;
 };
 
 }  // namespace rtwatch::app

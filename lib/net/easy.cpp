@@ -46,8 +46,11 @@ void configure(Easy& easy, const TransportOptions& transport, const Request& req
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, easy.error);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(transport.connect_timeout.count()));
+    if (request.timeout) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout->count()));
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    // A redirect never lowers the transport.
+    if (request.url.rfind("https:", 0) == 0) curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     if (!transport.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, transport.cacert.c_str());
     if (transport.insecure) {
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);

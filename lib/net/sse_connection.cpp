@@ -58,12 +58,26 @@ void SseConnection::Impl::start_attempt(Request request) {
     current = std::make_unique<SseAttempt>(*this, std::move(request), loop.transport());
     loop.impl().start(*current);
     last_byte = SteadyClock::now();
+    got_body = false;
     if (options.idle_timeout) arm_idle(last_byte + *options.idle_timeout);
+    if (options.response_timeout && !response_timer)
+        response_timer = loop.add_timer(last_byte + *options.response_timeout, [this] { on_response_timer(); });
+}
+
+void SseConnection::Impl::on_response_timer() {
+    response_timer = 0;
+    if (!current || got_body) return;
+    StreamEnd end;
+    end.kind = StreamEnd::Kind::transport_error;
+    end.detail = fmt::format("no response within {} ms", options.response_timeout->count());
+    finish(std::move(end));
 }
 
 void SseConnection::Impl::drop_attempt() {
     if (idle_timer) loop.cancel_timer(idle_timer);
     idle_timer = 0;
+    if (response_timer) loop.cancel_timer(response_timer);
+    response_timer = 0;
     if (!current) return;
     current->connection = nullptr;
     loop.impl().retire(std::move(current));
@@ -128,6 +142,11 @@ bool SseConnection::Impl::on_headers_done(SseAttempt& a) {
 
 bool SseConnection::Impl::on_stream_bytes(SseAttempt& a, std::string_view bytes) {
     last_byte = loop.now();
+    if (!got_body) {
+        got_body = true;
+        if (response_timer) loop.cancel_timer(response_timer);
+        response_timer = 0;
+    }
     handler.on_bytes(bytes);
     if (!a.connection) return false;
     parser.feed(bytes);
@@ -163,8 +182,14 @@ void SseConnection::Impl::on_attempt_done(SseAttempt& a, CURLcode result) {
 // 308 keep method and body. Credentials never follow to another origin.
 void SseConnection::Impl::follow_redirect(SseAttempt& a) {
     if (++redirects > k_max_redirects) {
+        StreamEnd end{StreamEnd::Kind::redirect_loop, a.response.status, {}, {}, {}, {}, false};
+        end.detail = fmt::format("more than {} redirects, the last to {}", k_max_redirects, a.redirect_url);
+        finish(std::move(end));
+        return;
+    }
+    if (a.request.url.rfind("https:", 0) == 0 && a.redirect_url.rfind("https:", 0) != 0) {
         StreamEnd end{StreamEnd::Kind::redirect_error, a.response.status, {}, {}, {}, {}, false};
-        end.detail = fmt::format("more than {} redirects", k_max_redirects);
+        end.detail = fmt::format("refused a redirect from {} to {}: it would drop TLS", a.request.url, a.redirect_url);
         finish(std::move(end));
         return;
     }

@@ -41,6 +41,7 @@ struct SseConnection::Impl {
     void finish(StreamEnd end);
     void arm_idle(TimePoint when);
     void on_idle_timer();
+    void on_response_timer();
     bool on_headers_done(SseAttempt& attempt);
     bool on_stream_bytes(SseAttempt& attempt, std::string_view bytes);
     void on_attempt_done(SseAttempt& attempt, CURLcode result);
@@ -54,6 +55,8 @@ struct SseConnection::Impl {
     std::unique_ptr<SseAttempt> current;
     TimePoint last_byte{};
     Loop::Id idle_timer = 0;
+    Loop::Id response_timer = 0;
+    bool got_body = false;  // the current attempt's first stream body byte arrived
     int redirects = 0;
     bool paused = false;
 };

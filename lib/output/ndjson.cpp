@@ -136,7 +136,8 @@ void append_metrics_line(std::string& out, const Record& record, std::span<const
     out.append("]}\n");
 }
 
-void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message) {
+void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message,
+                        const ConnectedFields* connected) {
     out.append(R"({"type":"status","ts":")");
     append_timestamp(out, now);
     out.append(R"(","status":)");
@@ -144,6 +145,11 @@ void append_status_line(std::string& out, WallTime now, std::string_view status,
     if (!message.empty()) {
         out.append(R"(,"message":)");
         append_string(out, message);
+    }
+    if (connected) {
+        out.append(R"(,"event_id":)");
+        append_string(out, connected->event_id);
+        out.append(connected->resumed ? R"(,"resumed":true)" : R"(,"resumed":false)");
     }
     out.append("}\n");
 }

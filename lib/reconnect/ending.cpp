@@ -50,7 +50,8 @@ Outcome outcome_of(const StreamEnding& end, const std::optional<Outcome>& announ
     Outcome o;
     switch (end.kind) {
         case Kind::eof: case Kind::closed: o.trigger = Trigger::eof; break;
-        case Kind::transport_error: case Kind::redirect_error: o.trigger = Trigger::transport_error; break;
+        case Kind::transport_error: o.trigger = Trigger::transport_error; break;
+        case Kind::redirect_error: case Kind::redirect_loop: o.trigger = Trigger::bad_redirect; break;
         case Kind::http_status: o.trigger = Trigger::http_status; break;
         case Kind::bad_content_type: o.trigger = Trigger::bad_content_type; break;
         case Kind::idle_timeout: o.trigger = Trigger::idle_timeout; break;

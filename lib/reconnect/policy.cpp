@@ -65,19 +65,31 @@ std::string with_detail(std::string head, const Outcome& o) {
     return o.detail.empty() ? head : head + " (" + echo(o.detail) + ")";
 }
 
-Decision on_unauthorized(const Outcome& o, State& state, const Policy& policy, double jitter) {
+// Fresh tokens that keep failing: the first is tried at once, the next ones
+// spaced out, and the run gives up only when the failures went on for a
+// while, so a burst of 401s does not end a service for good.
+Millis fresh_token_delay(int failures, State& state, const Policy& policy, double jitter) {
+    if (failures == 1) return Millis(0);
+    return std::max(next_backoff(state, policy, jitter), policy.fresh_token_spacing);
+}
+
+bool auth_trouble_lasted(State& state, const Policy& policy, TimePoint now) {
+    if (!state.auth_trouble_since) state.auth_trouble_since = now;
+    return now - *state.auth_trouble_since >= policy.auth_give_up_after;
+}
+
+Decision on_unauthorized(const Outcome& o, State& state, const Policy& policy, TimePoint now, double jitter) {
     ++state.auth_rejections;
-    if (state.auth_rejections > policy.max_auth_rejections) {
+    bool lasted = auth_trouble_lasted(state, policy, now);
+    if (state.auth_rejections > policy.max_auth_rejections && lasted) {
         int fresh = std::max(state.auth_rejections - 1, 0);
         return fail(ExitCode::auth,
                     fmt::format("the stream rejected {} fresh token{} in a row ({}): the credentials may have "
                                 "been revoked; check the client's permissions",
                                 fresh, fresh == 1 ? "" : "s", with_detail("401", o)));
     }
-    // The first 401 usually means an expired token: refresh at once. A
-    // rejected fresh token is retried with backoff.
-    Millis delay = state.auth_rejections == 1 ? Millis(0) : next_backoff(state, policy, jitter);
-    return make(Action::refresh_token, delay, ExitCode::ok,
+    // The first 401 usually means an expired token: refresh at once.
+    return make(Action::refresh_token, fresh_token_delay(state.auth_rejections, state, policy, jitter), ExitCode::ok,
                 with_detail("stream answered 401", o) + ": getting a new token");
 }
 
@@ -101,9 +113,9 @@ Decision on_wrong_url(const Outcome& o) {
                                                 o.url.empty() ? std::string("the stream URL") : echo(o.url)));
 }
 
-Decision on_status(const Outcome& o, State& state, const Policy& policy, double jitter) {
+Decision on_status(const Outcome& o, State& state, const Policy& policy, TimePoint now, double jitter) {
     const long s = o.status;
-    if (s == 401) return on_unauthorized(o, state, policy, jitter);
+    if (s == 401) return on_unauthorized(o, state, policy, now, jitter);
     if (s == 429 || s == 503) return on_throttled(o, state, policy, jitter);
     if (s == 403) return on_forbidden(o, policy);
     if (s == 400)
@@ -115,20 +127,35 @@ Decision on_status(const Outcome& o, State& state, const Policy& policy, double 
     return on_wrong_url(o);  // 3xx not followed, 404, 405, 410, other 4xx
 }
 
-Decision on_disconnect_event(const Outcome& o, State& state, const Policy& policy, double jitter) {
-    // The first one gets a token at once; a run of them (a token that
-    // works for a moment only) is paced like any failure.
-    bool first = state.attempt == 0;
-    Millis delay = next_backoff(state, policy, jitter);
-    if (first) delay = Millis(0);
-    return make(Action::refresh_token, delay, ExitCode::ok,
+Decision on_disconnect_event(const Outcome& o, State& state, const Policy& policy, TimePoint now, double jitter) {
+    // Each one asks for a new token; a run of them (tokens that work for a
+    // moment only, or are revoked as soon as they are used) ends the run.
+    ++state.disconnects;
+    bool lasted = auth_trouble_lasted(state, policy, now);
+    if (state.disconnects > policy.max_disconnects && lasted)
+        return fail(ExitCode::auth,
+                    fmt::format("the server ended {} connections in a row with disconnect ({}): new tokens do not "
+                                "last; check the client's credentials and permissions",
+                                state.disconnects, o.detail.empty() ? std::string("no reason") : echo(o.detail)));
+    return make(Action::refresh_token, fresh_token_delay(state.disconnects, state, policy, jitter), ExitCode::ok,
                 with_detail("server sent disconnect", o) + ": getting a new token");
 }
 
+// The server's delay is a floor on top of the backoff, never below it:
+// `retryAfterMs: 0` on every connection must not become a busy loop.
 Decision on_reconnect_event(const Outcome& o, State& state, const Policy& policy, double jitter) {
     std::string cause = with_detail("server sent reconnect", o);
-    if (!o.event_delay) return reconnect_in(next_backoff(state, policy, jitter), cause);
-    return reconnect_in(std::max(*o.event_delay, Millis(0)), cause);
+    Millis backoff = next_backoff(state, policy, jitter);
+    if (!o.event_delay) return reconnect_in(backoff, cause);
+    return reconnect_in(std::max(*o.event_delay, backoff), cause);
+}
+
+Decision on_bad_redirect(const Outcome& o, State& state, const Policy& policy, double jitter) {
+    if (++state.bad_redirects >= policy.max_bad_redirects)
+        return fail(ExitCode::upstream, fmt::format("{} ({} times in a row): check --api-url",
+                                                    o.detail.empty() ? std::string("a bad redirect") : echo(o.detail),
+                                                    state.bad_redirects));
+    return reconnect_in(next_backoff(state, policy, jitter), with_detail("bad redirect", o));
 }
 
 std::string_view cause_of(Trigger trigger) {
@@ -161,12 +188,17 @@ Millis next_backoff(State& state, const Policy& policy, double jitter) {
 Decision decide(const Outcome& outcome, State& state, const Policy& policy, TimePoint now, double jitter) {
     // A connection that stayed up long enough proves the upstream healthy:
     // the next retry starts again from the base delay.
-    if (state.connected_at && now - *state.connected_at >= policy.healthy_after) state.attempt = 0;
+    if (state.connected_at && now - *state.connected_at >= policy.healthy_after) {
+        state.attempt = 0;
+        state.disconnects = 0;
+        state.auth_trouble_since.reset();
+    }
     state.connected_at.reset();
     switch (outcome.trigger) {
-        case Trigger::http_status: return on_status(outcome, state, policy, jitter);
+        case Trigger::http_status: return on_status(outcome, state, policy, now, jitter);
         case Trigger::reconnect_event: return on_reconnect_event(outcome, state, policy, jitter);
-        case Trigger::disconnect_event: return on_disconnect_event(outcome, state, policy, jitter);
+        case Trigger::disconnect_event: return on_disconnect_event(outcome, state, policy, now, jitter);
+        case Trigger::bad_redirect: return on_bad_redirect(outcome, state, policy, jitter);
         case Trigger::untrusted_certificate: return untrusted_certificate(outcome.url, outcome.detail);
         default: break;
     }
@@ -176,6 +208,8 @@ Decision decide(const Outcome& outcome, State& state, const Policy& policy, Time
 void on_connected(State& state, TimePoint now) {
     state.connected_at = now;
     state.auth_rejections = 0;
+    state.bad_redirects = 0;
+    if (state.disconnects == 0) state.auth_trouble_since.reset();
 }
 
 void on_retry_field(State& state, Millis base) { state.base = std::max(base, k_min_base); }

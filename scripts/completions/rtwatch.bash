@@ -13,7 +13,7 @@ _rtwatch() {
             COMPREPLY=($(compgen -W 'error warning info debug trace' -- "$cur"))
             return ;;
         --api-url | --auth-url | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
-        --fields | --where | --throttle | --count | --duration | --idle-timeout | --max-backoff | \
+        --fields | --where | --throttle | --count | --duration | --idle-timeout | --request-timeout | --max-backoff | \
         --max-event-size)
             return ;;
     esac
@@ -21,7 +21,7 @@ _rtwatch() {
         COMPREPLY=($(compgen -W '--help --version --config
             --api-url --auth-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
             --queue --skill --agent --fields --where --raw
-            --throttle --once --count --duration --idle-timeout --max-backoff --max-event-size
+            --throttle --once --count --duration --idle-timeout --request-timeout --max-backoff --max-event-size
             --output --record --status --log-format --log-level --verbose --quiet' -- "$cur"))
         return
     fi

@@ -30,6 +30,7 @@ complete -c rtwatch -l count -x -d 'Exit after N records'
 complete -c rtwatch -l duration -x -d 'Exit after DURATION'
 complete -c rtwatch -l idle-timeout -x -d 'Reconnect when no bytes arrive for DURATION'
 complete -c rtwatch -l max-backoff -x -d 'Longest wait between reconnects'
+complete -c rtwatch -l request-timeout -x -d 'Deadline of a token request or a stream response'
 complete -c rtwatch -l max-event-size -x -d 'Largest SSE event accepted, in bytes'
 
 complete -c rtwatch -s o -l output -r -F -d 'Append NDJSON to FILE instead of stdout'

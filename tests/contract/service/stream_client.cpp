@@ -21,6 +21,7 @@ std::string describe(const net::StreamEnd& end) {
     case Kind::bad_content_type: return fmt::format("wrong Content-Type '{}'", end.content_type);
     case Kind::idle_timeout: return "read timeout: " + end.detail;
     case Kind::redirect_error: return "bad redirect: " + end.detail;
+    case Kind::redirect_loop: return "redirect loop: " + end.detail;
     case Kind::transport_error: return "connection failed: " + end.detail;
     case Kind::closed: return "closed";
     }

@@ -23,8 +23,8 @@ struct CaptureSink final : app::RecordSink {
         output::append_metrics_line(line, record, changed, WallTime{});
         lines.push_back(line);
     }
-    void status(app::UpstreamStatus status, std::string_view message, WallTime) override {
-        statuses.push_back(std::string(app::status_name(status)) + ":" + std::string(message));
+    void status(const app::StatusChange& c, WallTime) override {
+        statuses.push_back(std::string(app::status_name(c.status)) + ":" + std::string(c.message));
     }
 };
 

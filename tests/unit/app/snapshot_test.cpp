@@ -22,7 +22,7 @@ struct Listener final : app::SourceListener {
     void record(Record&) override {}
     void snapshot_complete() override { seen.push_back("complete"); }
     void oversize(std::size_t) override {}
-    void status(app::UpstreamStatus, std::string_view) override {}
+    void status(const app::StatusChange&) override {}
     void input_ends() override {}
     void source_ended(ExitCode, std::string) override {}
 };
@@ -97,7 +97,7 @@ namespace {
 struct Counting final : app::RecordSink {
     int records = 0;
     void metrics(const Record&, std::span<const std::string_view>, WallTime) override { ++records; }
-    void status(app::UpstreamStatus, std::string_view, WallTime) override {}
+    void status(const app::StatusChange&, WallTime) override {}
 };
 
 std::string queue(const char* id) {

@@ -123,7 +123,7 @@ TEST_CASE("loop: a one-shot request follows redirects", "[net]") {
     LoopThread lt;
     Watched<std::optional<Response>> result;
     lt.sync([&] {
-        lt.loop.request(Request{"GET", server.url("/old"), {}, {}, true},
+        lt.loop.request(Request{"GET", server.url("/old"), {}, {}, true, std::nullopt},
                         [&](Response resp) { result.update([&](auto& v) { v = std::move(resp); }); });
     });
     REQUIRE(result.wait([](auto& v) { return v.has_value(); }));
@@ -141,7 +141,7 @@ TEST_CASE("loop: a refused connection is a transport error", "[net]") {
     LoopThread lt;
     Watched<std::optional<Response>> result;
     lt.sync([&] {
-        lt.loop.request(Request{"GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, {}, true},
+        lt.loop.request(Request{"GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, {}, true, std::nullopt},
                         [&](Response resp) { result.update([&](auto& v) { v = std::move(resp); }); });
     });
     REQUIRE(result.wait([](auto& v) { return v.has_value(); }));
@@ -160,14 +160,14 @@ TEST_CASE("loop: a cancelled request never calls back", "[net]") {
     LoopThread lt;
     bool called = false;
     Loop::Id id = 0;
-    lt.sync([&] { id = lt.loop.request(Request{"GET", server.url("/slow"), {}, {}, true}, [&](Response) { called = true; }); });
+    lt.sync([&] { id = lt.loop.request(Request{"GET", server.url("/slow"), {}, {}, true, std::nullopt}, [&](Response) { called = true; }); });
     REQUIRE(server.await_requests(1));
     lt.sync([&] { lt.loop.cancel(id); });
     released.update([](int& v) { v = 1; });
     // A second request on the same loop completes; the cancelled one stays silent.
     Watched<bool> second;
     lt.sync([&] {
-        lt.loop.request(Request{"GET", server.url("/fast"), {}, {}, true}, [&](Response) { second.update([](bool& v) { v = true; }); });
+        lt.loop.request(Request{"GET", server.url("/fast"), {}, {}, true, std::nullopt}, [&](Response) { second.update([](bool& v) { v = true; }); });
     });
     REQUIRE(second.wait([](bool v) { return v; }));
     lt.sync([] {});

@@ -136,7 +136,7 @@ TEST_CASE("sse connection: a redirect without a Location is a redirect error", "
     CHECK(end->status == 307);
 }
 
-TEST_CASE("sse connection: a redirect loop ends with a redirect error", "[net]") {
+TEST_CASE("sse connection: a redirect loop ends as a redirect loop", "[net]") {
     StreamFixture f;
     f.server.handle("/loop", [](const httplib::Request&, httplib::Response& res) {
         res.status = 302;
@@ -145,6 +145,6 @@ TEST_CASE("sse connection: a redirect loop ends with a redirect error", "[net]")
     f.open("/loop");
     auto end = f.wait_end();
     REQUIRE(end);
-    CHECK(end->kind == Kind::redirect_error);
+    CHECK(end->kind == Kind::redirect_loop);
     CHECK(f.server.requests().size() == 11);
 }

@@ -155,7 +155,7 @@ TEST_CASE("reconnect: 429 and 503 without Retry-After back off", "[reconnect]") 
     CHECK(decide(status(503), state, k_policy, k_t0, 0.5).delay == Millis(1'000));
 }
 
-TEST_CASE("reconnect: a reconnect event waits exactly its delay, without counting a failure", "[reconnect]") {
+TEST_CASE("reconnect: a reconnect event waits its delay, and never less than the backoff", "[reconnect]") {
     State state;
     state.attempt = 2;
     auto o = ended(Trigger::reconnect_event);
@@ -165,9 +165,17 @@ TEST_CASE("reconnect: a reconnect event waits exactly its delay, without countin
         auto d = decide(o, state, k_policy, k_t0, jitter);
         CHECK(d.action == Action::reconnect);
         CHECK(d.delay == Millis(30'000));
-        CHECK(state.attempt == 2);
     }
     CHECK_THAT(decide(o, state, k_policy, k_t0, 0.5).message, Catch::Contains("maintenance"));
+}
+
+TEST_CASE("reconnect: retryAfterMs 0 on every connection backs off instead of hammering", "[reconnect]") {
+    State state;
+    auto o = ended(Trigger::reconnect_event);
+    o.event_delay = Millis(0);
+    std::vector<long> delays;
+    for (int i = 0; i < 5; ++i) delays.push_back(static_cast<long>(decide(o, state, k_policy, k_t0, 0.5).delay.count()));
+    CHECK(delays == std::vector<long>{500, 1'000, 2'000, 2'500, 2'500});
 }
 
 TEST_CASE("reconnect: a reconnect event without a delay backs off", "[reconnect]") {
@@ -191,13 +199,33 @@ TEST_CASE("reconnect: disconnect events right after connecting are paced like fa
     State state;
     auto o = ended(Trigger::disconnect_event);
     std::vector<long> delays;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 4; ++i) {
         on_connected(state, k_t0 + seconds(i));
         auto d = decide(o, state, k_policy, k_t0 + seconds(i) + milliseconds(100), 0.5);
         CHECK(d.action == Action::refresh_token);
         delays.push_back(static_cast<long>(d.delay.count()));
     }
-    CHECK(delays == std::vector<long>{0, 1'000, 2'000, 2'500, 2'500});
+    // The first at once, the next ones at least a second apart.
+    CHECK(delays == std::vector<long>{0, 1'000, 1'000, 2'000});
+    // Revoked on every connection for the give-up time: the auth exit code.
+    on_connected(state, k_t0 + seconds(4));
+    auto d = decide(o, state, k_policy, k_t0 + seconds(4) + milliseconds(100), 0.5);
+    CHECK(d.action == Action::fail);
+    CHECK(d.exit_code == ExitCode::auth);
+    CHECK_THAT(d.message, Catch::Contains("ended 5 connections in a row with disconnect"));
+}
+
+TEST_CASE("reconnect: a connection that stayed up forgives earlier disconnects", "[reconnect]") {
+    State state;
+    auto o = ended(Trigger::disconnect_event);
+    for (int i = 0; i < 4; ++i) {
+        on_connected(state, k_t0 + seconds(i));
+        (void)decide(o, state, k_policy, k_t0 + seconds(i), 0.5);
+    }
+    on_connected(state, k_t0 + seconds(10));
+    auto d = decide(o, state, k_policy, k_t0 + seconds(60), 0.5);  // up for 50 s
+    CHECK(d.action == Action::refresh_token);
+    CHECK(d.delay == Millis(0));
 }
 
 TEST_CASE("reconnect: 401 asks for a new token, at once the first time", "[reconnect]") {
@@ -213,15 +241,25 @@ TEST_CASE("reconnect: fresh tokens rejected in a row end with the auth exit code
     std::vector<Decision> decisions;
     for (int i = 0; i < 10 && (decisions.empty() || decisions.back().action == Action::refresh_token); ++i)
         decisions.push_back(decide(status(401), state, k_policy, k_t0 + seconds(i), 0.5));
-    REQUIRE(decisions.size() == 3);
+    // Spread over the give-up time (4 s), fresh tokens at least a second apart.
+    REQUIRE(decisions.size() == 5);
     CHECK(decisions[0].delay == Millis(0));
     CHECK(decisions[1].action == Action::refresh_token);
-    CHECK(decisions[1].delay == Millis(500));
-    CHECK(decisions[2].action == Action::fail);
-    CHECK(decisions[2].exit_code == ExitCode::auth);
-    CHECK(decisions[2].message ==
-          "the stream rejected 2 fresh tokens in a row (401): the credentials may have been revoked; "
+    CHECK(decisions[1].delay == Millis(1'000));
+    CHECK(decisions[2].delay == Millis(1'000));
+    CHECK(decisions[3].delay == Millis(2'000));
+    CHECK(decisions[4].action == Action::fail);
+    CHECK(decisions[4].exit_code == ExitCode::auth);
+    CHECK(decisions[4].message ==
+          "the stream rejected 4 fresh tokens in a row (401): the credentials may have been revoked; "
           "check the client's permissions");
+}
+
+TEST_CASE("reconnect: two 401s within a second do not end the run", "[reconnect]") {
+    State state;
+    CHECK(decide(status(401), state, k_policy, k_t0, 0.5).action == Action::refresh_token);
+    CHECK(decide(status(401), state, k_policy, k_t0 + milliseconds(100), 0.5).action == Action::refresh_token);
+    CHECK(decide(status(401), state, k_policy, k_t0 + milliseconds(200), 0.5).action == Action::refresh_token);
 }
 
 TEST_CASE("reconnect: a successful connection forgives earlier 401s", "[reconnect]") {
@@ -233,13 +271,15 @@ TEST_CASE("reconnect: a successful connection forgives earlier 401s", "[reconnec
     (void)decide(ended(Trigger::eof), state, k_policy, k_t0 + seconds(2), 0.5);
     CHECK(decide(status(401), state, k_policy, k_t0 + seconds(3), 0.5).action == Action::refresh_token);
     CHECK(decide(status(401), state, k_policy, k_t0 + seconds(4), 0.5).action == Action::refresh_token);
-    CHECK(decide(status(401), state, k_policy, k_t0 + seconds(5), 0.5).action == Action::fail);
+    CHECK(decide(status(401), state, k_policy, k_t0 + seconds(5), 0.5).action == Action::refresh_token);
+    CHECK(decide(status(401), state, k_policy, k_t0 + seconds(7), 0.5).action == Action::fail);
 }
 
 TEST_CASE("reconnect: with no 401 retries allowed the first one fails", "[reconnect]") {
     State state;
     Policy strict;
     strict.max_auth_rejections = 0;
+    strict.auth_give_up_after = Millis(0);
     auto d = decide(status(401), state, strict, k_t0, 0.5);
     CHECK(d.action == Action::fail);
     CHECK(d.exit_code == ExitCode::auth);

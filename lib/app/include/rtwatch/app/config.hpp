@@ -40,6 +40,7 @@ struct Config {
     std::uint64_t count = 0;          // 0 = unbounded
     std::optional<Millis> duration;   // stop after
     Millis idle_timeout{30'000};
+    Millis request_timeout{30'000};  // a token exchange; a stream's response up to its first body byte
     Millis max_backoff{5'000};
     std::size_t max_event_size = 1 << 20;
 

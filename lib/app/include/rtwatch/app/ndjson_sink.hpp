@@ -15,8 +15,11 @@ public:
     void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) override {
         output::append_metrics_line(m_writer.buffer(), record, changed, now);
     }
-    void status(UpstreamStatus status, std::string_view message, WallTime now) override {
-        if (m_with_status) output::append_status_line(m_writer.buffer(), now, status_name(status), message);
+    void status(const StatusChange& c, WallTime now) override {
+        if (!m_with_status) return;
+        output::ConnectedFields fields{c.event_id, c.resumed};
+        output::append_status_line(m_writer.buffer(), now, status_name(c.status), c.message,
+                                   c.status == UpstreamStatus::connected ? &fields : nullptr);
     }
     void raw(std::string_view type, std::string_view data, std::string_view id) override {
         output::append_raw_line(m_writer.buffer(), type, data, id);

@@ -49,7 +49,8 @@ public:
     // The upstream's snapshot is complete: with --once, the run is.
     void on_snapshot_complete();
     void on_oversize(std::size_t limit);
-    void status(UpstreamStatus status, std::string_view message);
+    void status(const StatusChange& change);
+    void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
 
     void flush_due(TimePoint now) { m_throttler.flush_due(now, *this); }
     std::optional<TimePoint> next_deadline() const { return m_throttler.next_deadline(); }

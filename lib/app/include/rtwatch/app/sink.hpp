@@ -14,8 +14,16 @@
 namespace rtwatch::app {
 
 // The upstream states a run reports; `name` is the status record's word.
-enum class UpstreamStatus { connected, reconnecting, stale, token_refreshed, stopped, gave_up };
+enum class UpstreamStatus { connected, reconnecting, stale, token_acquired, token_refreshed, stopped, gave_up };
 std::string_view status_name(UpstreamStatus status);
+
+struct StatusChange {
+    UpstreamStatus status = UpstreamStatus::connected;
+    std::string_view message;
+    // connected: the last event id sent as Last-Event-ID ("" for a fresh start)
+    std::string_view event_id;
+    bool resumed = false;
+};
 
 class RecordSink {
 public:
@@ -24,7 +32,7 @@ public:
     // the resource. Both are valid during the call only.
     virtual void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) = 0;
     // A change of the upstream's state.
-    virtual void status(UpstreamStatus status, std::string_view message, WallTime now) = 0;
+    virtual void status(const StatusChange& change, WallTime now) = 0;
     // --raw: an upstream event passed on undecoded.
     virtual void raw(std::string_view /*type*/, std::string_view /*data*/, std::string_view /*id*/) {}
     // Bytes accepted but not yet passed on.

@@ -33,7 +33,8 @@ public:
     virtual void snapshot_complete() = 0;
     // An event was skipped for its size.
     virtual void oversize(std::size_t limit) = 0;
-    virtual void status(UpstreamStatus status, std::string_view message) = 0;
+    virtual void status(const StatusChange& change) = 0;
+    void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
     // Raw upstream bytes as received, for --record.
     virtual void bytes(std::string_view /*bytes*/) {}
     // The batch is over: a good moment to pass output on.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct Request {
     std::vector<std::string> headers;  // "Name: value"
     std::string body;                  // sent when non-empty (or when method is not GET)
     bool follow_redirects = true;      // 301/302/303/307/308, method kept for 307/308
+    std::optional<Millis> timeout;     // one-shot requests: the whole exchange
 };
 
 struct Response {

@@ -21,7 +21,8 @@ struct StreamEnd {
         http_status,       // a non-200 status (204 included)
         bad_content_type,  // 200 but not text/event-stream
         idle_timeout,      // no bytes at all for the idle timeout
-        redirect_error,    // a redirect without a usable Location
+        redirect_error,    // a redirect without a usable Location, or from https to http
+        redirect_loop,     // more redirects than any working setup needs
         closed,            // the caller called close()
     };
     Kind kind = Kind::eof;
@@ -47,6 +48,10 @@ public:
 struct StreamOptions {
     Request request;                   // url, method, body, extra headers (e.g. Authorization)
     std::optional<Millis> idle_timeout;  // none = wait forever
+    // From the start of an attempt to its first body byte (or the end of an
+    // error body): a server that accepts and goes silent, drips headers or
+    // sends 1xx for ever ends as a transport error. None = no limit.
+    std::optional<Millis> response_timeout;
     sse::ParserOptions parser;
 };
 

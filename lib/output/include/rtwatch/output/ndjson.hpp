@@ -20,8 +20,15 @@ namespace rtwatch::output {
 // keep their order.
 void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
                          WallTime now);
-// {"type":"status","ts":..,"status":..,"message":..}\n  (message omitted when empty)
-void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message);
+// Labelled fields of a `connected` status record.
+struct ConnectedFields {
+    std::string_view event_id;  // the last event id it resumed after; "" for a fresh snapshot
+    bool resumed = false;
+};
+// {"type":"status","ts":..,"status":..,"message":..}\n  (message omitted when empty);
+// with `connected`, also "event_id":..,"resumed":true|false.
+void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message,
+                        const ConnectedFields* connected = nullptr);
 // {"type":"<event type>","data":"<data>","id":"<last event id>"}\n  (--raw)
 void append_raw_line(std::string& out, std::string_view type, std::string_view data, std::string_view id);
 

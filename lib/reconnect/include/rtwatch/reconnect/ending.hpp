@@ -17,7 +17,8 @@ struct StreamEnding {
         eof,               // the server closed a 200 stream
         closed,            // closed by rtwatch
         transport_error,   // connect/TLS/read failure
-        redirect_error,    // a redirect that cannot be followed
+        redirect_error,    // a redirect that cannot or must not be followed
+        redirect_loop,     // too many redirects
         http_status,       // a non-200 answer
         bad_content_type,  // 200 but not an event stream
         idle_timeout,      // nothing at all for the idle timeout
