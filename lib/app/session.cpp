@@ -48,6 +48,9 @@ void Session::on_signal() {
             if (m_record)
                 if (auto r = m_record->reopen(); !r) finish(ExitCode::output, r.error().message);
             break;
+        case SignalAction::resize:
+            if (m_on_resize) m_on_resize();
+            break;
         case SignalAction::none: break;
     }
 }
@@ -147,6 +150,7 @@ void Session::finish(ExitCode code, std::string message) {
         }
     }
     if (m_record && !m_record->buffer().empty()) (void)m_record->flush();
+    m_pipeline.close_sinks();
     m_loop.stop();
 }
 

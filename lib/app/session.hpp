@@ -3,6 +3,7 @@
 // --duration, and an orderly finish.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,10 @@ public:
             output::Writer& writer, output::Writer* record);
 
     ExitCode run();
+    // Ends the run from outside the source (the terminal view's quit key).
+    void end(ExitCode code, std::string message = {}) { finish(code, std::move(message)); }
+    // SIGWINCH: the terminal view redraws at the new size.
+    void on_resize(std::function<void()> fn) { m_on_resize = std::move(fn); }
 
 private:
     // What the source reports, handed to the pipeline.
@@ -51,6 +56,7 @@ private:
     Pipeline& m_pipeline;
     output::Writer& m_writer;
     output::Writer* m_record;
+    std::function<void()> m_on_resize;
     std::optional<net::Loop::Id> m_throttle_timer;
     std::optional<TimePoint> m_throttle_at;
     bool m_watching_writer = false;
