@@ -121,6 +121,16 @@ void Session::watch_writer(bool on) {
     });
 }
 
+// The source is done, the sinks stay: what the throttle holds and the final
+// status reach them, and the run waits for end() or a signal.
+void Session::hold(std::string message) {
+    if (m_finished) return;
+    m_source.stop();
+    m_pipeline.begin_batch(WallClock::now());
+    m_pipeline.finish();
+    m_pipeline.status(UpstreamStatus::stopped, message);
+}
+
 void Session::finish(ExitCode code, std::string message) {
     if (m_finished) return;
     m_finished = true;

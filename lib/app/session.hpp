@@ -27,6 +27,9 @@ public:
     void end(ExitCode code, std::string message = {}) { finish(code, std::move(message)); }
     // SIGWINCH: the terminal view redraws at the new size.
     void on_resize(std::function<void()> fn) { m_on_resize = std::move(fn); }
+    // A source that ends well leaves the run open until end(): the terminal
+    // view keeps the last state on screen (rtwatch top replay FILE).
+    void hold_at_end() { m_hold_at_end = true; }
 
 private:
     // What the source reports, handed to the pipeline.
@@ -38,7 +41,10 @@ private:
     void status(UpstreamStatus status, std::string_view message) override { m_pipeline.status(status, message); }
     void bytes(std::string_view bytes) override;
     void input_ends() override { after_input(); }
-    void source_ended(ExitCode code, std::string message) override { finish(code, std::move(message)); }
+    void source_ended(ExitCode code, std::string message) override {
+        if (m_hold_at_end && code == ExitCode::ok) return hold(std::move(message));
+        finish(code, std::move(message));
+    }
 
     void on_signal();
     // After a batch of input: pass output on, end the run when it is
@@ -48,6 +54,7 @@ private:
     void watch_writer(bool on);
     void arm_throttle_timer();
     void finish(ExitCode code, std::string message = {});
+    void hold(std::string message);
 
     const Config& m_config;
     net::Loop& m_loop;
@@ -61,6 +68,7 @@ private:
     std::optional<TimePoint> m_throttle_at;
     bool m_watching_writer = false;
     bool m_source_paused = false;
+    bool m_hold_at_end = false;
     ExitCode m_exit = ExitCode::ok;
     bool m_finished = false;
 };

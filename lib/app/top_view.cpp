@@ -3,6 +3,7 @@
 // this only schedules and carries out.
 #include "top_view.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "rtwatch/top/render.hpp"
@@ -36,12 +37,18 @@ TopView::TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, st
 
 void TopView::metrics(const Record& record, std::span<const std::string_view>, WallTime) {
     m_state.apply(record, m_loop.now());
+    // The first data is not left waiting for the frame timer.
+    if (!m_seen_data) draw_soon(false);
+    m_seen_data = true;
 }
 
 // The reconnect delay is not part of the status today: the header then
 // says "reconnecting" without a countdown.
 void TopView::status(UpstreamStatus status, std::string_view, WallTime) {
-    if (auto shown = top::status_from_name(status_name(status))) m_state.set_status(*shown);
+    if (auto shown = top::status_from_name(status_name(status))) {
+        m_state.set_status(*shown);
+        draw_soon(false);
+    }
 }
 
 void TopView::close() {
@@ -104,12 +111,11 @@ void TopView::on_frame_timer() {
     draw();
 }
 
+// On the loop's next pass, so a batch of records is drawn whole.
 void TopView::draw_soon(bool full) {
     m_full = m_full || full;
-    if (m_soon_timer) return;
-    const TimePoint earliest = m_drawn_at + k_min_redraw;
-    if (m_loop.now() >= earliest) return draw();
-    m_soon_timer = m_loop.add_timer(earliest, [this] {
+    if (m_soon_timer || m_closed) return;
+    m_soon_timer = m_loop.add_timer(std::max(m_loop.now(), m_drawn_at + k_min_redraw), [this] {
         m_soon_timer.reset();
         draw();
     });
@@ -135,6 +141,7 @@ Result<TopMode> attach_top(const Config& config, net::Loop& loop, Pipeline& pipe
     mode.view = std::make_unique<TopView>(config, loop, *mode.terminal, [&session] { session.end(ExitCode::ok); });
     pipeline.add_sink(*mode.view);
     session.on_resize([view = mode.view.get()] { view->resize(); });
+    session.hold_at_end();
     return mode;
 }
 

@@ -60,6 +60,7 @@ private:
     bool m_full = true;  // the next draw repaints everything
     TimePoint m_drawn_at{};
     std::optional<net::Loop::Id> m_frame_timer, m_soon_timer, m_escape_timer;
+    bool m_seen_data = false;
     bool m_closed = false;
 };
 
