@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   curl jq openssl python3 procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
+  tmux  # a real terminal for the rtwatch top tests
 )
 
 missing=()
