@@ -174,6 +174,28 @@ TEST_CASE("top terminal: SIGTERM ends it with 0 and restores the terminal", "[to
     check_restored(*run.screen);
 }
 
+TEST_CASE("top terminal: a crash (SIGSEGV) still puts the terminal back", "[top][terminal]") {
+    FrozenSim sim;
+    TopRun run(live_args(sim));
+    run.first_frame();
+    REQUIRE(::kill(run.pid(), SIGSEGV) == 0);
+    auto status = run.exit_status(k_exit_timeout);
+    REQUIRE(status);
+    CHECK(*status == 128 + SIGSEGV);  // as the shell reports a death by signal
+    check_restored(*run.screen);
+}
+
+TEST_CASE("top terminal: an error exit restores the terminal, then shows the error", "[top][terminal]") {
+    FrozenSim sim;
+    // A client id the sim does not know: its token endpoint answers 401.
+    TopRun run({"top", "--api-url", sim.url(), "--client-id", "nobody", "--queue", "queue-0001"});
+    auto status = run.exit_status(k_exit_timeout);
+    REQUIRE(status);
+    CHECK(*status == 3);
+    check_restored(*run.screen);
+    CHECK_THAT(run.screen->text(), Catch::Contains("rtwatch: error: token endpoint answered 401"));
+}
+
 TEST_CASE("top terminal: a resize redraws at the new size, with nothing left of the old frame", "[top][terminal]") {
     FrozenSim sim;
     // Every metric: at 132 columns all fit, at 80 some give way to "+N»".
