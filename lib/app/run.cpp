@@ -80,11 +80,15 @@ ExitCode run(const Config& config) {
     // sinks: NDJSON lines to stdout or -o, or the terminal view (rtwatch top)
     NdjsonSink ndjson(*writer, config.status);
     TopMode top;
-    if (!config.top) pipeline.add_sink(ndjson);
-    else if (auto attached = attach_top(config, loop, pipeline, session)) top = std::move(*attached);
-    else {
-        log::error("{}", attached.error().message);
-        return attached.error().code;
+    if (config.top) {
+        auto attached = attach_top(config, loop, pipeline, session);
+        if (!attached) {
+            log::error("{}", attached.error().message);
+            return attached.error().code;
+        }
+        top = std::move(*attached);
+    } else {
+        pipeline.add_sink(ndjson);
     }
 
     ExitCode code = session.run();
