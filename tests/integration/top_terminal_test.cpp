@@ -96,7 +96,7 @@ void check_restored(const TmuxScreen& screen) {
 
 }  // namespace
 
-TEST_CASE("top terminal: one row per selected resource, with the values of /sim/state", "[top][terminal]") {
+TEST_CASE("top in tmux: one row per selected resource, with the values of /sim/state", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));
     auto lines = run.first_frame();
@@ -118,7 +118,7 @@ TEST_CASE("top terminal: one row per selected resource, with the values of /sim/
     CHECK(shown_ids(lines) == k_ids);  // sorted by id at first
 }
 
-TEST_CASE("top terminal: s and S sort, / filters, p pauses", "[top][terminal]") {
+TEST_CASE("top in tmux: s and S sort, / filters, p pauses", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));
     run.first_frame();
@@ -151,7 +151,7 @@ TEST_CASE("top terminal: s and S sort, / filters, p pauses", "[top][terminal]") 
     CHECK(screen.wait_for([](const auto& l) { return l[0].find("PAUSED") == std::string::npos; }, 5s));
 }
 
-TEST_CASE("top terminal: q exits 0 and gives the shell its screen back", "[top][terminal]") {
+TEST_CASE("top in tmux: q exits 0 and gives the shell its screen back", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));
     run.first_frame();
@@ -163,7 +163,7 @@ TEST_CASE("top terminal: q exits 0 and gives the shell its screen back", "[top][
     check_restored(*run.screen);
 }
 
-TEST_CASE("top terminal: SIGTERM ends it with 0 and restores the terminal", "[top][terminal]") {
+TEST_CASE("top in tmux: SIGTERM ends it with 0 and restores the terminal", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));
     run.first_frame();
@@ -174,7 +174,7 @@ TEST_CASE("top terminal: SIGTERM ends it with 0 and restores the terminal", "[to
     check_restored(*run.screen);
 }
 
-TEST_CASE("top terminal: a crash (SIGSEGV) still puts the terminal back", "[top][terminal]") {
+TEST_CASE("top in tmux: a crash (SIGSEGV) still puts the terminal back", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));
     run.first_frame();
@@ -185,7 +185,7 @@ TEST_CASE("top terminal: a crash (SIGSEGV) still puts the terminal back", "[top]
     check_restored(*run.screen);
 }
 
-TEST_CASE("top terminal: an error exit restores the terminal, then shows the error", "[top][terminal]") {
+TEST_CASE("top in tmux: an error exit restores the terminal, then shows the error", "[top][terminal]") {
     FrozenSim sim;
     // A client id the sim does not know: its token endpoint answers 401.
     TopRun run({"top", "--api-url", sim.url(), "--client-id", "nobody", "--queue", "queue-0001"});
@@ -196,7 +196,7 @@ TEST_CASE("top terminal: an error exit restores the terminal, then shows the err
     CHECK_THAT(run.screen->text(), Catch::Contains("rtwatch: error: token endpoint answered 401"));
 }
 
-TEST_CASE("top terminal: a resize redraws at the new size, with nothing left of the old frame", "[top][terminal]") {
+TEST_CASE("top in tmux: a resize redraws at the new size, with nothing left of the old frame", "[top][terminal]") {
     FrozenSim sim;
     // Every metric: at 132 columns all fit, at 80 some give way to "+N»".
     TopRun run({"top", "--api-url", sim.url(), "--client-id", "rtwatch", "--queue", "queue-0001,queue-0003,queue-0005"});
@@ -221,7 +221,7 @@ TEST_CASE("top terminal: a resize redraws at the new size, with nothing left of 
     CHECK(run.exit_status(k_exit_timeout) == 0);
 }
 
-TEST_CASE("top terminal: top replay FILE shows the capture and stays until q", "[top][terminal]") {
+TEST_CASE("top in tmux: top replay FILE shows the capture and stays until q", "[top][terminal]") {
     auto dir = make_temp_dir("rtwatch-top-capture");
     std::ofstream(dir + "/capture.sse")
         << "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"queue-a\",\"metrics\":{\"waiting\":3}}\n\n"
@@ -242,7 +242,7 @@ TEST_CASE("top terminal: top replay FILE shows the capture and stays until q", "
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("top terminal: a --refresh outside 0.2s to 10s and NDJSON options are usage errors", "[top][terminal]") {
+TEST_CASE("top in tmux: a --refresh outside 0.2s to 10s and NDJSON options are usage errors", "[top][terminal]") {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
         {{"--refresh", "0.1s"}, "--refresh '0.1s'"}, {{"--refresh", "11s"}, "--refresh '11s'"},
         {{"--refresh", "soon"}, "--refresh"},        {{"--color", "sometimes"}, "--color 'sometimes'"},
