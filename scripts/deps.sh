@@ -13,6 +13,7 @@ packages=(
   time  # GNU time: peak RSS per process in scripts/bench.sh
   dpkg-dev  # dpkg-shlibdeps: cpack computes the .deb's Depends (tests/install)
   systemd   # systemd-analyze verify and security on the shipped units (tests/install)
+  tmux      # a real terminal for the rtwatch top tests
 )
 # lintian checks the .deb in scripts/package.sh only: about 40 s to install,
 # so the test machines are spared it.

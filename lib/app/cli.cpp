@@ -3,12 +3,15 @@
 // Precedence: the command line, then the environment, then the config file.
 #include "rtwatch/app/cli.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "cli_parts.hpp"
+#include "cli_top.hpp"
 #include "rtwatch/app/version.hpp"
 #include "rtwatch/filter/filter.hpp"
 
@@ -352,10 +355,12 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     auto* replay = app.add_subcommand("replay", k_replay_about);
     replay->add_option("input", o.replay_input, "Recorded stream (default -)");
     replay->fallthrough();
+    detail::TopRawOptions top_options;
+    auto top = detail::define_top(app, top_options, o.replay_input);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        r.stdout_text = replay->parsed() ? replay_help() : app.help();
+        r.stdout_text = top.parsed() ? detail::top_help(top) : replay->parsed() ? replay_help() : app.help();
         return r;
     } catch (const CLI::CallForAllHelp&) {
         r.stdout_text = app.help("", CLI::AppFormatMode::All);
@@ -368,12 +373,18 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         r.exit_code = to_int(ExitCode::usage);
         return r;
     }
+    if (auto refusal = top.parsed() ? detail::top_refusal(::isatty(STDOUT_FILENO)) : std::nullopt) {
+        r.errors.push_back(*refusal);
+        r.exit_code = to_int(ExitCode::usage);
+        return r;
+    }
     if (!o.config.empty()) apply_config_file(app, o.config, r);
     Config c;
-    c.mode = replay->parsed() ? Mode::replay : Mode::live;
+    c.mode = replay->parsed() || top.replay->parsed() ? Mode::replay : Mode::live;
     c.replay_input = o.replay_input;
     c.log.journal_priority = r.log.journal_priority;
     validate(o, c, r);
+    if (top.parsed()) detail::validate_top(top_options, c, r.errors);
     if (o.log_format == "json" || o.log_format == "text") r.log.format = c.log.format;
     if (!r.errors.empty()) {
         r.exit_code = to_int(ExitCode::usage);

@@ -14,6 +14,7 @@
 #include "rtwatch/app/ndjson_sink.hpp"
 #include "rtwatch/core/log.hpp"
 #include "session.hpp"
+#include "top_view.hpp"
 
 namespace rtwatch::app {
 
@@ -75,11 +76,22 @@ ExitCode run(const Config& config) {
     else source = std::make_unique<LiveSseSource>(config, loop);
     // stages: decode -> filter -> fields -> diff + throttle
     Pipeline pipeline(config);
-    // sinks: NDJSON lines to stdout or -o
+    Session session(config, loop, signals, *source, pipeline, *writer, record ? &*record : nullptr);
+    // sinks: NDJSON lines to stdout or -o, or the terminal view (rtwatch top)
     NdjsonSink ndjson(*writer, config.status);
-    pipeline.add_sink(ndjson);
+    TopMode top;
+    if (config.top) {
+        auto attached = attach_top(config, loop, pipeline, session);
+        if (!attached) {
+            log::error("{}", attached.error().message);
+            return attached.error().code;
+        }
+        top = std::move(*attached);
+    } else {
+        pipeline.add_sink(ndjson);
+    }
 
-    ExitCode code = Session(config, loop, signals, *source, pipeline, *writer, record ? &*record : nullptr).run();
+    ExitCode code = session.run();
     source.reset();
     if (input != 0) ::close(input);
     return code;

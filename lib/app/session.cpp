@@ -100,6 +100,9 @@ void Session::on_signal() {
                 if (auto r = m_record->reopen(); !r) finish(ExitCode::output, r.error().message);
             if (!m_finished) m_notify.reloaded();
             break;
+        case SignalAction::resize:
+            if (m_on_resize) m_on_resize();
+            break;
         case SignalAction::none: break;
     }
 }
@@ -182,6 +185,16 @@ void Session::finish_done() {
     finish(ExitCode::ok);
 }
 
+// The source is done, the sinks stay: what the throttle holds and the final
+// status reach them, and the run waits for end() or a signal.
+void Session::hold(std::string message) {
+    if (m_finished) return;
+    m_source.stop();
+    m_pipeline.begin_batch(WallClock::now());
+    m_pipeline.finish();
+    m_pipeline.status(UpstreamStatus::stopped, message);
+}
+
 void Session::finish(ExitCode code, std::string message) {
     if (m_finished) return;
     m_finished = true;
@@ -212,6 +225,7 @@ void Session::finish(ExitCode code, std::string message) {
         }
     }
     if (m_record && !m_record->buffer().empty()) (void)m_record->flush();
+    m_pipeline.close_sinks();
     m_loop.stop();
 }
 

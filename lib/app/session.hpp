@@ -3,6 +3,7 @@
 // --duration, and an orderly finish.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,13 @@ public:
             output::Writer& writer, output::Writer* record);
 
     ExitCode run();
+    // Ends the run from outside the source (the terminal view's quit key).
+    void end(ExitCode code, std::string message = {}) { finish(code, std::move(message)); }
+    // SIGWINCH: the terminal view redraws at the new size.
+    void on_resize(std::function<void()> fn) { m_on_resize = std::move(fn); }
+    // A source that ends well leaves the run open until end(): the terminal
+    // view keeps the last state on screen (rtwatch top replay FILE).
+    void hold_at_end() { m_hold_at_end = true; }
 
 private:
     // What the source reports, handed to the pipeline.
@@ -37,7 +45,10 @@ private:
     void status(const StatusChange& change) override;
     void bytes(std::string_view bytes) override;
     void input_ends() override { after_input(); }
-    void source_ended(ExitCode code, std::string message) override { finish(code, std::move(message)); }
+    void source_ended(ExitCode code, std::string message) override {
+        if (m_hold_at_end && code == ExitCode::ok) return hold(std::move(message));
+        finish(code, std::move(message));
+    }
 
     void on_signal();
     // After a batch of input: pass output on, end the run when it is
@@ -48,6 +59,7 @@ private:
     void arm_throttle_timer();
     void finish(ExitCode code, std::string message = {});
     void finish_done();
+    void hold(std::string message);
     // systemd: readiness, STATUS= (upstream state and data age), watchdog.
     void start_notify();
     void notify_status();
@@ -61,6 +73,7 @@ private:
     Pipeline& m_pipeline;
     output::Writer& m_writer;
     output::Writer* m_record;
+    std::function<void()> m_on_resize;
     std::optional<net::Loop::Id> m_throttle_timer;
     std::optional<TimePoint> m_throttle_at;
     notify::Notifier m_notify = notify::Notifier::from_environment();
@@ -71,6 +84,7 @@ private:
     bool m_ready = false;
     bool m_watching_writer = false;
     bool m_source_paused = false;
+    bool m_hold_at_end = false;
     ExitCode m_exit = ExitCode::ok;
     bool m_finished = false;
 };

@@ -14,6 +14,7 @@ SignalWatch::SignalWatch() {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGWINCH);  // ignored by default, so blocking it changes nothing outside rtwatch top
     ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
     m_fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
@@ -25,7 +26,11 @@ SignalWatch::~SignalWatch() {
 SignalAction SignalWatch::take() {
     signalfd_siginfo info{};
     if (::read(m_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return SignalAction::none;
-    return info.ssi_signo == SIGHUP ? SignalAction::reopen : SignalAction::stop;
+    switch (info.ssi_signo) {
+        case SIGHUP: return SignalAction::reopen;
+        case SIGWINCH: return SignalAction::resize;
+        default: return SignalAction::stop;
+    }
 }
 
 }  // namespace rtwatch::app

@@ -75,6 +75,8 @@ std::string status_text(const Header& header, TimePoint now) {
         case Status::connected:
             return "connected";
         case Status::reconnecting:
+            // No retry time (the source did not say): no countdown to show.
+            if (header.retry_at == TimePoint{}) return "reconnecting";
             return "reconnecting in " + std::to_string(whole_seconds_until(now, header.retry_at)) + " s";
         case Status::stale:
             return "stale";

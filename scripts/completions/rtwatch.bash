@@ -30,6 +30,6 @@ _rtwatch() {
         # after "replay": the recorded stream, a file or -
         [[ $word == replay ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; }
     done
-    COMPREPLY=($(compgen -W 'replay' -- "$cur"))
+    COMPREPLY=($(compgen -W 'replay top' -- "$cur"))
 }
 complete -o default -F _rtwatch rtwatch

@@ -3,6 +3,7 @@
 complete -c rtwatch -f
 complete -c rtwatch -n __fish_use_subcommand -a replay -d 'Run the pipeline over a recorded raw SSE stream'
 complete -c rtwatch -n '__fish_seen_subcommand_from replay' -F
+complete -c rtwatch -n __fish_use_subcommand -a top -d 'A live full-screen view of the selected resources'
 
 complete -c rtwatch -s h -l help -d 'Print the options and exit'
 complete -c rtwatch -l version -d 'Print the version and the libraries and exit'

@@ -52,10 +52,16 @@ std::string section(const std::string& man, const std::string& name) {
     return man.substr(start, end - start);
 }
 
+// The main command's options and those of its subcommands.
+std::string all_help() {
+    return command_output(std::string(RTWATCH_BIN) + " --help") +
+           command_output(std::string(RTWATCH_BIN) + " top --help");
+}
+
 }  // namespace
 
 TEST_CASE("docs: every option in --help is in the man page", "[docs]") {
-    auto help = command_output(std::string(RTWATCH_BIN) + " --help");
+    auto help = all_help();
     auto options = options_in_help(help);
     REQUIRE(options.size() > 20);
     auto man = man_text();
@@ -103,7 +109,7 @@ TEST_CASE("docs: the README starts with the two set-up commands, and they exist"
 }
 
 TEST_CASE("docs: every rtwatch option the README uses exists", "[docs]") {
-    auto help = command_output(std::string(RTWATCH_BIN) + " --help");
+    auto help = all_help();
     auto known = options_in_help(help);
     auto readme = read_file(std::string(RTWATCH_SOURCE_DIR) + "/README.md");
     // Only lines that run rtwatch itself; other tools have options of their own.

@@ -129,6 +129,14 @@ TEST_CASE("top render: golden, before any data", "[top][golden]") {
     check_golden("80x24_empty", render(s, k_small, k_color));
 }
 
+TEST_CASE("top render: reconnecting without a known retry time shows no countdown", "[top]") {
+    TopState s = contact_center();
+    s.set_status(Status::reconnecting);
+    const std::string header = render(s, k_small, {true, t0 + 2s}).line_text(0);
+    CHECK(header.find("reconnecting") != std::string::npos);
+    CHECK(header.find("reconnecting in") == std::string::npos);
+}
+
 TEST_CASE("top render: header status texts and the reconnect countdown ticks", "[top]") {
     TopState s = contact_center();
     s.set_status(Status::reconnecting, t0 + 5s);

@@ -50,6 +50,11 @@ struct Config {
     bool status = false;
     std::string replay_input = "-";
 
+    // rtwatch top: the terminal view instead of NDJSON on stdout
+    bool top = false;
+    Millis refresh{1000};
+    bool top_color = true;  // --color and NO_COLOR, decided at startup
+
     log::Options log;
 };
 

@@ -56,6 +56,10 @@ public:
     std::optional<TimePoint> next_deadline() const { return m_throttler.next_deadline(); }
     // Shutdown: what the throttle holds is written.
     void finish() { m_throttler.flush_all(*this); }
+    // The run is over: every sink is told, last.
+    void close_sinks() {
+        for (RecordSink* sink : m_sinks) sink->close();
+    }
 
     // --count reached, or --once has its snapshot.
     bool done() const { return m_done; }

@@ -1,10 +1,11 @@
-// SIGINT/SIGTERM (stop) and SIGHUP (reopen output) arrive as a readable
-// file descriptor the event loop watches, never as async handlers.
+// SIGINT/SIGTERM (stop), SIGHUP (reopen output) and SIGWINCH (the terminal
+// was resized) arrive as a readable file descriptor the event loop watches,
+// never as async handlers.
 #pragma once
 
 namespace rtwatch::app {
 
-enum class SignalAction { none, stop, reopen };
+enum class SignalAction { none, stop, reopen, resize };
 
 class SignalWatch {
 public:

@@ -37,6 +37,9 @@ public:
     virtual void raw(std::string_view /*type*/, std::string_view /*data*/, std::string_view /*id*/) {}
     // Bytes accepted but not yet passed on.
     virtual std::size_t backlog() const { return 0; }
+    // The run is over, however it ended: give back what the sink holds (the
+    // terminal). Nothing follows it.
+    virtual void close() {}
 };
 
 }  // namespace rtwatch::app
