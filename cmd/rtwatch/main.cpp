@@ -3,10 +3,12 @@
 
 #include "rtwatch/app/cli.hpp"
 #include "rtwatch/app/run.hpp"
+#include "rtwatch/app/signals.hpp"
 #include "rtwatch/core/log.hpp"
 
 int main(int argc, char** argv) {
     using namespace rtwatch;
+    app::hold_run_signals();  // before anything that can take time
     auto cli = app::parse_command_line(argc, argv);
     log::configure(cli.log);
     for (const auto& warning : cli.warnings) log::warn("{}", warning);

@@ -2,7 +2,10 @@
 // event once buffers have grown, one serialization per record per sink.
 #include "rtwatch/app/pipeline.hpp"
 
+#include <algorithm>
+
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/core/text.hpp"
 
 namespace rtwatch::app {
 
@@ -25,6 +28,11 @@ Pipeline::Pipeline(const Config& config)
       m_fields(config.fields),
       m_throttler(config.throttle, m_tracker) {
     if (!config.where.empty()) m_where = filter::Where::parse(config.where).value();
+    m_named = config.fields;
+    if (m_where)
+        for (auto& name : m_where->metric_names())
+            if (std::find(m_named.begin(), m_named.end(), name) == m_named.end()) m_named.push_back(name);
+    m_names_checked = m_named.empty();
     m_expected_ids = config.queues.size() + config.skills.size() + config.agents.size();
     if (!config.once) m_settled = this;
 }
@@ -55,6 +63,7 @@ void Pipeline::on_record(Record& record, TimePoint now) {
 }
 
 void Pipeline::stages(Record& record, TimePoint now) {
+    if (!m_names_checked) note_metric_names(record);
     // filter: ids again locally (the server filtered already), then --where
     if (!m_ids.matches(record)) return;
     if (m_config.once && !track_snapshot(record)) return;
@@ -101,7 +110,29 @@ bool Pipeline::track_snapshot(const Record& record) {
     return true;
 }
 
+void Pipeline::note_metric_names(const Record& record) {
+    for (std::size_t i = 0; i < record.metric_count; ++i) {
+        const std::string& name = record.metrics[i].name;
+        if (std::find(m_seen_names.begin(), m_seen_names.end(), name) == m_seen_names.end())
+            m_seen_names.push_back(name);
+    }
+}
+
+void Pipeline::warn_unknown_names() {
+    m_names_checked = true;
+    if (m_seen_names.empty()) return;  // nothing to judge by
+    for (const auto& name : m_named) {
+        if (std::find(m_seen_names.begin(), m_seen_names.end(), name) != m_seen_names.end()) continue;
+        auto near = closest_name(name, m_seen_names);
+        log::warn("no event of the snapshot has a metric '{}' (named by --fields or --where){}", name,
+                  near ? fmt::format("; did you mean '{}'?", *near) : std::string());
+    }
+    m_seen_names.clear();
+    m_seen_names.shrink_to_fit();
+}
+
 void Pipeline::on_snapshot_complete() {
+    if (!m_names_checked) warn_unknown_names();
     if (!m_config.once || m_done) return;
     m_done = true;
     if (m_config.raw) return;

@@ -20,12 +20,20 @@ ReplaySource::ReplaySource(const Config& config, net::Loop& loop, int input_fd)
 void ReplaySource::start(SourceListener& listener) {
     m_listener = &listener;
     m_gate.connection_opened();
-    int flags = ::fcntl(m_fd, F_GETFL);
-    if (flags >= 0) ::fcntl(m_fd, F_SETFL, flags | O_NONBLOCK);
+    // The descriptor may be shared (stdin of a shell pipeline): its flags
+    // are put back as they were when the replay ends.
+    m_saved_flags = ::fcntl(m_fd, F_GETFL);
+    if (m_saved_flags >= 0 && !(m_saved_flags & O_NONBLOCK)) ::fcntl(m_fd, F_SETFL, m_saved_flags | O_NONBLOCK);
     resume();
 }
 
-void ReplaySource::stop() { pause(); }
+void ReplaySource::stop() {
+    pause();
+    if (m_saved_flags >= 0 && !(m_saved_flags & O_NONBLOCK)) ::fcntl(m_fd, F_SETFL, m_saved_flags);
+    m_saved_flags = -1;
+}
+
+ReplaySource::~ReplaySource() { stop(); }
 
 void ReplaySource::pause() {
     if (m_watching) m_loop.unwatch_fd(m_fd);

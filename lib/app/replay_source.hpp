@@ -16,6 +16,7 @@ namespace rtwatch::app {
 class ReplaySource final : public Source, private sse::Handler {
 public:
     ReplaySource(const Config& config, net::Loop& loop, int input_fd);
+    ~ReplaySource() override;
 
     void start(SourceListener& listener) override;
     void stop() override;
@@ -35,6 +36,7 @@ private:
     sse::Parser m_parser;
     std::string m_chunk;
     bool m_watching = false;
+    int m_saved_flags = -1;  // the input's flags before the replay
     SnapshotGate m_gate;
 };
 

@@ -7,15 +7,29 @@
 
 namespace rtwatch::app {
 
-SignalWatch::SignalWatch() {
-    ::signal(SIGPIPE, SIG_IGN);
+namespace {
+
+sigset_t run_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGWINCH);  // ignored by default, so blocking it changes nothing outside rtwatch top
+    return set;
+}
+
+}  // namespace
+
+void hold_run_signals() {
+    ::signal(SIGPIPE, SIG_IGN);
+    sigset_t set = run_signals();
     ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+SignalWatch::SignalWatch() {
+    hold_run_signals();
+    sigset_t set = run_signals();
     m_fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 

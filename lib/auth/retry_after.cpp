@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "rtwatch/auth/token.hpp"
+#include "rtwatch/core/text.hpp"
 #include "rtwatch/core/time_format.hpp"
 
 namespace rtwatch::auth {
@@ -111,12 +112,6 @@ std::optional<Millis> parse_delta_seconds(std::string_view s) {
         if (secs <= k_max_retry_after.count() / 1000) secs = secs * 10 + (ch - '0');
     }
     return std::min(Millis(secs * 1000), k_max_retry_after);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 }  // namespace

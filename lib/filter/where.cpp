@@ -3,6 +3,7 @@
 //   expr := and ('or' and)* ; and := unary ('and' unary)*
 //   unary := 'not' unary | '(' expr ')' | NAME op (NUMBER | STRING)
 // with `&&`, `||` and `!` as synonyms of and, or, not.
+#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <optional>
@@ -346,5 +347,21 @@ Result<Where> Where::parse(std::string_view expression) {
 }
 
 bool Where::matches(const Record& record) const { return !m_root || eval(*m_root, record); }
+
+namespace {
+void collect_names(const Where::Node* n, std::vector<std::string>& out) {
+    if (!n) return;
+    if (n->kind == Where::Node::Kind::cmp && std::find(out.begin(), out.end(), n->name) == out.end())
+        out.push_back(n->name);
+    collect_names(n->left.get(), out);
+    collect_names(n->right.get(), out);
+}
+}  // namespace
+
+std::vector<std::string> Where::metric_names() const {
+    std::vector<std::string> names;
+    collect_names(m_root.get(), names);
+    return names;
+}
 
 }  // namespace rtwatch::filter

@@ -4,14 +4,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "rtwatch/core/text.hpp"
+
 namespace rtwatch::net::detail {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-    return s;
-}
 
 void set_method(CURL* h, const Request& request, const std::string& body) {
     const std::string& m = request.method;

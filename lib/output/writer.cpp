@@ -20,16 +20,23 @@ namespace {
 constexpr std::size_t k_initial_buffer = 64 * 1024;
 
 int open_append(const std::string& path) {
-    int fd;
-    do fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    while (fd < 0 && errno == EINTR);
-    // A FIFO is a pipe: never block on it (see flush's interrupt_fd).
+    // A FIFO is opened without blocking: with no reader the open fails at
+    // once (ENXIO) instead of freezing the run, and writes never block (see
+    // write_ready()).
     struct stat st {};
-    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK);
+    const bool fifo = ::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
+    int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (fifo ? O_NONBLOCK : 0);
+    int fd;
+    do fd = ::open(path.c_str(), flags, 0644);
+    while (fd < 0 && errno == EINTR);
+    if (fd >= 0 && !fifo && ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK);
     return fd;
 }
 
 Error open_error(const std::string& path, int err) {
+    if (err == ENXIO)
+        return make_error(ExitCode::output, "cannot open output FIFO '" + path +
+                                                "': no process is reading it; start the reader first");
     return make_error(ExitCode::output, "cannot open output file '" + path + "': " + std::strerror(err) +
                                             "; check that its directory exists and is writable, or choose "
                                             "another file with -o");

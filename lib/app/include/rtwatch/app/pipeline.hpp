@@ -77,6 +77,10 @@ private:
     void note_bad_event(std::string_view id, std::string_view why);
     // --once: false when `record` is past the snapshot.
     bool track_snapshot(const Record& record);
+    // Metric names the options name but the snapshot never had: a typo
+    // would otherwise mean "never fires".
+    void note_metric_names(const Record& record);
+    void warn_unknown_names();
 
     const Config& m_config;
     std::vector<RecordSink*> m_sinks;
@@ -96,6 +100,9 @@ private:
     decode::SettledMetrics* m_settled = nullptr;
     bool m_done = false;
     std::string m_snapshot_problem;
+    std::vector<std::string> m_named;          // by --fields and --where; checked once
+    std::vector<std::string> m_seen_names;     // in the first snapshot, until checked
+    bool m_names_checked = false;
 };
 
 }  // namespace rtwatch::app

@@ -7,6 +7,11 @@ namespace rtwatch::app {
 
 enum class SignalAction { none, stop, reopen, resize };
 
+// Blocks SIGINT, SIGTERM, SIGHUP and SIGWINCH (and ignores SIGPIPE) from the
+// very start, so a SIGHUP while options and files are read does not kill the
+// process: the run's signal watch takes them when it starts.
+void hold_run_signals();
+
 class SignalWatch {
 public:
     // Blocks the signals for the whole process (call before threads start)

@@ -45,6 +45,8 @@ public:
     // "--where: expected a number or a string after '>' at column 11: waiting > and x".
     static Result<Where> parse(std::string_view expression);
     bool matches(const Record& record) const;
+    // The metric names it compares, each once, in order of appearance.
+    std::vector<std::string> metric_names() const;
 
     struct Node;
 

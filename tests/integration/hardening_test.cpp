@@ -1,0 +1,152 @@
+// What a hostile upstream, a careless setup or a tired user still tried to
+// break, against the real binary: silent servers time out, a FIFO without a
+// reader is an error, stdin is left as it was, a typo in a metric name is
+// named, and a capture's connection marks keep a cut event out.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "rtwatch_run.hpp"
+#include "rtwatch_test/binaries.hpp"
+
+using namespace rtwatch::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Accepts connections on a loopback port and never answers.
+struct SilentServer {
+    int fd = -1;
+    int port = 0;
+    SilentServer() {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        REQUIRE(::listen(fd, 64) == 0);  // the kernel completes handshakes; nobody reads
+        socklen_t len = sizeof a;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+    }
+    ~SilentServer() { ::close(fd); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+std::string temp_path(const char* name) {
+    char dir[] = "/tmp/rtwatch-hardening-XXXXXX";
+    REQUIRE(::mkdtemp(dir));
+    return std::string(dir) + "/" + name;
+}
+
+std::string write_file(const char* name, const std::string& text) {
+    auto path = temp_path(name);
+    std::ofstream(path) << text;
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("hardening: a token endpoint that accepts and never answers times out and is retried",
+          "[integration][hardening]") {
+    SilentServer silent;
+    auto rt = start_rtwatch_raw({"--api-url", silent.url(), "--client-id", "c", "--queue", "q1", "--status",
+                                 "--request-timeout", "500ms", "--duration", "3s"},
+                                {{"RTWATCH_CLIENT_SECRET", "s3cret-value"}});
+    auto status = rt->wait_for(k_exit_timeout);
+    REQUIRE(status);
+    INFO(rt->stderr_text());
+    CHECK(status->code == 0);  // --duration ended it: it did not hang
+    int reconnecting = 0;
+    for (const auto& r : parse_lines(rt->stdout_text()))
+        reconnecting += r.HasMember("status") && std::string(r["status"].GetString()) == "reconnecting";
+    CHECK(reconnecting >= 2);  // each timeout shows as a status record and is retried
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("imeout"));
+    CHECK_THAT(rt->stderr_text(), !Catch::Contains("s3cret-value"));
+}
+
+TEST_CASE("hardening: a stream that accepts and never answers times out and is retried with backoff",
+          "[integration][hardening]") {
+    Sim sim({"--seed", "1", "--queues", "1", "--agents", "1"});
+    SilentServer silent;
+    auto rt = start_rtwatch_raw({"--api-url", silent.url(), "--auth-url", sim.url(), "--client-id", "rtwatch",
+                                 "--queue", "queue-0001", "--status", "--request-timeout", "500ms", "--duration",
+                                 "3s"},
+                                {{"RTWATCH_CLIENT_SECRET", "rtwatch-secret"}});
+    auto status = rt->wait_for(k_exit_timeout);
+    REQUIRE(status);
+    INFO(rt->stderr_text());
+    CHECK(status->code == 0);
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("no response within 500 ms"));
+    int reconnecting = 0;
+    for (const auto& r : parse_lines(rt->stdout_text()))
+        reconnecting += r.HasMember("status") && std::string(r["status"].GetString()) == "reconnecting";
+    CHECK(reconnecting >= 2);
+    CHECK(reconnecting <= 6);  // 500 ms each plus backoff: no busy loop
+}
+
+TEST_CASE("hardening: -o on a FIFO nobody reads is an error, not a hang", "[integration][hardening]") {
+    auto fifo = temp_path("out.fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto capture = write_file("c.sse", "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q\",\"metrics\":{}}\n\n");
+    auto rt = start_rtwatch_raw({"replay", capture, "-o", fifo});
+    auto status = rt->wait_for(5s);
+    REQUIRE(status);
+    CHECK(status->code == 6);
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("no process is reading it"));
+}
+
+TEST_CASE("hardening: replay - leaves a shared stdin blocking for the next program", "[integration][hardening]") {
+    auto script = "printf 'id: 1\\nevent: data\\ndata: {}\\n\\n' | { '" + rtwatch_binary() +
+                  "' replay - >/dev/null 2>&1; python3 -c 'import fcntl,os,sys; "
+                  "sys.stdout.write(str(fcntl.fcntl(0, fcntl.F_GETFL) & os.O_NONBLOCK))'; }";
+    ProcessOptions o;
+    o.argv = {"/bin/sh", "-c", script};
+    Process p(std::move(o));
+    auto status = p.wait_for(10s);
+    REQUIRE(status);
+    CHECK(p.stdout_text() == "0");
+}
+
+TEST_CASE("hardening: a metric name that never appears is named, with the closest known one",
+          "[integration][hardening]") {
+    auto capture = write_file("c.sse",
+                              "event: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":1}}\n\n"
+                              "id: 2\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q2\",\"metrics\":{\"waiting\":3}}\n\n");
+    auto rt = start_rtwatch_raw({"replay", capture, "--where", "waitng > 1"});
+    auto status = rt->wait_for(5s);
+    REQUIRE(status);
+    CHECK(status->code == 0);
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("no event of the snapshot has a metric 'waitng'"));
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("did you mean 'waiting'?"));
+}
+
+TEST_CASE("hardening: replay drops the event a disconnect cut, at the capture's connection mark",
+          "[integration][hardening]") {
+    std::string q1 = R"({"event":"data","queueId":"q1","timestamp":"t","metrics":{"waiting":1}})";
+    std::string q2 = R"({"event":"data","queueId":"q2","timestamp":"t","metrics":{"waiting":2}})";
+    std::string q1b = R"({"event":"data","queueId":"q1","timestamp":"t","metrics":{"waiting":5}})";
+    std::string capture = "retry: 1000\n\nevent: data\ndata: " + q1 + "\n\nid: 7\nevent: data\ndata: " + q2 +
+                          "\n\nid: 8\nevent: data\ndata: {\"event\":\"da" +  // cut mid-line
+                          "\n:rtwatch-connection\n"
+                          "id: 9\nevent: data\ndata: " + q1b + "\n\n";
+    auto path = write_file("c.sse", capture);
+    auto rt = start_rtwatch_raw({"replay", path});
+    auto status = rt->wait_for(5s);
+    REQUIRE(status);
+    INFO(rt->stderr_text());
+    CHECK(status->code == 0);
+    CHECK_THAT(rt->stderr_text(), !Catch::Contains("ignored data event"));
+    auto lines = parse_lines(rt->stdout_text());
+    REQUIRE(lines.size() == 3);
+    // The snapshot's records carry the id of its last event.
+    CHECK(std::string(lines[0]["event_id"].GetString()) == "7");
+    CHECK(std::string(lines[1]["event_id"].GetString()) == "7");
+    CHECK(std::string(lines[2]["event_id"].GetString()) == "9");
+}
