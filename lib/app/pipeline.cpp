@@ -2,6 +2,8 @@
 // event once buffers have grown, one serialization per record per sink.
 #include "rtwatch/app/pipeline.hpp"
 
+#include <memory>
+
 #include "rtwatch/core/log.hpp"
 
 namespace rtwatch::app {
@@ -24,6 +26,7 @@ Pipeline::Pipeline(const Config& config)
       m_fields(config.fields),
       m_throttler(config.throttle, m_tracker) {
     if (!config.where.empty()) m_where = filter::Where::parse(config.where).value();
+    if (!config.levels.empty()) m_levels.emplace(config.levels);
     m_expected_ids = config.queues.size() + config.skills.size() + config.agents.size();
     if (!config.once) m_settled = this;
 }
@@ -60,6 +63,8 @@ void Pipeline::stages(Record& record, TimePoint now) {
     if (m_where && !m_where->matches(record)) return;
     // fields: keep what is tracked
     m_fields.project(record);
+    // levels: every change at once, before the throttle can hold the record
+    if (m_levels) count_levels(m_levels->observe(record, now, m_wall_now, m_sinks));
     // diff + throttle: the throttler asks the tracker what changed since the
     // resource's last committed record, now or when its window ends, and
     // passes that to emit(), which commits it to the sinks
@@ -69,9 +74,42 @@ void Pipeline::stages(Record& record, TimePoint now) {
 void Pipeline::emit(const Record& record, std::span<const std::string_view> changed) {
     if (m_done && !m_config.once) return;
     // sinks: NDJSON and whatever else is attached
-    for (RecordSink* sink : m_sinks) sink->metrics(record, changed, m_wall_now);
+    if (m_levels) {
+        auto levels = m_levels->levels_of(record);
+        for (RecordSink* sink : m_sinks) sink->leveled_metrics(record, changed, levels, m_wall_now);
+    } else {
+        for (RecordSink* sink : m_sinks) sink->metrics(record, changed, m_wall_now);
+    }
     ++m_counters.records;
-    if (m_config.count && m_counters.records >= m_config.count) m_done = true;
+    if (m_config.count && !m_config.levels_only && m_counters.records >= m_config.count) m_done = true;
+}
+
+// With --levels-only, --count counts level records: they are the output.
+void Pipeline::count_levels(std::size_t n) {
+    m_counters.levels += n;
+    if (m_config.count && m_config.levels_only && m_counters.levels >= m_config.count) m_done = true;
+}
+
+void Pipeline::on_deadline(TimePoint now) {
+    if (m_levels && !m_done) count_levels(m_levels->advance(now, m_wall_now, m_sinks));
+    flush_due(now);
+}
+
+std::optional<TimePoint> Pipeline::next_deadline() const {
+    auto due = m_throttler.next_deadline();
+    if (!m_levels) return due;
+    auto level_due = m_levels->next_deadline();
+    if (!due || (level_due && *level_due < *due)) return level_due;
+    return due;
+}
+
+void Pipeline::drain(std::function<void()> done) {
+    auto left = std::make_shared<std::size_t>(m_sinks.size() + 1);
+    auto one_done = [left, done = std::move(done)] {
+        if (--*left == 0) done();
+    };
+    for (RecordSink* sink : m_sinks) sink->drain(one_done);
+    one_done();
 }
 
 // The text the resource's last committed state was decoded from. An event

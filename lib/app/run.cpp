@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "hook_runner.hpp"
 #include "live_source.hpp"
 #include "replay_source.hpp"
 #include "rtwatch/app/ndjson_sink.hpp"
@@ -73,11 +74,16 @@ ExitCode run(const Config& config) {
     std::unique_ptr<Source> source;
     if (config.mode == Mode::replay) source = std::make_unique<ReplaySource>(config, loop, input);
     else source = std::make_unique<LiveSseSource>(config, loop);
-    // stages: decode -> filter -> fields -> diff + throttle
+    // stages: decode -> filter -> fields -> levels -> diff + throttle
     Pipeline pipeline(config);
-    // sinks: NDJSON lines to stdout or -o
-    NdjsonSink ndjson(*writer, config.status);
+    // sinks: NDJSON lines to stdout or -o; --exec hooks for level and status records
+    NdjsonSink ndjson(*writer, config.status, !config.levels_only);
     pipeline.add_sink(ndjson);
+    std::optional<HookRunner> hooks;
+    if (!config.exec.empty()) {
+        hooks.emplace(loop, HookOptions{config.exec, config.exec_jobs, config.exec_timeout});
+        pipeline.add_sink(*hooks);
+    }
 
     ExitCode code = Session(config, loop, signals, *source, pipeline, *writer, record ? &*record : nullptr).run();
     source.reset();

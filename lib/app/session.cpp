@@ -35,7 +35,7 @@ ExitCode Session::run() {
             finish(ExitCode::ok, "--duration reached");
         });
     m_source.start(*this);
-    if (!m_finished) m_loop.run();
+    if (!m_drained) m_loop.run();
     return m_exit;
 }
 
@@ -63,6 +63,7 @@ void Session::after_input() {
     arm_throttle_timer();
 }
 
+// The pipeline's next deadline: a throttle window's end or a pending level move.
 void Session::arm_throttle_timer() {
     auto due = m_pipeline.next_deadline();
     if (!due || (m_throttle_at && *m_throttle_at <= *due)) return;
@@ -72,7 +73,7 @@ void Session::arm_throttle_timer() {
         m_throttle_timer.reset();
         m_throttle_at.reset();
         m_pipeline.begin_batch(WallClock::now());
-        m_pipeline.flush_due(m_loop.now());
+        m_pipeline.on_deadline(m_loop.now());
         after_input();
     });
 }
@@ -124,6 +125,8 @@ void Session::finish(ExitCode code, std::string message) {
     m_exit = code;
     m_source.stop();
     watch_writer(false);
+    if (m_throttle_timer) m_loop.cancel_timer(*m_throttle_timer);  // nothing more is decided while sinks drain
+    m_throttle_timer.reset();
     m_pipeline.begin_batch(WallClock::now());
     if (code == ExitCode::ok) {
         if (!message.empty()) log::info("{}", message);
@@ -147,7 +150,12 @@ void Session::finish(ExitCode code, std::string message) {
         }
     }
     if (m_record && !m_record->buffer().empty()) (void)m_record->flush();
-    m_loop.stop();
+    // Sinks with work in flight (hooks still running) bound their own wait;
+    // the loop turns until they are done.
+    m_pipeline.drain([this] {
+        m_drained = true;
+        m_loop.stop();
+    });
 }
 
 }  // namespace rtwatch::app

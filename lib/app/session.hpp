@@ -37,7 +37,7 @@ private:
 
     void on_signal();
     // After a batch of input: pass output on, end the run when it is
-    // complete, re-arm the throttle timer.
+    // complete, re-arm the deadline timer (throttle and levels).
     void after_input();
     bool pass_on();
     void watch_writer(bool on);
@@ -57,6 +57,7 @@ private:
     bool m_source_paused = false;
     ExitCode m_exit = ExitCode::ok;
     bool m_finished = false;
+    bool m_drained = false;  // finished, and every sink is done
 };
 
 }  // namespace rtwatch::app
