@@ -98,7 +98,7 @@ TEST_CASE("cli levels: combinations that cannot work are usage errors naming the
     CHECK(ok.config);
 }
 
-TEST_CASE("cli levels: RTWATCH_LEVELS holds specs separated by ;, and the command line wins", "[app][levels]") {
+TEST_CASE("cli levels: RTWATCH_LEVELS holds specs separated by semicolons, and the command line wins", "[app][levels]") {
     LevelsEnv env("waiting: red >= 10; state: red == 'a;b' ;");
     auto r = parse({});
     INFO(joined(r.errors));
@@ -111,7 +111,7 @@ TEST_CASE("cli levels: RTWATCH_LEVELS holds specs separated by ;, and the comman
     CHECK(metrics_of(cmd) == std::vector<std::string>{"availableAgents"});
 }
 
-TEST_CASE("cli levels: level = lines in the config file repeat; the environment wins over them", "[app][levels]") {
+TEST_CASE("cli levels: level = lines in the config file repeat, and the environment wins over them", "[app][levels]") {
     ConfigFile conf(
         "level = waiting: yellow >= 5, red >= 10, clear 2\n"
         "level = state: red == \"not_responding\"\n"
