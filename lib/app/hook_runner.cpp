@@ -183,6 +183,16 @@ void HookRunner::start_ready() {
     }
 }
 
+// The base environment and the record's variables, for posix_spawn.
+std::vector<char*> HookRunner::envp_for(HookJob& job) {
+    std::vector<char*> envp;
+    envp.reserve(m_base_env.size() + job.env.size() + 1);
+    for (auto& e : m_base_env) envp.push_back(e.data());
+    for (auto& e : job.env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    return envp;
+}
+
 void HookRunner::start(HookJob job) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -190,11 +200,7 @@ void HookRunner::start(HookJob job) {
         return log::warn("--exec: cannot start the hook for {}: pipe: {}", job.what, std::strerror(errno));
     }
     ::fcntl(pipe_fds[1], F_SETFL, O_NONBLOCK);  // rtwatch's end only: the hook reads a normal stdin
-    std::vector<char*> envp;
-    envp.reserve(m_base_env.size() + job.env.size() + 1);
-    for (auto& e : m_base_env) envp.push_back(e.data());
-    for (auto& e : job.env) envp.push_back(e.data());
-    envp.push_back(nullptr);
+    std::vector<char*> envp = envp_for(job);
     Spawned s = spawn_shell(m_options.command, pipe_fds[0], envp);
     ::close(pipe_fds[0]);
     if (s.error != 0) {

@@ -65,6 +65,7 @@ private:
     void offer(HookJob job);
     void start_ready();
     void start(HookJob job);
+    std::vector<char*> envp_for(HookJob& job);
     void watch_exit(Run& run);
     void on_exit(Run& run);
     void reap(Run& run, int wait_status);

@@ -33,10 +33,10 @@ bool LevelsStage::carries_spec(const Record& record) const {
 }
 
 std::size_t LevelsStage::observe(const Record& record, TimePoint now, WallTime wall_now,
-                                 std::span<RecordSink* const> sinks) {
+                                 std::span<RecordSink* const> sinks, std::size_t limit) {
     auto changes = m_engine.observe(record, now, wall_now);
     auto it = m_last.find(diff::key_of(record));
-    std::size_t n = hand_on(changes, it == m_last.end() ? nullptr : &it->second, &record, now, wall_now, sinks);
+    std::size_t n = hand_on(changes, it == m_last.end() ? nullptr : &it->second, &record, now, wall_now, sinks, limit);
     if (it == m_last.end() && carries_spec(record))
         it = m_last.try_emplace(diff::ResourceKey(diff::key_of(record))).first;
     if (it != m_last.end()) {
@@ -47,15 +47,17 @@ std::size_t LevelsStage::observe(const Record& record, TimePoint now, WallTime w
     return n;
 }
 
-std::size_t LevelsStage::advance(TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks) {
-    return hand_on(m_engine.advance(now, wall_now), nullptr, nullptr, now, wall_now, sinks);
+std::size_t LevelsStage::advance(TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks,
+                                 std::size_t limit) {
+    return hand_on(m_engine.advance(now, wall_now), nullptr, nullptr, now, wall_now, sinks, limit);
 }
 
 // Changes that took effect before `now` ran out on a timer, on the value of
 // an earlier record: they carry that record's ids, the others `record`'s.
 std::size_t LevelsStage::hand_on(std::span<const levels::Transition> changes, const LastSeen* last,
                                  const Record* record, TimePoint now, WallTime wall_now,
-                                 std::span<RecordSink* const> sinks) {
+                                 std::span<RecordSink* const> sinks, std::size_t limit) {
+    if (changes.size() > limit) changes = changes.first(limit);
     for (const levels::Transition& t : changes) {
         const LastSeen* seen = last;
         if (!record) {

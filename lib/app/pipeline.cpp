@@ -64,7 +64,7 @@ void Pipeline::stages(Record& record, TimePoint now) {
     // fields: keep what is tracked
     m_fields.project(record);
     // levels: every change at once, before the throttle can hold the record
-    if (m_levels) count_levels(m_levels->observe(record, now, m_wall_now, m_sinks));
+    if (m_levels) count_levels(m_levels->observe(record, now, m_wall_now, m_sinks, levels_left()));
     // diff + throttle: the throttler asks the tracker what changed since the
     // resource's last committed record, now or when its window ends, and
     // passes that to emit(), which commits it to the sinks
@@ -90,8 +90,13 @@ void Pipeline::count_levels(std::size_t n) {
     if (m_config.count && m_config.levels_only && m_counters.levels >= m_config.count) m_done = true;
 }
 
+std::size_t Pipeline::levels_left() const {
+    if (!m_config.levels_only || !m_config.count) return LevelsStage::k_no_limit;
+    return m_config.count > m_counters.levels ? m_config.count - m_counters.levels : 0;
+}
+
 void Pipeline::on_deadline(TimePoint now) {
-    if (m_levels && !m_done) count_levels(m_levels->advance(now, m_wall_now, m_sinks));
+    if (m_levels && !m_done) count_levels(m_levels->advance(now, m_wall_now, m_sinks, levels_left()));
     flush_due(now);
 }
 

@@ -230,3 +230,15 @@ TEST_CASE("levels stage: --levels-only counts level records for --count", "[app]
     CHECK(r.pipeline.done());
     CHECK(r.pipeline.counters().levels == 2);
 }
+
+TEST_CASE("levels stage: --count is exact when one record changes several levels", "[app][levels]") {
+    app::Config c = with_levels({"waiting: red >= 10", "availableAgents: red < 1"});
+    c.levels_only = true;
+    c.count = 1;
+    Run r(c);
+    r.at(0s);
+    r.data(waiting_event("q1", 12, 0));  // two changes at once
+    CHECK(r.pipeline.done());
+    CHECK(r.pipeline.counters().levels == 1);
+    CHECK(r.briefs() == std::vector<std::string>{"level q1 waiting red<-null 12 >=10 #1"});
+}

@@ -20,12 +20,17 @@ namespace rtwatch::app {
 
 class LevelsStage {
 public:
+    static constexpr std::size_t k_no_limit = static_cast<std::size_t>(-1);
+
     explicit LevelsStage(std::vector<levels::LevelSpec> specs) : m_engine(std::move(specs)) {}
 
-    // The record's spec'd metrics; returns how many level records went to `sinks`.
-    std::size_t observe(const Record& record, TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks);
+    // The record's spec'd metrics; returns how many level records went to
+    // `sinks`, at most `limit` (what is left of --count with --levels-only).
+    std::size_t observe(const Record& record, TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks,
+                        std::size_t limit = k_no_limit);
     // Pending `for`/`hold` moves that are due by `now`.
-    std::size_t advance(TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks);
+    std::size_t advance(TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks,
+                        std::size_t limit = k_no_limit);
     std::optional<TimePoint> next_deadline() const { return m_engine.next_deadline(); }
     // The resource's levels, for its metrics record's "levels"; valid until
     // the next call.
@@ -39,7 +44,7 @@ private:
         std::string source_ts, event_id;
     };
     std::size_t hand_on(std::span<const levels::Transition> changes, const LastSeen* last, const Record* record,
-                        TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks);
+                        TimePoint now, WallTime wall_now, std::span<RecordSink* const> sinks, std::size_t limit);
     bool carries_spec(const Record& record) const;
     void log_warnings();
 

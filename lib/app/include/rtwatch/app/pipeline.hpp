@@ -80,6 +80,7 @@ private:
     // --once: false when `record` is past the snapshot.
     bool track_snapshot(const Record& record);
     void count_levels(std::size_t n);
+    std::size_t levels_left() const;
 
     const Config& m_config;
     std::vector<RecordSink*> m_sinks;
