@@ -2,7 +2,8 @@
 // upstream's status) CMD runs through /bin/sh -c with the record as one line
 // on its stdin and its fields in RTWATCH_* variables. Runs are children of
 // the one event loop: started without waiting, reaped through a pidfd,
-// bounded in number and time. The stream never waits for a hook.
+// bounded in number and time. The stream never waits for a hook. Expects
+// SIGPIPE ignored (SignalWatch does): a hook may exit without reading.
 #pragma once
 
 #include <sys/types.h>
