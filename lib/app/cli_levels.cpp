@@ -19,8 +19,10 @@ void require(bool ok, std::vector<std::string>& errors, std::string message) {
 }
 
 void take_duration(const std::string& text, std::string_view option, Millis& out, std::vector<std::string>& errors) {
-    if (auto d = parse_duration(text)) out = *d;
-    else errors.push_back(fmt::format("{}: {}", option, d.error().message));
+    if (auto d = parse_duration(text))
+        out = *d;
+    else
+        errors.push_back(fmt::format("{}: {}", option, d.error().message));
 }
 
 }  // namespace
@@ -70,7 +72,8 @@ void validate_levels(const LevelOptions& o, Config& c, std::vector<std::string>&
     for (const auto& spec : c.levels)
         require(c.fields.empty() || std::find(c.fields.begin(), c.fields.end(), spec.metric) != c.fields.end(), e,
                 fmt::format("--level {}: the metric is not in --fields, so its level could never be known: "
-                            "add {} to --fields", spec.metric, spec.metric));
+                            "add {} to --fields",
+                            spec.metric, spec.metric));
 }
 
 // RTWATCH_LEVELS stands in for --level when the command line has none, and

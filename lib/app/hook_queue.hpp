@@ -42,7 +42,7 @@ public:
 private:
     std::size_t m_limit;
     std::size_t m_peak = 0;
-    std::list<HookJob> m_jobs;  // oldest first
+    std::list<HookJob> m_jobs;                                                    // oldest first
     std::unordered_map<std::string_view, std::list<HookJob>::iterator> m_by_key;  // views into m_jobs' keys
 };
 

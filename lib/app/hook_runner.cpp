@@ -27,20 +27,25 @@ namespace {
 // Never handed to a hook: the secret itself and where it is kept. The
 // variables rtwatch sets per record are replaced, not doubled.
 bool kept_from_hooks(std::string_view entry) {
+    static constexpr std::string_view k_names[] = {
+        "RTWATCH_CLIENT_SECRET", "RTWATCH_CLIENT_SECRET_FILE", "RTWATCH_KIND",  "RTWATCH_ID",     "RTWATCH_METRIC",
+        "RTWATCH_LEVEL",         "RTWATCH_PREVIOUS",           "RTWATCH_VALUE", "RTWATCH_STATUS", "RTWATCH_MESSAGE",
+    };
     std::string_view name = entry.substr(0, entry.find('='));
-    return name == "RTWATCH_CLIENT_SECRET" || name == "RTWATCH_CLIENT_SECRET_FILE" || name == "RTWATCH_KIND" ||
-           name == "RTWATCH_ID" || name == "RTWATCH_METRIC" || name == "RTWATCH_LEVEL" ||
-           name == "RTWATCH_PREVIOUS" || name == "RTWATCH_VALUE" || name == "RTWATCH_STATUS" ||
-           name == "RTWATCH_MESSAGE";
+    return std::find(std::begin(k_names), std::end(k_names), name) != std::end(k_names);
 }
 
 std::string value_text(const MetricValue* v) {
     if (!v) return {};
     switch (v->type) {
-        case MetricValue::Type::null: return "null";
-        case MetricValue::Type::boolean: return v->boolean ? "true" : "false";
-        case MetricValue::Type::number: return v->text.empty() ? fmt::format("{}", v->number) : v->text;
-        case MetricValue::Type::string: return v->text;
+        case MetricValue::Type::null:
+            return "null";
+        case MetricValue::Type::boolean:
+            return v->boolean ? "true" : "false";
+        case MetricValue::Type::number:
+            return v->text.empty() ? fmt::format("{}", v->number) : v->text;
+        case MetricValue::Type::string:
+            return v->text;
     }
     return {};
 }
@@ -135,12 +140,11 @@ void HookRunner::level(const output::LevelLine& change, WallTime now) {
     job.key = fmt::format("{}/{}/{}", kind_name(change.kind), change.id, change.metric);
     job.what = fmt::format("{} {} {} {}", kind_name(change.kind), change.id, change.metric, change.level);
     output::append_level_line(job.line, change, now);
-    job.env = {"RTWATCH_KIND=" + std::string(kind_name(change.kind)),
-               "RTWATCH_ID=" + std::string(change.id),
-               "RTWATCH_METRIC=" + std::string(change.metric),
-               "RTWATCH_LEVEL=" + std::string(change.level),
-               "RTWATCH_PREVIOUS=" + std::string(change.previous),
-               "RTWATCH_VALUE=" + value_text(change.value)};
+    job.env = {
+        "RTWATCH_KIND=" + std::string(kind_name(change.kind)), "RTWATCH_ID=" + std::string(change.id),
+        "RTWATCH_METRIC=" + std::string(change.metric),        "RTWATCH_LEVEL=" + std::string(change.level),
+        "RTWATCH_PREVIOUS=" + std::string(change.previous),    "RTWATCH_VALUE=" + value_text(change.value),
+    };
     offer(std::move(job));
 }
 
@@ -158,13 +162,17 @@ void HookRunner::status(UpstreamStatus status, std::string_view message, WallTim
 void HookRunner::offer(HookJob job) {
     ++m_counters.records;
     switch (m_queue.push(std::move(job))) {
-        case HookQueue::Pushed::queued: break;
-        case HookQueue::Pushed::replaced: ++m_counters.coalesced; break;
+        case HookQueue::Pushed::queued:
+            break;
+        case HookQueue::Pushed::replaced:
+            ++m_counters.coalesced;
+            break;
         case HookQueue::Pushed::dropped_oldest:
             if (++m_counters.dropped <= 10 || m_counters.dropped % 1000 == 0)
-                log::warn("--exec: {} hook runs were waiting, the most kept: dropped the oldest ({} dropped so far); "
-                          "the hooks are slower than the changes (raise --exec-jobs, or make CMD faster)",
-                          m_options.queue_limit, m_counters.dropped);
+                log::warn(
+                    "--exec: {} hook runs were waiting, the most kept: dropped the oldest ({} dropped so far); "
+                    "the hooks are slower than the changes (raise --exec-jobs, or make CMD faster)",
+                    m_options.queue_limit, m_counters.dropped);
             break;
     }
     start_ready();
@@ -301,9 +309,10 @@ void HookRunner::check_drained() {
     if (m_drain_timer) m_loop.cancel_timer(*m_drain_timer);
     m_drain_timer.reset();
     const HookCounters& c = m_counters;
-    log::info("--exec: {} records, {} hook runs, {} failed, {} timed out, {} coalesced, {} dropped, "
-              "at most {} waiting",
-              c.records, c.runs, c.failed, c.timed_out, c.coalesced, c.dropped, m_queue.peak());
+    log::info(
+        "--exec: {} records, {} hook runs, {} failed, {} timed out, {} coalesced, {} dropped, "
+        "at most {} waiting",
+        c.records, c.runs, c.failed, c.timed_out, c.coalesced, c.dropped, m_queue.peak());
     auto done = std::move(m_drained);
     m_drained = nullptr;
     done();

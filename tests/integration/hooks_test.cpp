@@ -59,8 +59,8 @@ std::map<std::string, std::vector<std::string>> by_metric(const std::vector<std:
     for (const auto& line : lines) {
         auto doc = parse_lines(line);
         const auto& r = doc.at(0);
-        out[std::string(r["kind"].GetString()) + "/" + r["id"].GetString() + "/" + r["metric"].GetString()]
-            .push_back(line);
+        out[std::string(r["kind"].GetString()) + "/" + r["id"].GetString() + "/" + r["metric"].GetString()].push_back(
+            line);
     }
     return out;
 }
@@ -100,17 +100,19 @@ TEST_CASE("hooks: every level record reaches the hook once, in order, with its f
     auto dir = make_temp_dir("rtwatch-hooks");
     // The hook lists its descriptors and environment before anything else
     // opens a file, then appends one line per run: its variables and stdin.
-    std::string hook = "ls -l /proc/$$/fd > " + dir + "/fd.$$; tr '\\0' '\\n' < /proc/$$/environ > " + dir +
-                       "/env.$$; r=$(cat); echo hook-noise; printf '%s|%s|%s|%s|%s|%s|%s|%s\\n' \"$RTWATCH_KIND\" "
-                       "\"$RTWATCH_ID\" \"$RTWATCH_METRIC\" \"$RTWATCH_LEVEL\" \"$RTWATCH_PREVIOUS\" \"$RTWATCH_VALUE\" "
-                       "\"$RTWATCH_STATUS\" \"$r\" >> " + dir + "/hook.log";
+    std::string hook =
+        "ls -l /proc/$$/fd > " + dir + "/fd.$$; tr '\\0' '\\n' < /proc/$$/environ > " + dir +
+        "/env.$$; r=$(cat); echo hook-noise; printf '%s|%s|%s|%s|%s|%s|%s|%s\\n' \"$RTWATCH_KIND\" "
+        "\"$RTWATCH_ID\" \"$RTWATCH_METRIC\" \"$RTWATCH_LEVEL\" \"$RTWATCH_PREVIOUS\" \"$RTWATCH_VALUE\" "
+        "\"$RTWATCH_STATUS\" \"$r\" >> " +
+        dir + "/hook.log";
     auto p = start_replay_stdin({"--level", "waiting: yellow >= 5, red >= 10, clear 2", "--level",
                                  "serviceLevelPercentile: yellow < 80, red < 60, clear 5", "--level",
                                  "state: red == \"not_responding\"", "--exec", hook});
     // One event at a time, each level record's hook done before the next
     // event: nothing waits, so nothing coalesces. The capture's level
     // records per event id (see levels_test.cpp):
-    std::map<int, size_t> changes{{2, 2}, {3, 1}, {6, 1}, {9, 1}, {11, 2}, {13, 1},
+    std::map<int, size_t> changes{{2, 2},  {3, 1},  {6, 1},  {9, 1},  {11, 2}, {13, 1},
                                   {14, 1}, {15, 1}, {16, 1}, {17, 1}, {18, 1}};
     size_t expected = 0;
     auto events = events_of(k_levels_sse);
@@ -186,8 +188,10 @@ TEST_CASE("hooks: a hook that sleeps does not delay the stream and is ended at -
     auto p = start_replay_stdin({"--level", "waiting: red >= 10", "--exec", "sleep 60", "--exec-timeout", "2s"});
     auto start = std::chrono::steady_clock::now();
     auto event = [](int id, int waiting) {
-        return "id: " + std::to_string(id) + "\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":"
-               "{\"waiting\":" + std::to_string(waiting) + "}}\n\n";
+        return "id: " + std::to_string(id) +
+               "\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":"
+               "{\"waiting\":" +
+               std::to_string(waiting) + "}}\n\n";
     };
     REQUIRE(p->write_stdin(event(1, 12)));  // red: the hook starts and sleeps
     REQUIRE(p->wait_for_stdout_lines(2, 10s));
@@ -208,11 +212,11 @@ TEST_CASE("hooks: a hook that sleeps does not delay the stream and is ended at -
     CHECK(status->code == 0);
 }
 
-TEST_CASE("hooks: on SIGTERM rtwatch waits at most --exec-timeout for hooks, then kills them",
-          "[integration][hooks]") {
-    auto p = start_replay_stdin({"--level", "waiting: red >= 10", "--exec", "sleep 60", "--exec-timeout", "1500ms",
-                                 "--log-level", "info"});
-    REQUIRE(p->write_stdin("event: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":12}}\n\n"));
+TEST_CASE("hooks: on SIGTERM rtwatch waits at most --exec-timeout for hooks, then kills them", "[integration][hooks]") {
+    auto p = start_replay_stdin(
+        {"--level", "waiting: red >= 10", "--exec", "sleep 60", "--exec-timeout", "1500ms", "--log-level", "info"});
+    REQUIRE(
+        p->write_stdin("event: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":12}}\n\n"));
     REQUIRE(p->wait_for_stdout_lines(2, 10s));
     auto start = std::chrono::steady_clock::now();
     p->kill(SIGTERM);
@@ -245,9 +249,10 @@ TEST_CASE("hooks: 1,000 level changes in a burst end with the latest level of ea
                 last_level["q" + std::to_string(q)] = level_of[v];
             }
     }
-    auto p = start_rtwatch_raw({"replay", capture, "--levels-only", "--level", "waiting: yellow >= 5, red >= 10",
-                                "--exec", "printf '%s %s\\n' \"$RTWATCH_ID\" \"$RTWATCH_LEVEL\" >> " + dir + "/hook.log",
-                                "--exec-jobs", "2", "--log-level", "info"});
+    auto p =
+        start_rtwatch_raw({"replay", capture, "--levels-only", "--level", "waiting: yellow >= 5, red >= 10", "--exec",
+                           "printf '%s %s\\n' \"$RTWATCH_ID\" \"$RTWATCH_LEVEL\" >> " + dir + "/hook.log",
+                           "--exec-jobs", "2", "--log-level", "info"});
     auto status = p->wait_for(60'000ms);
     REQUIRE(status);
     INFO(p->stderr_text());

@@ -14,9 +14,9 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string k_levels_sse = std::string(RTWATCH_TEST_DATA) + "/levels.sse";
-const std::vector<std::string> k_specs{"--level", "waiting: yellow >= 5, red >= 10, clear 2", "--level",
-                                       "serviceLevelPercentile: yellow < 80, red < 60, clear 5", "--level",
-                                       "state: red == \"not_responding\""};
+const std::vector<std::string> k_specs{"--level", "waiting: yellow >= 5, red >= 10, clear 2",
+                                       "--level", "serviceLevelPercentile: yellow < 80, red < 60, clear 5",
+                                       "--level", "state: red == \"not_responding\""};
 
 // "#2 queue/q2 waiting red<-null 12 >= 10": a level record in short.
 std::string brief(const rapidjson::Value& r) {
@@ -67,8 +67,7 @@ TEST_CASE("levels: a crafted capture replays to exactly one level record per cha
     CHECK(json_text(last["levels"]) == R"({"waiting":"yellow","serviceLevelPercentile":"yellow"})");
 }
 
-TEST_CASE("levels: --levels-only writes level records only, status records with --status",
-          "[integration][levels]") {
+TEST_CASE("levels: --levels-only writes level records only, status records with --status", "[integration][levels]") {
     auto args = k_specs;
     args.insert(args.begin(), {"replay", k_levels_sse, "--levels-only", "--status"});
     auto p = start_rtwatch_raw(args);

@@ -54,8 +54,8 @@ struct ConfigFile {
 }  // namespace
 
 TEST_CASE("cli levels: --level repeats, with the --exec options and their defaults", "[app][levels]") {
-    auto r = parse({"--level", "waiting: yellow >= 5, red >= 10", "--level", "state: red == \"not_responding\"",
-                    "--levels-only"});
+    auto r = parse(
+        {"--level", "waiting: yellow >= 5, red >= 10", "--level", "state: red == \"not_responding\"", "--levels-only"});
     INFO(joined(r.errors));
     REQUIRE(r.config);
     CHECK(metrics_of(r) == std::vector<std::string>{"waiting", "state"});
@@ -71,8 +71,7 @@ TEST_CASE("cli levels: --level repeats, with the --exec options and their defaul
     CHECK(e.config->exec_timeout == 1500ms);
 }
 
-TEST_CASE("cli levels: bad specs and bad --exec values are reported together, with spec and column",
-          "[app][levels]") {
+TEST_CASE("cli levels: bad specs and bad --exec values are reported together, with spec and column", "[app][levels]") {
     auto r = parse({"--level", "waiting: yellow >= 5, red >= 3", "--level", "x: foo", "--level", "waiting: red > 1",
                     "--exec-jobs", "0", "--exec-timeout", "0", "--throttle", "soon"});
     CHECK(r.exit_code == 2);
@@ -98,7 +97,8 @@ TEST_CASE("cli levels: combinations that cannot work are usage errors naming the
     CHECK(ok.config);
 }
 
-TEST_CASE("cli levels: RTWATCH_LEVELS holds specs separated by semicolons, and the command line wins", "[app][levels]") {
+TEST_CASE("cli levels: RTWATCH_LEVELS holds specs separated by semicolons, and the command line wins",
+          "[app][levels]") {
     LevelsEnv env("waiting: red >= 10; state: red == 'a;b' ;");
     auto r = parse({});
     INFO(joined(r.errors));

@@ -71,8 +71,8 @@ void drain(net::Loop& loop, app::HookRunner& runner) {
 TEST_CASE("hook runner: waiting runs coalesce per metric, latest wins, and start in order", "[app][hooks]") {
     TempDir dir;
     net::Loop loop;
-    app::HookRunner runner(loop, {"echo \"$RTWATCH_ID $RTWATCH_LEVEL $RTWATCH_VALUE$RTWATCH_STATUS\" >> " +
-                                      dir.path + "/log", 1, 10s});
+    app::HookRunner runner(
+        loop, {"echo \"$RTWATCH_ID $RTWATCH_LEVEL $RTWATCH_VALUE$RTWATCH_STATUS\" >> " + dir.path + "/log", 1, 10s});
     // The loop has not turned: the first run cannot have ended, the rest wait.
     offer_level(runner, "q1", "yellow", 6);
     offer_level(runner, "q1", "red", 11);
@@ -95,7 +95,8 @@ TEST_CASE("hook runner: runs of one metric never overlap, other metrics run besi
     net::Loop loop;
     // Each run notes its start and end; overlapping runs of q1 would interleave.
     app::HookRunner runner(loop, {"echo \"start $RTWATCH_ID\" >> " + dir.path + "/log; cat > /dev/null; echo \"end " +
-                                      "$RTWATCH_ID\" >> " + dir.path + "/log", 4, 10s});
+                                      "$RTWATCH_ID\" >> " + dir.path + "/log",
+                                  4, 10s});
     offer_level(runner, "q1", "red", 11);
     offer_level(runner, "q2", "red", 11);
     drain(loop, runner);

@@ -104,7 +104,7 @@ TEST_CASE("levels stage: values crossing, hovering and recrossing thresholds giv
                             "metrics q1 6 {waiting:yellow}",
                             "level q1 waiting red<-yellow 10 >=10 #5",
                             "metrics q1 10 {waiting:red}",
-                            "metrics q1 8 {waiting:red}",     // within the band: 10 - 2
+                            "metrics q1 8 {waiting:red}",  // within the band: 10 - 2
                             "level q1 waiting yellow<-red 7 >=5 #7",
                             "metrics q1 7 {waiting:yellow}",
                             "metrics q1 4 {waiting:yellow}",  // yellow's band: 5 - 2
@@ -127,8 +127,8 @@ TEST_CASE("levels stage: a first value that is not green is written with previou
     r.at(0s);
     r.data(waiting_event("q1", 12));
     r.data(waiting_event("q2", 1));
-    CHECK(r.briefs() == std::vector<std::string>{"level q1 waiting red<-null 12 >=10 #1",
-                                                 "metrics q1 12 {waiting:red}", "metrics q2 1 {waiting:green}"});
+    CHECK(r.briefs() == std::vector<std::string>{"level q1 waiting red<-null 12 >=10 #1", "metrics q1 12 {waiting:red}",
+                                                 "metrics q2 1 {waiting:green}"});
 }
 
 TEST_CASE("levels stage: the throttle holds metrics records but never a level record", "[app][levels]") {
