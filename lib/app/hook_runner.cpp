@@ -35,6 +35,15 @@ bool kept_from_hooks(std::string_view entry) {
     return std::find(std::begin(k_names), std::end(k_names), name) != std::end(k_names);
 }
 
+// NAME=value, the value cut at k_max_env_value: the kernel refuses to start
+// a program with one environment string past 128 KiB. Stdin has it whole.
+std::string env_var(std::string_view name, std::string_view value) {
+    std::string out(name);
+    out.push_back('=');
+    out.append(value.substr(0, k_max_env_value));
+    return out;
+}
+
 std::string value_text(const MetricValue* v) {
     if (!v) return {};
     switch (v->type) {
@@ -141,9 +150,9 @@ void HookRunner::level(const output::LevelLine& change, WallTime now) {
     job.what = fmt::format("{} {} {} {}", kind_name(change.kind), change.id, change.metric, change.level);
     output::append_level_line(job.line, change, now);
     job.env = {
-        "RTWATCH_KIND=" + std::string(kind_name(change.kind)), "RTWATCH_ID=" + std::string(change.id),
-        "RTWATCH_METRIC=" + std::string(change.metric),        "RTWATCH_LEVEL=" + std::string(change.level),
-        "RTWATCH_PREVIOUS=" + std::string(change.previous),    "RTWATCH_VALUE=" + value_text(change.value),
+        env_var("RTWATCH_KIND", kind_name(change.kind)), env_var("RTWATCH_ID", change.id),
+        env_var("RTWATCH_METRIC", change.metric),        env_var("RTWATCH_LEVEL", change.level),
+        env_var("RTWATCH_PREVIOUS", change.previous),    env_var("RTWATCH_VALUE", value_text(change.value)),
     };
     offer(std::move(job));
 }
@@ -155,7 +164,7 @@ void HookRunner::status(UpstreamStatus status, std::string_view message, WallTim
     job.key = "status";
     job.what = fmt::format("status {}", status_name(status));
     output::append_status_line(job.line, now, status_name(status), message);
-    job.env = {"RTWATCH_STATUS=" + std::string(status_name(status)), "RTWATCH_MESSAGE=" + std::string(message)};
+    job.env = {env_var("RTWATCH_STATUS", status_name(status)), env_var("RTWATCH_MESSAGE", message)};
     offer(std::move(job));
 }
 

@@ -25,6 +25,8 @@ namespace rtwatch::app {
 // Runs waiting for a free slot, at most (one per resource and metric, plus
 // the status): past it the oldest waiting run is dropped, with a warning.
 inline constexpr std::size_t k_hook_queue_limit = 1024;
+// RTWATCH_VALUE and the other variables are cut at this many bytes.
+inline constexpr std::size_t k_max_env_value = 32 * 1024;
 // After SIGTERM at --exec-timeout, a hook has this long before SIGKILL.
 inline constexpr Millis k_hook_kill_grace{3'000};
 

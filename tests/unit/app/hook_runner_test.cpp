@@ -133,3 +133,25 @@ TEST_CASE("hook runner: a drain that runs out of time kills what still runs", "[
     CHECK(runner.counters().failed == 1);
     CHECK(runner.counters().dropped == 1);
 }
+
+TEST_CASE("hook runner: a huge value is cut in the environment, so the hook still starts", "[app][hooks]") {
+    TempDir dir;
+    net::Loop loop;
+    app::HookRunner runner(loop, {"printf %s \"$RTWATCH_VALUE\" | wc -c > " + dir.path + "/size", 1, 10s});
+    MetricValue v;
+    v.type = MetricValue::Type::string;
+    v.text.assign(200 * 1024, 'x');
+    output::LevelLine l;
+    l.id = "agent-1";
+    l.metric = "note";
+    l.level = "red";
+    l.value = &v;
+    l.threshold_is_number = false;
+    l.threshold = "x";
+    l.op = "!=";
+    runner.level(l, WallTime{});
+    drain(loop, runner);
+    CHECK(runner.counters().failed == 0);
+    REQUIRE(dir.lines("size").size() == 1);
+    CHECK(std::stoul(dir.lines("size")[0]) == app::k_max_env_value);
+}
