@@ -65,8 +65,16 @@ std::size_t LevelsStage::hand_on(std::span<const levels::Transition> changes, co
             seen = it == m_last.end() ? nullptr : &it->second;
         }
         bool earlier = !record || (t.at < now && seen);
-        output::LevelLine line = earlier ? line_of(t, seen ? seen->source_ts : "", seen ? seen->event_id : "")
-                                         : line_of(t, record->source_ts, record->event_id);
+        // Views into strings that outlive the call ("" when nothing was seen).
+        std::string_view source_ts, event_id;
+        if (!earlier) {
+            source_ts = record->source_ts;
+            event_id = record->event_id;
+        } else if (seen) {
+            source_ts = seen->source_ts;
+            event_id = seen->event_id;
+        }
+        output::LevelLine line = line_of(t, source_ts, event_id);
         for (RecordSink* sink : sinks) sink->level(line, wall_now);
     }
     return changes.size();
