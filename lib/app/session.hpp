@@ -3,6 +3,7 @@
 // --duration, and an orderly finish.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -25,9 +26,12 @@ public:
 
 private:
     // What the source reports, handed to the pipeline.
-    void input_begins(WallTime now) override { m_pipeline.begin_batch(now); }
-    void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, m_loop.now()); }
-    void record(Record& record) override { m_pipeline.on_record(record, m_loop.now()); }
+    void input_begins(WallTime now) override {
+        m_batch_at = SteadyClock::now();
+        m_pipeline.begin_batch(now);
+    }
+    void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, arrival()); }
+    void record(Record& record) override { m_pipeline.on_record(record, arrival()); }
     void quiet() override { m_pipeline.on_quiet(); }
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
     void status(UpstreamStatus status, std::string_view message) override { m_pipeline.status(status, message); }
@@ -35,6 +39,9 @@ private:
     void input_ends() override { after_input(); }
     void source_ended(ExitCode code, std::string message) override { finish(code, std::move(message)); }
 
+    // When input arrived: the loop's pass time predates a wait in poll (where
+    // a replayed pipe's input is read), and `for`/`hold` count from arrival.
+    TimePoint arrival() const { return std::max(m_loop.now(), m_batch_at); }
     void on_signal();
     // After a batch of input: pass output on, end the run when it is
     // complete, re-arm the deadline timer (throttle and levels).
@@ -53,6 +60,7 @@ private:
     output::Writer* m_record;
     std::optional<net::Loop::Id> m_throttle_timer;
     std::optional<TimePoint> m_throttle_at;
+    TimePoint m_batch_at{};  // read when the current batch of input began
     bool m_watching_writer = false;
     bool m_source_paused = false;
     ExitCode m_exit = ExitCode::ok;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <thread>
 
 #include "rtwatch_run.hpp"
 #include "rtwatch_test/binaries.hpp"
@@ -125,4 +126,27 @@ TEST_CASE("levels: live, the last level per queue is the spec applied to /sim/st
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
     CHECK(status->code == 0);
+}
+
+TEST_CASE("levels: `for` counts from when a value arrives, also after a quiet spell", "[integration][levels]") {
+    ProcessOptions o;
+    o.argv = {rtwatch_binary(), "replay", "-", "--levels-only", "--level", "waiting: red >= 10, for 1s"};
+    o.stdin_pipe = true;
+    Process p(std::move(o));
+    auto event = [](int waiting) {
+        return "event: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":" +
+               std::to_string(waiting) + "}}\n\n";
+    };
+    REQUIRE(p.write_stdin(event(1)));
+    // The stream is quiet for a while: the quiet must not count towards `for`.
+    std::this_thread::sleep_for(1500ms);
+    auto sent = std::chrono::steady_clock::now();
+    REQUIRE(p.write_stdin(event(12)));
+    REQUIRE(p.wait_for_stdout_lines(1, 10s));
+    auto took = std::chrono::steady_clock::now() - sent;
+    CHECK(took >= 950ms);
+    CHECK(took < 5s);
+    CHECK_THAT(p.stdout_lines()[0], Catch::Contains(R"("level":"red")"));
+    p.close_stdin();
+    REQUIRE(p.wait_for(k_exit_timeout));
 }
