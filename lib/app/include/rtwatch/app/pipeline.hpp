@@ -1,6 +1,6 @@
 // The pure stages between a source and the sinks, shared by every mode:
-// decode -> filter -> fields -> levels -> diff + throttle -> sinks. It takes `now` and
-// hands records to the attached sinks; it never does IO itself.
+// decode -> filter -> fields -> levels -> diff + throttle -> sinks. It takes
+// `now` and hands records to the attached sinks; it never does IO itself.
 #pragma once
 
 #include <cstdint>
