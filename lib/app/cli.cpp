@@ -37,6 +37,7 @@ struct RawOptions {
     bool once = false, status = false, insecure = false, raw = false;
     int verbose = 0, quiet = 0;
     std::string replay_input = "-";
+    detail::LevelOptions levels;
 };
 
 // One value per occurrence, so a list option never swallows the positional
@@ -179,6 +180,7 @@ void define_options(CLI::App& app, RawOptions& o) {
     define_upstream(app, o);
     define_selection(app, o);
     define_pacing(app, o, true);
+    detail::define_level_options(app, o.levels);
     define_output(app, o, true);
 }
 
@@ -190,6 +192,7 @@ std::string replay_help() {
     define_config(help, scratch);
     define_selection(help, scratch);
     define_pacing(help, scratch, false);
+    detail::define_level_options(help, scratch.levels);
     define_output(help, scratch, false);
     return help.help();
 }
@@ -202,7 +205,7 @@ std::vector<ConfigKey> config_keys(const CLI::App& app) {
         if (opt->get_lnames().empty()) continue;
         const std::string& name = opt->get_lnames().front();
         if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
-        bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields";
+        bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields" || name == "level";
         keys.push_back(ConfigKey{name, list});
     }
     return keys;
@@ -331,6 +334,7 @@ void validate(const RawOptions& o, Config& c, CliOutcome& r) {
     validate_selection(o, c, r.errors);
     validate_pacing(o, c, r.errors);
     validate_output(o, c, r.errors);
+    detail::validate_levels(o.levels, c, r.errors);
 }
 
 // How to log before the options are known to be valid: the format asked for
@@ -378,6 +382,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         r.exit_code = to_int(ExitCode::usage);
         return r;
     }
+    detail::apply_levels_env(app);
     if (!o.config.empty()) apply_config_file(app, o.config, r);
     Config c;
     c.mode = replay->parsed() || top.replay->parsed() ? Mode::replay : Mode::live;

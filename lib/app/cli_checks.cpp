@@ -50,13 +50,17 @@ std::optional<std::string> url_problem(std::string_view url, std::string_view op
     return std::nullopt;
 }
 
-std::optional<std::uint64_t> parse_count(const std::string& text, std::vector<std::string>& errors) {
+std::optional<std::uint64_t> parse_count(const std::string& text, std::vector<std::string>& errors,
+                                         std::string_view option) {
     if (text.empty()) return std::nullopt;
     std::uint64_t n = 0;
     auto r = std::from_chars(text.data(), text.data() + text.size(), n);
     if (r.ec == std::errc() && r.ptr == text.data() + text.size() && n > 0) return n;
-    errors.push_back(fmt::format("--count '{}': give a whole number of records, at least 1 "
-                                 "(leave --count out for no limit)", text));
+    if (option == "--count")
+        errors.push_back(fmt::format("--count '{}': give a whole number of records, at least 1 "
+                                     "(leave --count out for no limit)", text));
+    else
+        errors.push_back(fmt::format("{} '{}': give a whole number, at least 1", option, text));
     return std::nullopt;
 }
 

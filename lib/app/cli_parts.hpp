@@ -10,8 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "rtwatch/app/config.hpp"
 #include "rtwatch/core/log.hpp"
 #include "rtwatch/core/result.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace rtwatch::app::detail {
 
@@ -61,7 +66,8 @@ void register_url_password(std::string_view url);
 std::optional<log::Level> level_named(std::string_view name);
 
 // --count's text: a whole number >= 1; "" is no limit (nullopt, no error).
-std::optional<std::uint64_t> parse_count(const std::string& text, std::vector<std::string>& errors);
+std::optional<std::uint64_t> parse_count(const std::string& text, std::vector<std::string>& errors,
+                                         std::string_view option = "--count");
 
 // An error naming `option` and the path unless `path` is "" or readable.
 void check_readable(const std::string& path, std::string_view option, std::vector<std::string>& errors);
@@ -76,5 +82,17 @@ std::string read_client_secret(const std::string& secret_file, std::vector<std::
 // The --log-format in effect as far as it can be told from argv (the last
 // one wins) or the environment, for reporting errors before options parse.
 std::optional<log::Format> log_format_from(int argc, const char* const* argv, const char* env_value);
+
+// --level (repeatable), --levels-only, --exec, --exec-jobs, --exec-timeout as given.
+struct LevelOptions {
+    std::vector<std::string> specs;
+    std::string exec, exec_jobs = "4", exec_timeout = "30s";
+    bool levels_only = false;
+};
+void define_level_options(CLI::App& app, LevelOptions& o);
+// RTWATCH_LEVELS stands in for --level when the command line has none.
+void apply_levels_env(CLI::App& app);
+// Needs c.raw and c.fields set already.
+void validate_levels(const LevelOptions& o, Config& c, std::vector<std::string>& errors);
 
 }  // namespace rtwatch::app::detail

@@ -3,6 +3,7 @@
 #include "rtwatch/app/pipeline.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "rtwatch/core/log.hpp"
 #include "rtwatch/core/text.hpp"
@@ -33,6 +34,7 @@ Pipeline::Pipeline(const Config& config)
         for (auto& name : m_where->metric_names())
             if (std::find(m_named.begin(), m_named.end(), name) == m_named.end()) m_named.push_back(name);
     m_names_checked = m_named.empty();
+    if (!config.levels.empty()) m_levels.emplace(config.levels);
     m_expected_ids = config.queues.size() + config.skills.size() + config.agents.size();
     if (!config.once) m_settled = this;
 }
@@ -74,6 +76,8 @@ void Pipeline::stages(Record& record, TimePoint now) {
     // state becomes the resource's last state unwritten, so a return to a
     // selected one is a change, and a held record it replaced is not flushed
     if (!selected) return m_throttler.replace_unwritten(record);
+    // levels: every change at once, before the throttle can hold the record
+    if (m_levels) count_levels(m_levels->observe(record, now, m_wall_now, m_sinks, levels_left()));
     // diff + throttle: the throttler asks the tracker what changed since the
     // resource's last committed record, now or when its window ends, and
     // passes that to emit(), which commits it to the sinks
@@ -83,9 +87,47 @@ void Pipeline::stages(Record& record, TimePoint now) {
 void Pipeline::emit(const Record& record, std::span<const std::string_view> changed) {
     if (m_done && !m_config.once) return;
     // sinks: NDJSON and whatever else is attached
-    for (RecordSink* sink : m_sinks) sink->metrics(record, changed, m_wall_now);
+    if (m_levels) {
+        auto levels = m_levels->levels_of(record);
+        for (RecordSink* sink : m_sinks) sink->leveled_metrics(record, changed, levels, m_wall_now);
+    } else {
+        for (RecordSink* sink : m_sinks) sink->metrics(record, changed, m_wall_now);
+    }
     ++m_counters.records;
-    if (m_config.count && m_counters.records >= m_config.count) m_done = true;
+    if (m_config.count && !m_config.levels_only && m_counters.records >= m_config.count) m_done = true;
+}
+
+// With --levels-only, --count counts level records: they are the output.
+void Pipeline::count_levels(std::size_t n) {
+    m_counters.levels += n;
+    if (m_config.count && m_config.levels_only && m_counters.levels >= m_config.count) m_done = true;
+}
+
+std::size_t Pipeline::levels_left() const {
+    if (!m_config.levels_only || !m_config.count) return LevelsStage::k_no_limit;
+    return m_config.count > m_counters.levels ? m_config.count - m_counters.levels : 0;
+}
+
+void Pipeline::on_deadline(TimePoint now) {
+    if (m_levels && !m_done) count_levels(m_levels->advance(now, m_wall_now, m_sinks, levels_left()));
+    flush_due(now);
+}
+
+std::optional<TimePoint> Pipeline::next_deadline() const {
+    auto due = m_throttler.next_deadline();
+    if (!m_levels) return due;
+    auto level_due = m_levels->next_deadline();
+    if (!due || (level_due && *level_due < *due)) return level_due;
+    return due;
+}
+
+void Pipeline::drain(std::function<void()> done) {
+    auto left = std::make_shared<std::size_t>(m_sinks.size() + 1);
+    auto one_done = [left, done = std::move(done)] {
+        if (--*left == 0) done();
+    };
+    for (RecordSink* sink : m_sinks) sink->drain(one_done);
+    one_done();
 }
 
 // The text the resource's last committed state was decoded from. An event

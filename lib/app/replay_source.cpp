@@ -60,6 +60,9 @@ void ReplaySource::on_readable() {
     }
     m_listener->input_begins(WallClock::now());
     m_parser.feed(std::string_view(m_chunk.data(), static_cast<size_t>(n)));
+    // Caught up with a live writer (tail -f): a snapshot held for its id
+    // goes on without one rather than wait for more input.
+    if (static_cast<size_t>(n) < m_chunk.size()) m_gate.flush_held(*m_listener);
     m_listener->input_ends();
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "hook_runner.hpp"
 #include "live_source.hpp"
 #include "replay_source.hpp"
 #include "rtwatch/app/ndjson_sink.hpp"
@@ -74,11 +75,12 @@ ExitCode run(const Config& config) {
     std::unique_ptr<Source> source;
     if (config.mode == Mode::replay) source = std::make_unique<ReplaySource>(config, loop, input);
     else source = std::make_unique<LiveSseSource>(config, loop);
-    // stages: decode -> filter -> fields -> diff + throttle
+    // stages: decode -> filter -> fields -> levels -> diff + throttle
     Pipeline pipeline(config);
     Session session(config, loop, signals, *source, pipeline, *writer, record ? &*record : nullptr);
-    // sinks: NDJSON lines to stdout or -o, or the terminal view (rtwatch top)
-    NdjsonSink ndjson(*writer, config.status);
+    // sinks: NDJSON lines to stdout or -o, or the terminal view (rtwatch top);
+    // --exec hooks for level and status records
+    NdjsonSink ndjson(*writer, config.status, !config.levels_only);
     TopMode top;
     if (config.top) {
         auto attached = attach_top(config, loop, pipeline, session);
@@ -89,6 +91,11 @@ ExitCode run(const Config& config) {
         top = std::move(*attached);
     } else {
         pipeline.add_sink(ndjson);
+    }
+    std::optional<HookRunner> hooks;
+    if (!config.exec.empty()) {
+        hooks.emplace(loop, HookOptions{config.exec, config.exec_jobs, config.exec_timeout});
+        pipeline.add_sink(*hooks);
     }
 
     ExitCode code = session.run();

@@ -36,7 +36,7 @@ ExitCode Session::run() {
         });
     start_notify();
     m_source.start(*this);
-    if (!m_finished) m_loop.run();
+    if (!m_drained) m_loop.run();
     return m_exit;
 }
 
@@ -123,6 +123,7 @@ void Session::after_input() {
     arm_throttle_timer();
 }
 
+// The pipeline's next deadline: a throttle window's end or a pending level move.
 void Session::arm_throttle_timer() {
     auto due = m_pipeline.next_deadline();
     if (!due || (m_throttle_at && *m_throttle_at <= *due)) return;
@@ -132,7 +133,7 @@ void Session::arm_throttle_timer() {
         m_throttle_timer.reset();
         m_throttle_at.reset();
         m_pipeline.begin_batch(WallClock::now());
-        m_pipeline.flush_due(m_loop.now());
+        m_pipeline.on_deadline(m_loop.now());
         after_input();
     });
 }
@@ -202,6 +203,8 @@ void Session::finish(ExitCode code, std::string message) {
     m_notify.stopping();
     m_source.stop();
     watch_writer(false);
+    if (m_throttle_timer) m_loop.cancel_timer(*m_throttle_timer);  // nothing more is decided while sinks drain
+    m_throttle_timer.reset();
     m_pipeline.begin_batch(WallClock::now());
     if (code == ExitCode::ok) {
         if (!message.empty()) log::info("{}", message);
@@ -225,8 +228,13 @@ void Session::finish(ExitCode code, std::string message) {
         }
     }
     if (m_record && !m_record->buffer().empty()) (void)m_record->flush();
-    m_pipeline.close_sinks();
-    m_loop.stop();
+    // Sinks with work in flight (hooks still running) bound their own wait;
+    // the loop turns until they are done.
+    m_pipeline.drain([this] {
+        m_drained = true;
+        m_pipeline.close_sinks();
+        m_loop.stop();
+    });
 }
 
 }  // namespace rtwatch::app

@@ -3,6 +3,7 @@
 // --duration, and an orderly finish.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,11 +36,12 @@ public:
 private:
     // What the source reports, handed to the pipeline.
     void input_begins(WallTime now) override {
+        m_batch_at = SteadyClock::now();
         m_pipeline.begin_batch(now);
-        m_last_input = m_loop.now();
+        m_last_input = m_batch_at;
     }
-    void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, m_loop.now()); }
-    void record(Record& record) override { m_pipeline.on_record(record, m_loop.now()); }
+    void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, arrival()); }
+    void record(Record& record) override { m_pipeline.on_record(record, arrival()); }
     void snapshot_complete() override;
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
     void status(const StatusChange& change) override;
@@ -50,9 +52,12 @@ private:
         finish(code, std::move(message));
     }
 
+    // When input arrived: the loop's pass time predates a wait in poll (where
+    // a replayed pipe's input is read), and `for`/`hold` count from arrival.
+    TimePoint arrival() const { return std::max(m_loop.now(), m_batch_at); }
     void on_signal();
     // After a batch of input: pass output on, end the run when it is
-    // complete, re-arm the throttle timer.
+    // complete, re-arm the deadline timer (throttle and levels).
     void after_input();
     bool pass_on();
     void watch_writer(bool on);
@@ -82,11 +87,13 @@ private:
     std::optional<net::Loop::Id> m_status_timer;
     bool m_snapshot_done = false;
     bool m_ready = false;
+    TimePoint m_batch_at{};  // read when the current batch of input began
     bool m_watching_writer = false;
     bool m_source_paused = false;
     bool m_hold_at_end = false;
     ExitCode m_exit = ExitCode::ok;
     bool m_finished = false;
+    bool m_drained = false;  // finished, and every sink is done
 };
 
 }  // namespace rtwatch::app

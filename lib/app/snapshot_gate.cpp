@@ -52,6 +52,12 @@ void SnapshotGate::end_of_input(SourceListener& listener) {
     listener.snapshot_complete();
 }
 
+void SnapshotGate::flush_held(SourceListener& listener) {
+    if (m_open || m_held.empty()) return;
+    release({}, listener);
+    listener.snapshot_complete();
+}
+
 void SnapshotGate::release(std::string_view id, SourceListener& listener) {
     m_open = true;
     std::string owned(id);  // `id` may view the parser's buffer

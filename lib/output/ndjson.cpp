@@ -89,6 +89,23 @@ void append_number(std::string& out, const MetricValue& v) {
     out.append(buf, r.ptr);
 }
 
+// A spec's number as typed is JSON number syntax with an optional sign, which
+// JSON lacks only for leading zeros ("007"): those are written as the value.
+void append_json_number(std::string& out, std::string_view text) {
+    std::string_view digits = text.substr(text.starts_with('-') ? 1 : 0);
+    bool leading_zero = digits.size() > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9';
+    if (!leading_zero) {
+        out.append(text.empty() ? std::string_view("null") : text);
+        return;
+    }
+    double v = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    MetricValue m;
+    m.type = MetricValue::Type::number;
+    m.number = text.starts_with('-') ? -v : v;
+    append_number(out, m);
+}
+
 void append_value(std::string& out, const MetricValue& v, bool clean) {
     switch (v.type) {
         case MetricValue::Type::null:
@@ -106,9 +123,8 @@ void append_value(std::string& out, const MetricValue& v, bool clean) {
     }
 }
 
-}  // namespace
-
-void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
+// Everything of a metrics record up to the end of its "changed" list.
+void append_metrics_head(std::string& out, const Record& record, std::span<const std::string_view> changed,
                          WallTime now) {
     out.append(R"({"type":"metrics","kind":")");
     out.append(kind_name(record.kind));
@@ -133,7 +149,59 @@ void append_metrics_line(std::string& out, const Record& record, std::span<const
         if (i) out.push_back(',');
         append_string(out, changed[i]);
     }
-    out.append("]}\n");
+    out.push_back(']');
+}
+
+}  // namespace
+
+void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
+                         WallTime now) {
+    append_metrics_head(out, record, changed, now);
+    out.append("}\n");
+}
+
+void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
+                         std::span<const NamedLevel> levels, WallTime now) {
+    append_metrics_head(out, record, changed, now);
+    out.append(R"(,"levels":{)");
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+        if (i) out.push_back(',');
+        append_string(out, levels[i].metric);
+        out.push_back(':');
+        append_quoted(out, levels[i].level);
+    }
+    out.append("}}\n");
+}
+
+void append_level_line(std::string& out, const LevelLine& l, WallTime now) {
+    out.append(R"({"type":"level","kind":")");
+    out.append(kind_name(l.kind));
+    out.append(R"(","id":)");
+    append_string(out, l.id);
+    out.append(R"(,"metric":)");
+    append_string(out, l.metric);
+    out.append(R"(,"level":)");
+    append_quoted(out, l.level);
+    out.append(R"(,"previous":)");
+    if (l.previous.empty()) out.append("null");
+    else append_quoted(out, l.previous);
+    out.append(R"(,"value":)");
+    if (l.value) append_value(out, *l.value, false);
+    else out.append("null");
+    out.append(R"(,"threshold":)");
+    if (l.threshold_is_number) append_json_number(out, l.threshold);
+    else append_string(out, l.threshold);
+    out.append(R"(,"op":)");
+    append_quoted(out, l.op);
+    out.append(R"(,"since":")");
+    append_rfc3339_ms(out, l.since);
+    out.append(R"(","ts":")");
+    append_timestamp(out, now);
+    out.append(R"(","source_ts":)");
+    append_string(out, l.source_ts);
+    out.append(R"(,"event_id":)");
+    append_string(out, l.event_id);
+    out.append("}\n");
 }
 
 void append_status_line(std::string& out, WallTime now, std::string_view status, std::string_view message,

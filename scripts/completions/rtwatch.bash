@@ -14,7 +14,7 @@ _rtwatch() {
             return ;;
         --api-url | --auth-url | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
         --fields | --where | --throttle | --count | --duration | --idle-timeout | --request-timeout | --max-backoff | \
-        --max-event-size)
+        --max-event-size | --level | --exec | --exec-jobs | --exec-timeout)
             return ;;
     esac
     if [[ $cur == -* ]]; then
@@ -22,6 +22,7 @@ _rtwatch() {
             --api-url --auth-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
             --queue --skill --agent --fields --where --raw
             --throttle --once --count --duration --idle-timeout --request-timeout --max-backoff --max-event-size
+            --level --levels-only --exec --exec-jobs --exec-timeout
             --output --record --status --log-format --log-level --verbose --quiet' -- "$cur"))
         return
     fi

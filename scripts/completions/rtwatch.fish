@@ -33,6 +33,11 @@ complete -c rtwatch -l idle-timeout -x -d 'Reconnect when no bytes arrive for DU
 complete -c rtwatch -l max-backoff -x -d 'Longest wait between reconnects'
 complete -c rtwatch -l request-timeout -x -d 'Deadline of a token request or a stream response'
 complete -c rtwatch -l max-event-size -x -d 'Largest SSE event accepted, in bytes'
+complete -c rtwatch -l level -x -d 'Green/yellow/red levels for a metric'
+complete -c rtwatch -l levels-only -d 'Write only level and status records'
+complete -c rtwatch -l exec -x -a '(__fish_complete_command)' -d 'Run CMD for each level and status record'
+complete -c rtwatch -l exec-jobs -x -d 'Hooks running at once'
+complete -c rtwatch -l exec-timeout -x -d 'End a hook after DURATION'
 
 complete -c rtwatch -s o -l output -r -F -d 'Append NDJSON to FILE instead of stdout'
 complete -c rtwatch -l record -r -F -d 'Also append the raw stream bytes to FILE'

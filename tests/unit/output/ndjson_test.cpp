@@ -210,3 +210,88 @@ TEST_CASE("ndjson: a record the fast decoder read is written as the escaping pat
         parse_line(a);
     }
 }
+
+TEST_CASE("ndjson: a level line of the output contract, byte for byte", "[output][levels]") {
+    MetricValue v;
+    v.type = MetricValue::Type::number;
+    v.text = "11";
+    v.number = 11;
+    output::LevelLine l;
+    l.kind = ResourceKind::queue;
+    l.id = "queue-0001";
+    l.metric = "waiting";
+    l.level = "red";
+    l.previous = "yellow";
+    l.value = &v;
+    l.threshold = "10";
+    l.op = ">=";
+    l.since = k_now - milliseconds(61'000);
+    l.source_ts = "2026-11-27T14:30:00.123Z";
+    l.event_id = "18342";
+    std::string out;
+    output::append_level_line(out, l, k_now);
+    CHECK(out ==
+          R"({"type":"level","kind":"queue","id":"queue-0001","metric":"waiting","level":"red","previous":"yellow",)"
+          R"("value":11,"threshold":10,"op":">=","since":"2026-11-27T14:28:59.412Z","ts":"2026-11-27T14:30:00.412Z",)"
+          R"("source_ts":"2026-11-27T14:30:00.123Z","event_id":"18342"})"
+          "\n");
+    parse_line(out);
+}
+
+TEST_CASE("ndjson: a first level has previous null, strings are escaped and odd numbers made JSON", "[output][levels]") {
+    MetricValue v;
+    v.type = MetricValue::Type::string;
+    v.text = "not \"responding\"\n";
+    output::LevelLine l;
+    l.kind = ResourceKind::agent;
+    l.id = "agent-00001";
+    l.metric = "state";
+    l.level = "red";
+    l.value = &v;
+    l.threshold_is_number = false;
+    l.threshold = "not \"responding\"\n";
+    l.op = "==";
+    std::string out;
+    output::append_level_line(out, l, k_now);
+    auto doc = parse_line(out);
+    CHECK(doc["previous"].IsNull());
+    CHECK(std::string(doc["value"].GetString()) == "not \"responding\"\n");
+    CHECK(std::string(doc["threshold"].GetString()) == "not \"responding\"\n");
+    CHECK(std::string(doc["event_id"].GetString()).empty());
+
+    // A spec may say 007 or -0.50; JSON has no leading zeros.
+    MetricValue n;
+    n.type = MetricValue::Type::number;
+    n.text = "7";
+    l.value = &n;
+    l.threshold_is_number = true;
+    for (auto [typed, written] : {std::pair{"007", "7"}, {"-0.50", "-0.50"}, {"-012", "-12"}, {"0", "0"}}) {
+        out.clear();
+        l.threshold = typed;
+        output::append_level_line(out, l, k_now);
+        auto d = parse_line(out);
+        CHECK_THAT(out, Catch::Contains(std::string(R"("threshold":)") + written + ","));
+    }
+}
+
+TEST_CASE("ndjson: a metrics line with levels ends with them, after changed", "[output][levels]") {
+    Record r;
+    r.kind = ResourceKind::queue;
+    r.id = "queue-0001";
+    add(r, "waiting", MetricValue::Type::number, "11");
+    add(r, "serviceLevelPercentile", MetricValue::Type::number, "55.5");
+    std::string_view changed[] = {"waiting"};
+    output::NamedLevel levels[] = {{"waiting", "red"}, {"serviceLevelPercentile", "yellow"}};
+    std::string out;
+    output::append_metrics_line(out, r, changed, levels, k_now);
+    CHECK_THAT(out, Catch::EndsWith(
+                        R"("changed":["waiting"],"levels":{"waiting":"red","serviceLevelPercentile":"yellow"}})"
+                        "\n"));
+    parse_line(out);
+    out.clear();
+    output::append_metrics_line(out, r, changed, {}, k_now);
+    CHECK_THAT(out, Catch::EndsWith(R"("changed":["waiting"],"levels":{}})" "\n"));
+    out.clear();
+    output::append_metrics_line(out, r, changed, k_now);
+    CHECK_THAT(out, Catch::EndsWith(R"("changed":["waiting"]})" "\n"));
+}

@@ -9,6 +9,7 @@
 
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/levels/spec.hpp"
 
 namespace rtwatch::app {
 
@@ -54,6 +55,13 @@ struct Config {
     bool top = false;
     Millis refresh{1000};
     bool top_color = true;  // --color and NO_COLOR, decided at startup
+
+    // levels and hooks
+    std::vector<levels::LevelSpec> levels;  // --level, RTWATCH_LEVELS, level = in the config file
+    bool levels_only = false;               // write level (and status) records only
+    std::string exec;                       // --exec: run through /bin/sh -c for each level/status record
+    std::size_t exec_jobs = 4;
+    Millis exec_timeout{30'000};
 
     log::Options log;
 };

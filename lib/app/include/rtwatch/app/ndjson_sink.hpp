@@ -9,11 +9,20 @@ namespace rtwatch::app {
 
 class NdjsonSink final : public RecordSink {
 public:
-    // `with_status`: status records go into the stream too (--status).
-    NdjsonSink(output::Writer& writer, bool with_status) : m_writer(writer), m_with_status(with_status) {}
+    // `with_status`: status records go into the stream too (--status);
+    // `with_metrics` false: only level and status records (--levels-only).
+    NdjsonSink(output::Writer& writer, bool with_status, bool with_metrics = true)
+        : m_writer(writer), m_with_status(with_status), m_with_metrics(with_metrics) {}
 
     void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) override {
-        output::append_metrics_line(m_writer.buffer(), record, changed, now);
+        if (m_with_metrics) output::append_metrics_line(m_writer.buffer(), record, changed, now);
+    }
+    void leveled_metrics(const Record& record, std::span<const std::string_view> changed,
+                         std::span<const output::NamedLevel> levels, WallTime now) override {
+        if (m_with_metrics) output::append_metrics_line(m_writer.buffer(), record, changed, levels, now);
+    }
+    void level(const output::LevelLine& change, WallTime now) override {
+        output::append_level_line(m_writer.buffer(), change, now);
     }
     void status(const StatusChange& c, WallTime now) override {
         if (!m_with_status) return;
@@ -29,6 +38,7 @@ public:
 private:
     output::Writer& m_writer;
     bool m_with_status;
+    bool m_with_metrics;
 };
 
 }  // namespace rtwatch::app

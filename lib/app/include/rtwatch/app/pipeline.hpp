@@ -1,6 +1,6 @@
 // The pure stages between a source and the sinks, shared by every mode:
-// decode -> filter -> fields -> diff + throttle -> sinks. It takes `now` and
-// hands records to the attached sinks; it never does IO itself.
+// decode -> filter -> fields -> levels -> diff + throttle -> sinks. It takes
+// `now` and hands records to the attached sinks; it never does IO itself.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rtwatch/app/config.hpp"
+#include "rtwatch/app/levels_stage.hpp"
 #include "rtwatch/app/sink.hpp"
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/record.hpp"
@@ -27,6 +28,7 @@ struct PipelineCounters {
     std::uint64_t events = 0;      // data events seen
     std::uint64_t bad_events = 0;  // data events that could not be decoded
     std::uint64_t records = 0;     // metric records written
+    std::uint64_t levels = 0;      // level records written
 };
 
 class Pipeline : private throttle::Sink, private decode::SettledMetrics {
@@ -53,7 +55,11 @@ public:
     void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
 
     void flush_due(TimePoint now) { m_throttler.flush_due(now, *this); }
-    std::optional<TimePoint> next_deadline() const { return m_throttler.next_deadline(); }
+    // What is due by `now`: pending level moves (--level), then what the
+    // throttle holds, so a throttled record carries the level just taken.
+    void on_deadline(TimePoint now);
+    // The earlier of the throttle's and the levels' next deadline.
+    std::optional<TimePoint> next_deadline() const;
     // Shutdown: what the throttle holds is written.
     void finish() { m_throttler.flush_all(*this); }
     // The run is over: every sink is told, last.
@@ -68,6 +74,8 @@ public:
     const PipelineCounters& counters() const { return m_counters; }
     // What the sinks have been given, per resource (for late joiners).
     const diff::ChangeTracker& committed() const { return m_tracker; }
+    // The run is ending: `done` runs once every sink has nothing in flight.
+    void drain(std::function<void()> done);
 
 private:
     void on_data(std::string_view data, std::string_view id, TimePoint now);
@@ -81,6 +89,8 @@ private:
     // would otherwise mean "never fires".
     void note_metric_names(const Record& record);
     void warn_unknown_names();
+    void count_levels(std::size_t n);
+    std::size_t levels_left() const;
 
     const Config& m_config;
     std::vector<RecordSink*> m_sinks;
@@ -90,6 +100,7 @@ private:
     filter::FieldSet m_fields;                   // --fields
     diff::ChangeTracker m_tracker;               // last committed state per resource
     throttle::Throttler m_throttler;             // --throttle, deciding against m_tracker
+    std::optional<LevelsStage> m_levels;         // --level
     Record m_record;                             // reused for every event
     PipelineCounters m_counters;
     std::unordered_set<diff::ResourceKey, diff::ResourceKeyHash, diff::ResourceKeyEqual> m_snapshot;  // --once

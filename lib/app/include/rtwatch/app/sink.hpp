@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string_view>
 
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/record.hpp"
+#include "rtwatch/output/ndjson.hpp"
 
 namespace rtwatch::app {
 
@@ -31,12 +33,24 @@ public:
     // A metrics record: `changed` names what differs from the last record of
     // the resource. Both are valid during the call only.
     virtual void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) = 0;
+    // The same with the levels in effect for the record's spec'd metrics
+    // (--level); a sink that has no use for them gets metrics().
+    virtual void leveled_metrics(const Record& record, std::span<const std::string_view> changed,
+                                 std::span<const output::NamedLevel> /*levels*/, WallTime now) {
+        metrics(record, changed, now);
+    }
+    // A resource's level for a metric changed (--level). Valid during the call.
+    virtual void level(const output::LevelLine& /*change*/, WallTime /*now*/) {}
     // A change of the upstream's state.
     virtual void status(const StatusChange& change, WallTime now) = 0;
     // --raw: an upstream event passed on undecoded.
     virtual void raw(std::string_view /*type*/, std::string_view /*data*/, std::string_view /*id*/) {}
     // Bytes accepted but not yet passed on.
     virtual std::size_t backlog() const { return 0; }
+    // The run is ending and nothing more comes: call `done` once the sink
+    // has nothing left in flight (at once when idle). The sink bounds the
+    // wait itself; the loop keeps turning until then.
+    virtual void drain(std::function<void()> done) { done(); }
     // The run is over, however it ended: give back what the sink holds (the
     // terminal). Nothing follows it.
     virtual void close() {}

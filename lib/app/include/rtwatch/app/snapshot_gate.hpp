@@ -32,6 +32,9 @@ public:
     void comment(SourceListener& listener);
     // End of input (replay): what is held goes on with the ids it has.
     void end_of_input(SourceListener& listener);
+    // No more input for now (replay caught up with a live writer): what is
+    // held goes on with the ids it has, and the snapshot is complete.
+    void flush_held(SourceListener& listener);
     bool open() const { return m_open; }
 
 private:

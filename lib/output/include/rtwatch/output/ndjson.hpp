@@ -14,12 +14,42 @@
 
 namespace rtwatch::output {
 
+// One entry of a metrics record's "levels" object (--level).
+struct NamedLevel {
+    std::string_view metric;
+    std::string_view level;
+};
+
+// A change of a resource's level for one metric (--level): one `level`
+// record. Views, valid during the call that hands it on.
+struct LevelLine {
+    ResourceKind kind = ResourceKind::queue;
+    std::string_view id, metric;
+    std::string_view level;
+    std::string_view previous;            // empty: the first observation (written as null)
+    const MetricValue* value = nullptr;   // the value the level was decided on
+    bool threshold_is_number = true;
+    std::string_view threshold;           // number: as typed in the spec; string: decoded
+    std::string_view op;                  // ">=", "==", ...
+    WallTime since{};                     // when the previous level began
+    std::string_view source_ts, event_id; // of the record the change was decided on
+};
+
 // {"type":"metrics","kind":..,"id":..,"ts":..,"source_ts":..,"event_id":..,"metrics":{..},"changed":[..]}\n
 // ts is `now`; source_ts and event_id are always strings ("" when unknown);
 // numbers are written as the JSON text they arrived as; metrics and changed
 // keep their order.
 void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
                          WallTime now);
+// The same with ,"levels":{"<metric>":"<level>",..} after "changed" (--level:
+// the levels in effect when the record is written).
+void append_metrics_line(std::string& out, const Record& record, std::span<const std::string_view> changed,
+                         std::span<const NamedLevel> levels, WallTime now);
+// {"type":"level","kind":..,"id":..,"metric":..,"level":..,"previous":..|null,"value":..,
+//  "threshold":..,"op":..,"since":..,"ts":..,"source_ts":..,"event_id":..}\n
+// value as it arrived (number text or string); threshold a number or a string
+// as the spec gives it; since and ts RFC 3339 UTC with milliseconds.
+void append_level_line(std::string& out, const LevelLine& level, WallTime now);
 // Labelled fields of a `connected` status record.
 struct ConnectedFields {
     std::string_view event_id;  // the last event id it resumed after; "" for a fresh snapshot
