@@ -133,9 +133,10 @@ void LiveSseSource::on_open(const net::Response&) {
     }
     log::info("connected to {}", stream_url());
     const std::string& resumed_after = m_stream.parser().last_event_id();
-    StatusChange change{UpstreamStatus::connected,
-                        resumed_after.empty() ? "fresh snapshot" : "resuming after event " + resumed_after,
-                        resumed_after, !resumed_after.empty()};
+    // The message outlives the change that views it.
+    const std::string message =
+        resumed_after.empty() ? std::string("fresh snapshot") : "resuming after event " + resumed_after;
+    StatusChange change{UpstreamStatus::connected, message, resumed_after, !resumed_after.empty()};
     m_listener->status(change);
 }
 

@@ -20,10 +20,4 @@ constexpr ExitCodeInfo k_table[] = {
 
 std::span<const ExitCodeInfo> exit_code_table() { return k_table; }
 
-std::string_view exit_code_name(ExitCode code) {
-    for (const auto& row : k_table)
-        if (row.code == code) return row.name;
-    return "unknown";
-}
-
 }  // namespace rtwatch

@@ -38,7 +38,6 @@ bool parse_unsigned(std::string_view text, unsigned long long& out) {
 }  // namespace
 
 void configure(const Options& options) { g_options = options; }
-const Options& options() { return g_options; }
 bool enabled(Level level) { return level <= g_options.level; }
 
 bool is_journal_stream(std::string_view journal_stream, int fd) {

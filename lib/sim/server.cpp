@@ -74,11 +74,6 @@ void SimServer::stop() {
     if (s.driver.joinable()) s.driver.join();
 }
 
-void SimServer::wait() {
-    std::unique_lock lock(m_impl->stop_mutex);
-    m_impl->stop_cv.wait(lock, [&] { return m_impl->stopping.load(); });
-}
-
 void send_canned(const CannedResponse& canned, httplib::Response& res) {
     res.status = canned.status;
     if (canned.retry_after_s)

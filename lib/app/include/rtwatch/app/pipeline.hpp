@@ -1,6 +1,7 @@
-// The pure stages between a source and the sinks, shared by every mode:
+// The stages between a source and the sinks, shared by every mode:
 // decode -> filter -> fields -> levels -> diff + throttle -> sinks. It takes
-// `now` and hands records to the attached sinks; it never does IO itself.
+// `now` and hands records to the attached sinks; it does no IO, and reads
+// the wall clock only to stamp status records.
 #pragma once
 
 #include <cstdint>

@@ -25,7 +25,6 @@ struct ExitCodeInfo {
 };
 
 std::span<const ExitCodeInfo> exit_code_table();
-std::string_view exit_code_name(ExitCode code);
 inline int to_int(ExitCode code) { return static_cast<int>(code); }
 
 }  // namespace rtwatch

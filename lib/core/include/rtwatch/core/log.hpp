@@ -26,7 +26,6 @@ struct Options {
 };
 
 void configure(const Options& options);
-const Options& options();
 bool enabled(Level level);
 
 // Secrets that no message may show: any later occurrence prints "***".

@@ -1,6 +1,6 @@
 // Result<T>: the value of an operation that can fail in an expected way,
-// shaped like std::expected (which C++20 lacks). Carries an ErrorKind that
-// maps to an exit code, and a message that names the cause and the fix.
+// shaped like std::expected (which C++20 lacks). Its Error carries the exit
+// code the failure maps to, and a message that names the cause and the fix.
 #pragma once
 
 #include <string>

@@ -24,8 +24,6 @@ public:
     std::string url() const;
     // Ends every stream, stops the listener and the model. Idempotent.
     void stop();
-    // Blocks until stop() was called and the listener ended.
-    void wait();
 
     struct Impl;
 
