@@ -141,7 +141,7 @@ void LiveSseSource::on_open(const net::Response&) {
 }
 
 void LiveSseSource::on_event(const sse::Event& event) {
-    m_gate.offer(SourceEvent{event.type, event.data, event.id}, event.has_id, *m_listener);
+    m_gate.offer(SourceEvent{event.type, event.data, event.id, event.id}, event.has_id, *m_listener);
     if (event.type == "data") return;
     if (auto announced = reconnect::announced_by(event.type, event.data)) m_announced = std::move(announced);
     else if (event.type == "error" && (++m_error_events <= 10 || m_error_events % 1000 == 0))

@@ -40,7 +40,9 @@ private:
         m_pipeline.begin_batch(now);
         m_last_input = m_batch_at;
     }
-    void event(const SourceEvent& e) override { m_pipeline.on_event(e.type, e.data, e.id, arrival()); }
+    void event(const SourceEvent& e) override {
+        m_pipeline.on_event(e.type, e.data, m_config.raw ? e.raw_id : e.id, arrival());
+    }
     void record(Record& record) override { m_pipeline.on_record(record, arrival()); }
     void snapshot_complete() override;
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }

@@ -30,7 +30,7 @@ void SnapshotGate::connection_lost() {
 void SnapshotGate::offer(const SourceEvent& event, bool has_id, SourceListener& listener) {
     if (m_open || event.type != "data") return listener.event(event);
     if (!has_id && m_held_bytes + event.data.size() <= k_max_held_bytes) {
-        m_held.push_back(Held{std::string(event.type), std::string(event.data)});
+        m_held.push_back(Held{std::string(event.type), std::string(event.data), std::string(event.raw_id)});
         m_held_bytes += event.data.size();
         return;
     }
@@ -61,7 +61,7 @@ void SnapshotGate::flush_held(SourceListener& listener) {
 void SnapshotGate::release(std::string_view id, SourceListener& listener) {
     m_open = true;
     std::string owned(id);  // `id` may view the parser's buffer
-    for (const Held& h : m_held) listener.event(SourceEvent{h.type, h.data, owned});
+    for (const Held& h : m_held) listener.event(SourceEvent{h.type, h.data, owned, h.raw_id});
     m_held.clear();
     m_held_bytes = 0;
 }

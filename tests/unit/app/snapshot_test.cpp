@@ -27,7 +27,7 @@ struct Listener final : app::SourceListener {
     void source_ended(ExitCode, std::string) override {}
 };
 
-app::SourceEvent data(const char* text, const char* id = "") { return {"data", text, id}; }
+app::SourceEvent data(const char* text, const char* id = "") { return {"data", text, id, id}; }
 
 }  // namespace
 
@@ -51,7 +51,7 @@ TEST_CASE("snapshot gate: a heartbeat in the middle of a snapshot does not compl
     gate.offer(data("a"), false, l);
     gate.comment(l);
     CHECK(l.seen.empty());
-    gate.offer({"error", "{}", ""}, false, l);  // control events are not held
+    gate.offer({"error", "{}", "", ""}, false, l);  // control events are not held
     CHECK(l.seen == std::vector<std::string>{"error {} "});
 }
 

@@ -39,7 +39,7 @@ public:
 
 private:
     struct Held {
-        std::string type, data;
+        std::string type, data, raw_id;
     };
     void release(std::string_view id, SourceListener& listener);
 

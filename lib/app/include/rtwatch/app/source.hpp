@@ -17,7 +17,8 @@ namespace rtwatch::app {
 struct SourceEvent {
     std::string_view type;
     std::string_view data;
-    std::string_view id;  // the last event id in effect
+    std::string_view id;  // the id of the record: for a held snapshot, that of its last event
+    std::string_view raw_id;  // the last event id in effect when it was dispatched (--raw)
 };
 
 class SourceListener {
