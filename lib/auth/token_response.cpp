@@ -20,7 +20,6 @@ namespace {
 
 using Kind = TokenAnswer::Kind;
 
-constexpr size_t k_max_echo = 200;
 constexpr Millis k_default_lifetime{3'600'000};
 constexpr Millis k_max_lifetime{366LL * 24 * 3'600'000};
 // A token that lives less than this is used for this long anyway: with the
@@ -33,22 +32,6 @@ constexpr Millis k_min_retry_after{1'000};
 constexpr JsonLimits k_body_limits{64 * 1024, 16};
 constexpr std::string_view k_fix_credentials =
     "check RTWATCH_CLIENT_ID / --client-id and the secret (RTWATCH_CLIENT_SECRET or --client-secret-file)";
-
-// A server-supplied string as a JSON-quoted, capped snippet: it cannot
-// break a log line or carry control characters.
-std::string quoted(std::string_view text) {
-    std::string out;
-    append_json_string(out, text.substr(0, k_max_echo));
-    if (text.size() > k_max_echo) out += "...";
-    return out;
-}
-
-// RFC 6749 error codes are short and plain; anything else is quoted.
-std::string error_code_text(std::string_view code) {
-    bool plain = !code.empty() && code.size() <= 64;
-    for (char c : code) plain = plain && ((c >= 'a' && c <= 'z') || c == '_' || c == '.' || c == '-');
-    return plain ? std::string(code) : quoted(code);
-}
 
 TokenAnswer answer(Kind kind, ExitCode code, std::string message) {
     TokenAnswer a;
@@ -71,8 +54,8 @@ OAuthError oauth_error(std::string_view body) {
     if (!fields) return e;
     auto code = fields->string("error").value_or("");
     auto description = fields->string("error_description").value_or("");
-    if (!code.empty()) e.code = error_code_text(code);
-    if (!description.empty()) e.description = quoted(description);
+    if (!code.empty()) e.code = echo_server_text(code);
+    if (!description.empty()) e.description = quoted_snippet(description);
     return e;
 }
 
@@ -107,7 +90,7 @@ TokenAnswer wrong_url(std::string head, const TokenReply& reply) {
 
 std::string answered(const TokenReply& reply, std::string_view what) {
     if (reply.url.empty()) return fmt::format("token endpoint answered {}", what);
-    return fmt::format("token endpoint {} answered {}", quoted(reply.url), what);
+    return fmt::format("token endpoint {} answered {}", quoted_snippet(reply.url), what);
 }
 
 TokenAnswer classify_client_error(const TokenReply& reply) {
@@ -242,7 +225,7 @@ TokenAnswer classify_token_response(const TokenReply& reply, TimePoint now, Wall
     long status = reply.status;
     if (status == 0)
         return backoff("token request failed before an HTTP answer: " +
-                       quoted(reply.transport_error.empty() ? "unknown transport error" : reply.transport_error));
+                       quoted_snippet(reply.transport_error.empty() ? "unknown transport error" : reply.transport_error));
     if (status == 200) return classify_ok(reply.body, now, wall_now);
     if (status == 429 || status == 503) return classify_throttled(status, reply.retry_after, wall_now);
     // 408 is the server timing out the request: transient, like a 5xx.

@@ -92,4 +92,19 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
+std::string quoted_snippet(std::string_view text, size_t cap) {
+    std::string out;
+    append_json_string(out, text.substr(0, cap));
+    if (text.size() > cap) out += "...";
+    return out;
+}
+
+std::string echo_server_text(std::string_view text) {
+    bool plain = !text.empty() && text.size() <= 64;
+    for (char c : text)
+        plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                          c == '.' || c == '-');
+    return plain ? std::string(text) : quoted_snippet(text);
+}
+
 }  // namespace rtwatch

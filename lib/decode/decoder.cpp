@@ -11,7 +11,8 @@
 #include <cstring>
 
 #include "fields.hpp"
-#include "number_text.hpp"
+#include "rtwatch/core/number_text.hpp"
+#include "rtwatch/core/swar.hpp"
 
 namespace rtwatch::decode {
 
@@ -19,7 +20,7 @@ namespace {
 
 using detail::Field;
 using detail::field_of;
-using detail::number_from_text;
+using rtwatch::number_from_text;
 
 constexpr unsigned k_ascii_flags = rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag;
 // RapidJSON's UTF-8 validation goes byte by byte and turns off its fast
@@ -184,13 +185,9 @@ bool is_ascii(std::string_view s) {
     const char* p = s.data();
     const char* end = p + s.size();
     std::uint64_t high = 0;
-    for (; end - p >= 8; p += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p, 8);
-        high |= word;
-    }
+    for (; end - p >= 8; p += 8) high |= swar::load(p);
     for (; p < end; ++p) high |= static_cast<unsigned char>(*p);
-    return (high & 0x8080808080808080ull) == 0;
+    return (high & swar::k_highs) == 0;
 }
 
 Error decode_error(std::string message) { return make_error(ExitCode::failure, std::move(message)); }

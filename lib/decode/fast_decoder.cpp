@@ -8,8 +8,9 @@
 #include <type_traits>
 
 #include "fields.hpp"
-#include "number_text.hpp"
 #include "rtwatch/core/json_text.hpp"
+#include "rtwatch/core/number_text.hpp"
+#include "rtwatch/core/swar.hpp"
 #include "rtwatch/decode/decoder.hpp"
 
 namespace rtwatch::decode {
@@ -20,18 +21,7 @@ namespace {
 // range checks (too big, exponent overflow) the scanner does not repeat.
 constexpr std::ptrdiff_t k_max_number_chars = 20;
 
-constexpr std::uint64_t k_ones = 0x0101010101010101ull;
-constexpr std::uint64_t k_highs = 0x8080808080808080ull;
-
-// The bytes of `w` that end or complicate a string: '"', '\\', a control
-// byte (< 0x20) or a non-ASCII byte, as their high bits. The has-zero-byte
-// trick can also flag bytes above a true hit (borrows), never below one, so
-// the lowest flag is exact, which is all the caller uses.
-std::uint64_t special_bytes(std::uint64_t w) {
-    auto zero_bytes = [](std::uint64_t v) { return (v - k_ones) & ~v & k_highs; };
-    std::uint64_t control = (w - k_ones * 0x20) & ~w & k_highs;
-    return zero_bytes(w ^ (k_ones * '"')) | zero_bytes(w ^ (k_ones * '\\')) | control | (w & k_highs);
-}
+using swar::json_special_bytes;
 
 using detail::Field;
 
@@ -232,7 +222,7 @@ private:
                 if (!number(text)) return false;
                 v.type = MetricValue::Type::number;
                 v.text.assign(text);
-                v.number = detail::number_from_text(text);
+                v.number = number_from_text(text);
                 return true;
         }
     }
@@ -275,12 +265,12 @@ private:
         return !high || is_valid_utf8(text);
     }
 
-    // Advances to the next special byte (see special_bytes), 8 at a time.
+    // Advances to the next special byte (see json_special_bytes), 8 at a time.
     void skip_plain() {
         while (m_end - m_p >= 8) {
             std::uint64_t w;
             std::memcpy(&w, m_p, 8);
-            if (std::uint64_t special = special_bytes(w)) {
+            if (std::uint64_t special = json_special_bytes(w)) {
                 m_p += std::countr_zero(special) / 8;  // little-endian: lowest byte first
                 return;
             }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "rtwatch/core/number_text.hpp"
+
 namespace rtwatch::diff {
 
 namespace {
@@ -52,18 +54,6 @@ Tag tag_of(const MetricValue& v) {
             return tag_string;
     }
     return tag_null;
-}
-
-// JSON number text (already validated by the decoder) back to a double.
-double number_from_text(std::string_view text) {
-    bool negative = !text.empty() && text.front() == '-';
-    if (negative) text.remove_prefix(1);
-    double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    (void)ptr;
-    if (ec == std::errc::result_out_of_range)
-        value = text.find("e-") != std::string_view::npos || text.find("E-") != std::string_view::npos ? 0.0 : HUGE_VAL;
-    return negative ? -value : value;
 }
 
 // Matches one pack_text(text) at `p`, advancing past it.

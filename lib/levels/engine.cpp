@@ -36,10 +36,6 @@ std::string_view type_name(MetricValue::Type type) {
 
 }  // namespace
 
-std::size_t LevelEngine::KeyHash::operator()(KeyView k) const {
-    return std::hash<std::string_view>{}(k.id) ^ (static_cast<std::size_t>(k.kind) * 0x9E3779B97F4A7C15ull);
-}
-
 LevelEngine::LevelEngine(std::vector<LevelSpec> specs) : m_specs(std::move(specs)), m_warned(m_specs.size()) {}
 
 int LevelEngine::spec_index(std::string_view metric) const {
@@ -49,9 +45,9 @@ int LevelEngine::spec_index(std::string_view metric) const {
 }
 
 LevelEngine::Slot& LevelEngine::slot_for(ResourceKind kind, std::string_view id) {
-    auto it = m_resources.find(KeyView{kind, id});
+    auto it = m_resources.find(ResourceKeyView{kind, id});
     if (it == m_resources.end())
-        it = m_resources.emplace(Key{kind, std::string(id)}, std::vector<MetricState>(m_specs.size())).first;
+        it = m_resources.emplace(ResourceKey(ResourceKeyView{kind, id}), std::vector<MetricState>(m_specs.size())).first;
     return *it;
 }
 
@@ -259,14 +255,14 @@ std::optional<TimePoint> LevelEngine::next_deadline() const {
 std::optional<Level> LevelEngine::level(ResourceKind kind, std::string_view id, std::string_view metric) const {
     int i = spec_index(metric);
     if (i < 0) return std::nullopt;
-    auto it = m_resources.find(KeyView{kind, id});
+    auto it = m_resources.find(ResourceKeyView{kind, id});
     if (it == m_resources.end() || !it->second[i].known) return std::nullopt;
     return it->second[i].level;
 }
 
 void LevelEngine::levels_of(ResourceKind kind, std::string_view id, std::vector<MetricLevel>& out) const {
     out.clear();
-    auto it = m_resources.find(KeyView{kind, id});
+    auto it = m_resources.find(ResourceKeyView{kind, id});
     if (it == m_resources.end()) return;
     for (std::size_t i = 0; i < m_specs.size(); ++i)
         if (it->second[i].known) out.push_back({m_specs[i].metric, it->second[i].level});

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "rtwatch/core/json_text.hpp"
+#include "rtwatch/core/swar.hpp"
 #include "rtwatch/core/time_format.hpp"
 #include "rtwatch/output/ndjson.hpp"
 
@@ -19,16 +20,9 @@ namespace {
 // eight bytes at a time: names, ids and most values need no escaping and
 // are then copied whole.
 bool needs_escaping(std::string_view s) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    auto has_zero_byte = [](std::uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
     std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + i, 8);
-        if ((w & highs) || ((w - ones * 0x20) & ~w & highs) || has_zero_byte(w ^ (ones * '"')) ||
-            has_zero_byte(w ^ (ones * '\\')))
-            return true;
-    }
+    for (; i + 8 <= s.size(); i += 8)
+        if (swar::json_special_bytes(swar::load(s.data() + i))) return true;
     for (; i < s.size(); ++i) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return true;

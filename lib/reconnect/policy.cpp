@@ -22,18 +22,6 @@ using Trigger = Outcome::Trigger;
 constexpr Millis k_min_base{100};
 // Past this the ceiling is the cap anyway; it only keeps the counter bounded.
 constexpr int k_max_attempt = 64;
-constexpr size_t k_max_echo = 200;
-
-// Server text in a message: short codes as they are, anything else JSON-quoted and capped.
-std::string echo(std::string_view text) {
-    bool plain = !text.empty() && text.size() <= 64;
-    for (unsigned char c : text) plain = plain && (std::isalnum(c) || c == '_' || c == '.' || c == '-');
-    if (plain) return std::string(text);
-    std::string out;
-    append_json_string(out, text.substr(0, k_max_echo));
-    if (text.size() > k_max_echo) out += "...";
-    return out;
-}
 
 Millis ceiling(Millis base, int attempt, Millis cap) {
     Millis::rep v = std::max(base, Millis(0)).count();
@@ -62,7 +50,7 @@ Decision fail(ExitCode code, std::string message) { return make(Action::fail, Mi
 
 // "stream answered 400 (\"unknown queueId q-9\")", or just the head.
 std::string with_detail(std::string head, const Outcome& o) {
-    return o.detail.empty() ? head : head + " (" + echo(o.detail) + ")";
+    return o.detail.empty() ? head : head + " (" + echo_server_text(o.detail) + ")";
 }
 
 // Fresh tokens that keep failing: the first is tried at once, the next ones
@@ -105,12 +93,12 @@ Decision on_forbidden(const Outcome& o, const Policy& policy) {
     return fail(ExitCode::permission,
                 fmt::format("stream answered 403 {}: the token lacks the scope {}; grant it to the OAuth client "
                             "or pass --scope",
-                            o.detail.empty() ? std::string("missing.scope") : echo(o.detail), echo(policy.scope)));
+                            o.detail.empty() ? std::string("missing.scope") : echo_server_text(o.detail), echo_server_text(policy.scope)));
 }
 
 Decision on_wrong_url(const Outcome& o) {
     return fail(ExitCode::upstream, fmt::format("stream answered {} for {}: check --api-url", o.status,
-                                                o.url.empty() ? std::string("the stream URL") : echo(o.url)));
+                                                o.url.empty() ? std::string("the stream URL") : echo_server_text(o.url)));
 }
 
 Decision on_status(const Outcome& o, State& state, const Policy& policy, TimePoint now, double jitter) {
@@ -136,7 +124,7 @@ Decision on_disconnect_event(const Outcome& o, State& state, const Policy& polic
         return fail(ExitCode::auth,
                     fmt::format("the server ended {} connections in a row with disconnect ({}): new tokens do not "
                                 "last; check the client's credentials and permissions",
-                                state.disconnects, o.detail.empty() ? std::string("no reason") : echo(o.detail)));
+                                state.disconnects, o.detail.empty() ? std::string("no reason") : echo_server_text(o.detail)));
     return make(Action::refresh_token, fresh_token_delay(state.disconnects, state, policy, jitter), ExitCode::ok,
                 with_detail("server sent disconnect", o) + ": getting a new token");
 }
@@ -153,7 +141,7 @@ Decision on_reconnect_event(const Outcome& o, State& state, const Policy& policy
 Decision on_bad_redirect(const Outcome& o, State& state, const Policy& policy, double jitter) {
     if (++state.bad_redirects >= policy.max_bad_redirects)
         return fail(ExitCode::upstream, fmt::format("{} ({} times in a row): check --api-url",
-                                                    o.detail.empty() ? std::string("a bad redirect") : echo(o.detail),
+                                                    o.detail.empty() ? std::string("a bad redirect") : echo_server_text(o.detail),
                                                     state.bad_redirects));
     return reconnect_in(next_backoff(state, policy, jitter), with_detail("bad redirect", o));
 }

@@ -52,16 +52,12 @@ Level Row::worst() const {
     return level;
 }
 
-std::size_t TopState::KeyHash::operator()(KeyView k) const {
-    return std::hash<std::string_view>{}(k.id) ^ (static_cast<std::size_t>(k.kind) * 0x9E3779B97F4A7C15ull);
-}
-
 TopState::TopState() { m_index.reserve(256); }
 
 Row& TopState::row_for(ResourceKind kind, std::string_view id) {
-    auto it = m_index.find(KeyView{kind, id});
+    auto it = m_index.find(ResourceKeyView{kind, id});
     if (it != m_index.end()) return m_rows[it->second];
-    m_index.emplace(Key{kind, std::string(id)}, static_cast<std::uint32_t>(m_rows.size()));
+    m_index.emplace(ResourceKey(ResourceKeyView{kind, id}), static_cast<std::uint32_t>(m_rows.size()));
     Row& row = m_rows.emplace_back();
     row.kind = kind;
     row.id = id;

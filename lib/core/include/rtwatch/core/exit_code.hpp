@@ -15,7 +15,7 @@ enum class ExitCode : int {
     permission = 4,   // the token lacks the required scope (403)
     bad_request = 5,  // the server rejected a filter id (400)
     output = 6,       // the output could not be written (disk full, unwritable file)
-    upstream = 7,     // upstream gone for good: wrong URL (404/410), unverifiable TLS certificate
+    upstream = 7,     // upstream gone for good: wrong URL (404/410), bad redirects, unverifiable TLS certificate
 };
 
 struct ExitCodeInfo {

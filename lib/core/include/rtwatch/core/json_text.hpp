@@ -12,6 +12,13 @@ namespace rtwatch {
 void append_json_string(std::string& out, std::string_view s);
 bool is_valid_utf8(std::string_view s);
 
+// Text a server chose, for a message: JSON-quoted and cut at `cap` bytes
+// (then "..."), so it cannot break a log line or carry control characters.
+std::string quoted_snippet(std::string_view text, size_t cap = 200);
+// As quoted_snippet, but a short plain code ("invalid_client", "stale.token")
+// stays as it is, which reads better.
+std::string echo_server_text(std::string_view text);
+
 // One step of the WHATWG UTF-8 decoder at s[i] (i < s.size()): the length of
 // the valid sequence there, or, with `invalid` set, of the maximal subpart
 // that stands for one U+FFFD. The byte that breaks a sequence is not part of

@@ -1,42 +1,15 @@
-// (kind, id) as a hash-map key with heterogeneous lookup: a record's id can
-// be looked up as a string_view, without building a std::string per event.
+// The (kind, id) key lives in core, shared with levels and top; the diff
+// layer's names stay for its users.
 #pragma once
 
-#include <cstddef>
-#include <functional>
-#include <string>
-#include <string_view>
-
-#include "rtwatch/core/record.hpp"
+#include "rtwatch/core/resource_key.hpp"
 
 namespace rtwatch::diff {
 
-struct ResourceKeyView {
-    ResourceKind kind;
-    std::string_view id;
-};
-
-struct ResourceKey {
-    ResourceKind kind;
-    std::string id;
-
-    explicit ResourceKey(ResourceKeyView v) : kind(v.kind), id(v.id) {}
-    operator ResourceKeyView() const { return {kind, id}; }
-};
-
-struct ResourceKeyHash {
-    using is_transparent = void;
-    std::size_t operator()(ResourceKeyView k) const {
-        return std::hash<std::string_view>{}(k.id) ^ (static_cast<std::size_t>(k.kind) * 0x9E3779B97F4A7C15ull);
-    }
-    std::size_t operator()(const ResourceKey& k) const { return (*this)(ResourceKeyView(k)); }
-};
-
-struct ResourceKeyEqual {
-    using is_transparent = void;
-    bool operator()(ResourceKeyView a, ResourceKeyView b) const { return a.kind == b.kind && a.id == b.id; }
-};
-
-inline ResourceKeyView key_of(const Record& record) { return {record.kind, record.id}; }
+using rtwatch::key_of;
+using rtwatch::ResourceKey;
+using rtwatch::ResourceKeyEqual;
+using rtwatch::ResourceKeyHash;
+using rtwatch::ResourceKeyView;
 
 }  // namespace rtwatch::diff

@@ -24,6 +24,7 @@
 
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/record.hpp"
+#include "rtwatch/core/resource_key.hpp"
 #include "rtwatch/levels/spec.hpp"
 
 namespace rtwatch::levels {
@@ -95,24 +96,6 @@ public:
     std::vector<std::string> take_warnings();
 
 private:
-    struct KeyView {
-        ResourceKind kind;
-        std::string_view id;
-    };
-    struct Key {
-        ResourceKind kind;
-        std::string id;
-        operator KeyView() const { return {kind, id}; }
-    };
-    struct KeyHash {
-        using is_transparent = void;
-        std::size_t operator()(KeyView k) const;
-        std::size_t operator()(const Key& k) const { return (*this)(KeyView(k)); }
-    };
-    struct KeyEqual {
-        using is_transparent = void;
-        bool operator()(KeyView a, KeyView b) const { return a.kind == b.kind && a.id == b.id; }
-    };
     struct MetricState {
         MetricValue last;  // the last value with data
         TimePoint since{};
@@ -126,7 +109,7 @@ private:
         Level level = Level::green;
         TimePoint due{};
     };
-    using Resources = std::unordered_map<Key, std::vector<MetricState>, KeyHash, KeyEqual>;
+    using Resources = std::unordered_map<ResourceKey, std::vector<MetricState>, ResourceKeyHash, ResourceKeyEqual>;
     using Slot = Resources::value_type;
     struct Deadline {
         TimePoint at;

@@ -14,6 +14,7 @@
 
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/record.hpp"
+#include "rtwatch/core/resource_key.hpp"
 
 namespace rtwatch::top {
 
@@ -89,31 +90,12 @@ public:
     bool changed(const CellValue& cell) const { return cell.changed_in == m_generation; }
 
 private:
-    struct KeyView {
-        ResourceKind kind;
-        std::string_view id;
-    };
-    struct Key {
-        ResourceKind kind;
-        std::string id;
-        operator KeyView() const { return {kind, id}; }
-    };
-    // Transparent, so a record's id is looked up without a string copy.
-    struct KeyHash {
-        using is_transparent = void;
-        std::size_t operator()(KeyView k) const;
-        std::size_t operator()(const Key& k) const { return (*this)(KeyView(k)); }
-    };
-    struct KeyEqual {
-        using is_transparent = void;
-        bool operator()(KeyView a, KeyView b) const { return a.kind == b.kind && a.id == b.id; }
-    };
     Row& row_for(ResourceKind kind, std::string_view id);
     int column_for(std::string_view metric, std::size_t position);
 
     std::vector<Row> m_rows;
     std::vector<Row> m_frozen;
-    std::unordered_map<Key, std::uint32_t, KeyHash, KeyEqual> m_index;
+    std::unordered_map<ResourceKey, std::uint32_t, ResourceKeyHash, ResourceKeyEqual> m_index;
     std::vector<std::string> m_columns;
     std::vector<int> m_column_hint;  // record position -> column last seen there
     Header m_header;

@@ -1,5 +1,6 @@
 // JSON number text to double, shared by the fast scanner and the RapidJSON
-// path so both give bit-identical values. Private to the decode layer.
+// path so both give bit-identical values, and by the diff when it reads a
+// packed number back.
 #pragma once
 
 #include <charconv>
@@ -8,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace rtwatch::decode::detail {
+namespace rtwatch {
 
 // Short integers, the usual metric, are exact in a double and converted by
 // hand (several times faster than from_chars); the caller has already checked
@@ -57,4 +58,4 @@ inline double number_from_text(std::string_view text) {
     return negative ? -value : value;
 }
 
-}  // namespace rtwatch::decode::detail
+}  // namespace rtwatch
