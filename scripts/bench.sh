@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The rtwatch benchmark, rerunnable by anyone: builds Release with the
-# microbenchmarks, installs the Node peer's one package into a scratch folder,
-# then runs rtwatch and its peers (curl|jq, Node eventsource, Python stdlib)
-# on the same rtwatch-sim stream and prints the comparison table.
+# microbenchmarks and the "limit" (scripts/bench/limit.cpp, the simplest C++
+# consumer of the stream), installs the Node peer's one package into a scratch
+# folder, then runs rtwatch (live and replaying a capture), the limit and the
+# peers (curl|jq, Node eventsource, Python stdlib) on the same rtwatch-sim
+# stream and prints the comparison table with the ratios.
 # Details and definitions: scripts/bench/harness.py.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench-release
 runs=5 warmup=1 events=1000000 latency=10 build_it=1 node=1 micro=1
-variants=base,all-changed,50k tools="rtwatch,curl|jq,node,python" extra=()
+variants=base,all-changed,50k tools="rtwatch,limit,rtwatch replay,limit replay,curl|jq,node,python" extra=()
 
 usage() {
   cat <<'USAGE'
@@ -22,7 +24,8 @@ usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants 
   --warmup N    unmeasured runs per tool and variant first (default 1)
   --events N    flat-out data events per stream (default 1,000,000)
   --variants L  comma list of base, all-changed, 50k (default all three)
-  --tools L     comma list of rtwatch, curl|jq, node, python (default all)
+  --tools L     comma list of rtwatch, limit, rtwatch replay, limit replay,
+                curl|jq, node, python (default all)
   --build-dir D use (and, without --no-build, build) this build folder
                 (default build-bench-release, a Release build)
 USAGE
@@ -31,7 +34,8 @@ USAGE
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) events=100000 runs=3 latency=5 ;;
-    --smoke) events=20000 runs=1 warmup=0 latency=0 node=0 micro=0 variants=base tools="rtwatch,curl|jq,python" ;;
+    --smoke) events=20000 runs=1 warmup=0 latency=0 node=0 micro=0 variants=base
+             tools="rtwatch,limit,rtwatch replay,limit replay,curl|jq,python" ;;
     --runs) runs=$2; shift ;;
     --warmup) warmup=$2; shift ;;
     --events) events=$2; shift ;;
@@ -54,6 +58,8 @@ if [ "$build_it" = 1 ]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRTWATCH_BENCH=ON -DRTWATCH_TESTS=ON >/dev/null
   targets=(rtwatch rtwatch-sim)
   [ "$micro" = 1 ] && targets+=(rtwatch-microbench)
+  if pkg-config --exists simdjson; then targets+=(bench-limit)
+  else echo "bench: note: libsimdjson-dev is not installed (scripts/deps.sh): no limit rows" >&2; fi
   cmake --build "$build" -j2 --target "${targets[@]}"
 fi
 

@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev libbenchmark-dev
   curl jq openssl python3 procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
+  libsimdjson-dev  # the benchmark's "limit" consumer (scripts/bench/limit.cpp)
   dpkg-dev  # dpkg-shlibdeps: cpack computes the .deb's Depends (tests/install)
   systemd   # systemd-analyze verify and security on the shipped units (tests/install)
   tmux      # a real terminal for the rtwatch top tests

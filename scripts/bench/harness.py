@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """The rtwatch benchmark: rtwatch and three peers on the same flat-out
 rtwatch-sim stream, side by side, checked to produce the same records;
-then rtwatch's added latency at a steady rate, and the stage
-microbenchmarks. Called by scripts/bench.sh, which builds and installs.
+the "limit" (scripts/bench/limit.cpp, the simplest C++ consumer that writes
+the same records) and rtwatch replaying a capture of that stream, against
+the limit reading the same capture; then rtwatch's added latency at a
+steady rate, and the stage microbenchmarks. Called by scripts/bench.sh,
+which builds and installs.
 
 Events/s = data events on the stream (the snapshot plus the flat-out events)
 divided by the wall time from starting the tool to its last line written.
@@ -34,7 +37,7 @@ def parse_args():
     p.add_argument("--warmup", type=int, default=1,
                    help="unmeasured runs per tool and variant before the measured ones (as hyperfine --warmup)")
     p.add_argument("--variants", default="base,all-changed,50k", help="comma list of base, all-changed, 50k")
-    p.add_argument("--tools", default="rtwatch,curl|jq,node,python")
+    p.add_argument("--tools", default="rtwatch,limit,rtwatch replay,limit replay,curl|jq,node,python")
     p.add_argument("--node-dir", help="folder with node_modules/eventsource (no Node column without it)")
     p.add_argument("--latency-seconds", type=float, default=10, help="0 skips the latency measurement")
     p.add_argument("--microbench", action="store_true", help="run rtwatch-microbench too")
@@ -98,6 +101,10 @@ def tool_commands(args, bins):
         script = os.path.join(args.node_dir, "peer_node.mjs")
         shutil.copy(os.path.join(HERE, "peer_node.mjs"), script)  # ESM resolves packages next to the script
         tools["node"] = (["node", script, "{URL}", "{OUT}"], False)
+    if "limit" in bins:
+        tools["limit"] = ([bins["limit"], "{URL}", "{OUT}"], False)
+        tools["limit replay"] = ([bins["limit"], "--file", "{CAPTURE}", "{OUT}"], False)
+    tools["rtwatch replay"] = ([bins["rtwatch"], "replay", "{CAPTURE}", "-o", "{OUT}", "-q"], False)
     wanted = args.tools.split(",")
     for name in wanted:
         if name not in tools:
@@ -110,14 +117,14 @@ class ToolFailed(Exception):
     reported as failed and left out of the variant's remaining runs."""
 
 
-def run_once(name, spec, url, out_dir, env):
+def run_once(name, spec, url, out_dir, env, capture=None):
     argv, staged = spec
-    out = os.path.join(out_dir, name.replace("|", "_") + ".ndjson")
+    out = os.path.join(out_dir, name.replace("|", "_").replace(" ", "_") + ".ndjson")
     stage_file = out + ".stages" if staged else None
     run_env = dict(env)
     if staged:
         run_env["STAGE"] = f"/usr/bin/time -a -o {stage_file} -f %M"
-    argv = [a.replace("{URL}", url).replace("{OUT}", out) for a in argv]
+    argv = [a.replace("{URL}", url).replace("{OUT}", out).replace("{CAPTURE}", capture or "") for a in argv]
     run = measure.run_tool(name, argv, out, run_env, core=TOOL_CORE, stage_file=stage_file)
     if run.exit_code != 0:
         raise ToolFailed(f"exited with {run.exit_code}: {run.stderr.strip()[-300:]}")
@@ -173,6 +180,7 @@ def run_variant(key, args, bins, tools, env):
     sim = Sim(bins["rtwatch-sim"], ["--flat-out", str(args.events), "--changed-ratio", str(v["changed"]),
                                    "--queues", str(v["queues"]), "--skills", "1", "--agents", "1", "--retry", "0"])
     events = args.events + len(ground_truth(sim))  # the snapshot names every resource once
+    capture = record_capture(bins, sim, args.out_dir, key, env)
     runs = {name: [] for name in tools}
     first, failed = {}, {}
     try:
@@ -181,7 +189,7 @@ def run_variant(key, args, bins, tools, env):
         for i in range(args.warmup):
             for name in (n for n in tools if n not in failed):
                 try:
-                    run_once(name, tools[name], sim.url, args.out_dir, env)
+                    run_once(name, tools[name], sim.url, args.out_dir, env, capture)
                 except ToolFailed as e:
                     if name == "rtwatch":
                         sys.exit(f"bench: rtwatch {e}")
@@ -191,7 +199,7 @@ def run_variant(key, args, bins, tools, env):
             order = list(tools)[i % len(tools):] + list(tools)[:i % len(tools)]  # rotate: no tool always first
             for name in (n for n in order if n not in failed):
                 try:
-                    run, out = run_once(name, tools[name], sim.url, args.out_dir, env)
+                    run, out = run_once(name, tools[name], sim.url, args.out_dir, env, capture)
                 except ToolFailed as e:
                     if name == "rtwatch":
                         sys.exit(f"bench: rtwatch {e}")
@@ -219,6 +227,16 @@ def run_variant(key, args, bins, tools, env):
     result = {"label": v["label"], "events": events, "summary": summary}
     print_variant(result)
     return result
+
+
+def record_capture(bins, sim, out_dir, key, env):
+    """The variant's stream as raw SSE bytes (rtwatch --record), for the replay rows."""
+    path = os.path.join(out_dir, f"capture.{key}.sse")
+    if os.path.exists(path):
+        os.remove(path)
+    subprocess.run([bins["rtwatch"], "--api-url", sim.url, "--client-id", "rtwatch", "-o", "/dev/null", "-q",
+                    "--record", path], env=env, check=True, stdin=subprocess.DEVNULL)
+    return path
 
 
 def run_latency(args, bins, env):
@@ -266,6 +284,11 @@ def main():
         os.sched_setaffinity(0, {SIM_CORE})  # the harness stays off the tools' core
     os.makedirs(args.out_dir, exist_ok=True)
     bins = {n: find_binary(args.build_dir, n) for n in ("rtwatch", "rtwatch-sim")}
+    limit = os.path.join(args.build_dir, "bench-limit")
+    if os.access(limit, os.X_OK):
+        bins["limit"] = limit
+    else:
+        print("bench: note: no limit rows (bench-limit not built: scripts/bench.sh builds it)")
     env = dict(os.environ, RTWATCH_CLIENT_ID="rtwatch", RTWATCH_CLIENT_SECRET="rtwatch-secret")
     tools = tool_commands(args, bins)
     results = {"variants": {}, "pinning": {"sim": SIM_CORE, "tools": TOOL_CORE}}
@@ -279,6 +302,11 @@ def main():
         results["microbench"] = run_microbench(bins, args.out_dir)
     print_summary(results)
     save(results, args.out_dir)
+    # A peer that wrote other records than rtwatch makes the comparison void: say so in the exit status.
+    failed = [f"{key}: {name}: {s['failed']}" for key, v in results["variants"].items()
+              for name, s in v["summary"].items() if "failed" in s]
+    if failed:
+        sys.exit("bench: failed:\n  " + "\n  ".join(failed))
 
 
 def save(results, out_dir):
@@ -289,6 +317,8 @@ def save(results, out_dir):
 def print_variant(v):
     table = report.rows(v["summary"])
     print(f"\n{v['label']} ({v['events']:,} data events, tools on one core):\n{report.text_table(table)}", flush=True)
+    for line in report.limit_ratios(v["summary"]):
+        print("  " + line)
 
 
 def print_summary(results):
@@ -296,7 +326,11 @@ def print_summary(results):
     for v in results["variants"].values():
         table = report.rows(v["summary"])
         print(f"\n{v['label']} ({v['events']:,} data events, tools on one core):\n{report.text_table(table)}")
-        md.append(f"**{v['label']}** ({v['events']:,} data events)\n\n{report.markdown_table(table)}\n")
+        ratios = report.limit_ratios(v["summary"])
+        for line in ratios:
+            print("  " + line)
+        md.append(f"**{v['label']}** ({v['events']:,} data events)\n\n{report.markdown_table(table)}\n"
+                  + "".join(f"\n- {line}" for line in ratios) + ("\n" if ratios else ""))
     for name, l in results.get("latency", {}).items():
         line = (f"Latency ({name}) at {l['achieved_rate']:,.0f} events/s, no throttle ({l['records']:,} records): "
                 f"p50 {l['p50_ms']:.3f} ms, p99 {l['p99_ms']:.3f} ms, p99.9 {l['p99.9_ms']:.3f} ms")

@@ -30,6 +30,7 @@ function flush() {
 }
 
 const last = new Map();  // "kind/id" -> metrics object last written
+const held = [];  // the snapshot's records, before the stream's first id: they take that id, as rtwatch's do
 function onData(ev) {
   const e = JSON.parse(ev.data);
   const kind = e.queueId !== undefined ? 'queue' : e.agentId !== undefined ? 'agent' : 'skill';
@@ -42,10 +43,23 @@ function onData(ev) {
   if (prev !== undefined) for (const k in prev) if (!(k in m)) changed.push(k);
   if (changed.length === 0) return;
   last.set(key, m);
-  const line = JSON.stringify({
+  const record = {
     type: 'metrics', kind, id, ts: new Date().toISOString(), source_ts: e.timestamp,
     event_id: ev.lastEventId, metrics: m, changed,
-  }) + '\n';
+  };
+  if (!ev.lastEventId) {
+    held.push(record);
+    return;
+  }
+  for (const r of held) {
+    r.event_id = ev.lastEventId;
+    write(JSON.stringify(r) + '\n');
+  }
+  held.length = 0;
+  write(JSON.stringify(record) + '\n');
+}
+
+function write(line) {
   if (pending.length === 0) setImmediate(flush);  // written once this chunk's events are done
   pending.push(line);
   pendingBytes += line.length;
@@ -64,6 +78,7 @@ es.addEventListener('data', onData);
 // answers 204 and the connection fails for good: that is the end.
 es.onerror = () => {
   if (es.readyState === EventSource.CLOSED) {
+    for (const r of held) write(JSON.stringify(r) + '\n');
     flush();
     fs.closeSync(out);
     process.exit(0);

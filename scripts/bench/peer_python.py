@@ -72,6 +72,7 @@ def main():
     if res.status != 200:
         sys.exit(f"stream answered {res.status}")
     last = {}
+    held = []  # the snapshot's records, before the stream's first id: they take that id, as rtwatch's do
     with open(out_path, "a", buffering=1 << 16) as out:
         for event in events(res):
             if event is None:
@@ -95,9 +96,18 @@ def main():
                 continue
             last[key] = m
             now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
-            out.write(json.dumps({"type": "metrics", "kind": kind, "id": rid, "ts": now.replace("+00:00", "Z"),
-                                  "source_ts": e.get("timestamp"), "event_id": event_id,
-                                  "metrics": m, "changed": changed}, separators=(",", ":")) + "\n")
+            record = {"type": "metrics", "kind": kind, "id": rid, "ts": now.replace("+00:00", "Z"),
+                      "source_ts": e.get("timestamp"), "event_id": event_id, "metrics": m, "changed": changed}
+            if not event_id:
+                held.append(record)
+                continue
+            for r in held:
+                r["event_id"] = event_id
+                out.write(json.dumps(r, separators=(",", ":")) + "\n")
+            held = []
+            out.write(json.dumps(record, separators=(",", ":")) + "\n")
+        for r in held:
+            out.write(json.dumps(r, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,22 @@ def summarize(runs, events):
     }
 
 
+def limit_ratios(summary):
+    """Wall time of rtwatch over the limit's (target <= 1.25), live and
+    replay, and replay against live (target <= 1)."""
+    def rate(name):
+        s = summary.get(name)
+        return s["events_per_s"]["median"] if s and "failed" not in s else None
+    out = []
+    for a, b, what in (("rtwatch", "limit", "live: rtwatch time / limit time"),
+                       ("rtwatch replay", "limit replay", "replay: rtwatch time / limit time"),
+                       ("rtwatch replay", "rtwatch", "rtwatch replay time / rtwatch live time")):
+        ra, rb = rate(a), rate(b)
+        if ra and rb:
+            out.append(f"{what}: {rb / ra:.2f}")
+    return out
+
+
 def _fmt_rate(v):
     return f"{v / 1e6:.2f}M" if v >= 1e6 else f"{v / 1e3:.0f}k" if v >= 1e4 else f"{v / 1e3:.1f}k"
 
