@@ -107,8 +107,10 @@ void GenesysHub::flush(TimePoint now, WallTime wall) {
             t.sent = t.current;
             t.last_flush = now;
         }
+        // Still under the state lock: once /sim/state shows nothing pending,
+        // every frame is on its sockets' queues.
+        if (!frames.empty()) fan_out(frames, now);
     }
-    if (!frames.empty()) fan_out(frames, now);
 }
 
 // A 30-minute aggregate interval on each subscribed observation topic: not

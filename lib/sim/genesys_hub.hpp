@@ -136,6 +136,7 @@ private:
     SimServer::Impl& m_s;
     const GenesysOptions& m_o;
 
+    // Lock order: m_state_mutex, then m_mutex, then a socket's own.
     mutable std::mutex m_state_mutex;  // the observations below
     std::vector<QueueTopic> m_queues;
     std::vector<AgentTopic> m_agents;

@@ -92,6 +92,15 @@ void ObservationFold::seed_query(const std::string& query_body) {
         put_group(m_queues[r["group"]["queueId"].GetString()], r["group"], r["data"]);
 }
 
+void ObservationFold::seed_users(const std::string& users_body) {
+    const auto doc = parse_json(users_body);
+    for (const auto& u : doc["entities"].GetArray()) {
+        auto& agent = m_agents[u["id"].GetString()];
+        agent["routingStatus"] = json_text(u["routingStatus"]["status"]);
+        agent["presence"] = json_text(u["presence"]["presenceDefinition"]["systemPresence"]);
+    }
+}
+
 void ObservationFold::apply(const std::string& message) {
     const auto doc = parse_json(message);
     const std::string topic = doc["topicName"].GetString();
