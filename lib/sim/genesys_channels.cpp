@@ -191,13 +191,6 @@ void GenesysHub::expire_due(TimePoint now) {
     }
 }
 
-std::vector<std::string> GenesysHub::missing_permissions() const {
-    std::lock_guard lock(m_mutex);
-    std::vector<std::string> out = m_o.missing_permissions;
-    out.insert(out.end(), m_rejected_permissions.begin(), m_rejected_permissions.end());
-    return out;
-}
-
 bool GenesysHub::missing(std::string_view permission) const {
     std::lock_guard lock(m_mutex);
     return missing_locked(permission);

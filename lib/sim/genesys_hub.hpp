@@ -66,8 +66,7 @@ public:
     std::string query(const std::vector<std::string>& queue_ids, const std::set<std::string>& metrics) const;
     // An agent's status and when it last changed; nullopt for an unknown id.
     std::optional<std::pair<AgentStatus, WallTime>> agent(std::string_view id) const;
-    // Missing permissions of the OAuth client now: options and reject-topics faults.
-    std::vector<std::string> missing_permissions() const;
+    // True when the OAuth client lacks it: options and reject-topics faults.
     bool missing(std::string_view permission) const;
     std::optional<Throttle> take_throttle(bool token);
 
