@@ -181,3 +181,39 @@ TEST_CASE("genesys users: routing status and presence, one at a time or several"
     CHECK(json_text(many["entities"][1]["routingStatus"]["status"]) == state.at("agent-00003").at("routingStatus"));
     CHECK(http_get(sim->endpoint(), "/api/v2/users/nobody/routingstatus", bearer(token)).status == 404);
 }
+
+TEST_CASE("genesys token: an expired token is a 401 on REST, a new one works", "[sim][genesys]") {
+    auto sim = genesys_sim({"--token-lifetime", "0.6"});
+    const std::string token = sim->token();
+    CHECK(http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(token)).status == 200);
+    CHECK(wait_until([&] { return http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(token)).status == 401; },
+                     Millis(3000)));
+    CHECK(http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(sim->token())).status == 200);
+}
+
+TEST_CASE("genesys stats: tokens, channels, sockets, subscriptions, REST calls and 429s are counted",
+          "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    const Channel c = create_channel(*sim, token);
+    REQUIRE(subscribe(*sim, token, c.id, {queue_topic("queue-0001"), queue_topic("queue-0002")}).status == 200);
+    WsClient ws(sim->port(), c.path);
+    REQUIRE(ws.read_until([](const WsClient& w) { return !w.messages().empty(); }, Millis(3000)));
+    REQUIRE(sim->fault(R"({"kind":"throttle","endpoint":"token","retryAfter":3})").status == 200);
+    const HttpResponse throttled = http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials",
+                                             "application/x-www-form-urlencoded",
+                                             {{"Authorization", basic_auth("rtwatch", "rtwatch-secret")}});
+    CHECK(throttled.status == 429);
+    CHECK(throttled.header("Retry-After") == "3");
+    const auto s = sim->stats();
+    CHECK(s["tokens_issued"].GetInt() == 1);
+    CHECK(s["token_requests"].GetInt() == 2);
+    CHECK(s["channels_created"].GetInt() == 1);
+    CHECK(s["sockets_open"].GetInt() == 1);
+    CHECK(s["sockets_opened"].GetInt() == 1);
+    CHECK(s["subscription_requests"].GetInt() == 1);
+    CHECK(s["topics_subscribed"].GetInt() == 2);
+    CHECK(s["rest_calls"].GetInt() == 2);
+    CHECK(s["throttled"].GetInt() == 1);
+    CHECK(s["heartbeats_sent"].GetInt() >= 1);
+}
