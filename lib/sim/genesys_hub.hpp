@@ -49,8 +49,8 @@ class GenesysHub {
 public:
     explicit GenesysHub(SimServer::Impl& s);
 
-    // The driver: steps the model, publishes deltas, aggregates and
-    // heartbeats' companions (expiry), until the server stops.
+    // The driver, until the server stops: steps the model, publishes each
+    // topic's changes and the aggregates, ends expired channels.
     void run();
 
     // REST.

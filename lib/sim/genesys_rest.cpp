@@ -16,6 +16,8 @@
 #include <rapidjson/document.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <poll.h>
 
