@@ -40,8 +40,7 @@ TEST_CASE("genesys metrics: a delta holds only the changed metrics of the change
     CHECK(changed_groups(after, after).empty());
 }
 
-TEST_CASE("genesys metrics: flattened names sum over media types, per media names only when asked",
-          "[sim][genesys]") {
+TEST_CASE("genesys metrics: flattened names sum over media types, per media names only when asked", "[sim][genesys]") {
     QueueObservation o;
     o.groups.push_back({"", {{"oOnQueueUsers", "", 4}, {"oUserRoutingStatuses", "IDLE", 3}}});
     o.groups.push_back({"voice", {{"oWaiting", "", 2}}});
@@ -52,8 +51,7 @@ TEST_CASE("genesys metrics: flattened names sum over media types, per media name
     CHECK(flat_agent_json({"IDLE", "ON_QUEUE"}) == R"({"presence":"ON_QUEUE","routingStatus":"IDLE"})");
 }
 
-TEST_CASE("genesys metrics: every routing status and presence an agent takes is a known qualifier",
-          "[sim][genesys]") {
+TEST_CASE("genesys metrics: every routing status and presence an agent takes is a known qualifier", "[sim][genesys]") {
     Model model(ModelOptions{.seed = 5, .queues = 3, .skills = 1, .agents = 30});
     std::vector<ModelEvent> events;
     for (int tick = 0; tick < 20000; ++tick) {

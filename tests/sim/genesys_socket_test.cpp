@@ -148,8 +148,8 @@ TEST_CASE("genesys socket: deltas applied to the query snapshot equal /sim/state
     for (size_t i = 0; i < k_queues.size(); ++i)
         query += std::string(i ? "," : "") + R"({"dimension":"queueId","value":")" + k_queues[i] + "\"}";
     query += "]}}";
-    const HttpResponse snapshot =
-        http_post(sim->endpoint(), "/api/v2/analytics/queues/observations/query", query, "application/json", bearer(token));
+    const HttpResponse snapshot = http_post(sim->endpoint(), "/api/v2/analytics/queues/observations/query", query,
+                                            "application/json", bearer(token));
     REQUIRE(snapshot.status == 200);
     const FlatState at_snapshot = sim_state(*sim);
     ObservationFold fold;
