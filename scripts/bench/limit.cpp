@@ -157,7 +157,15 @@ public:
 
     // Records of the snapshot, before any id, take the snapshot's last id, as rtwatch's do.
     void set_pending_id(std::string_view id) {
-        for (size_t at; (at = m_buf.find("\x01")) != std::string::npos;) m_buf.replace(at, 1, id);
+        std::string out;
+        out.reserve(m_buf.size() + m_held * id.size());
+        size_t from = 0;
+        for (size_t at; (at = m_buf.find('\x01', from)) != std::string::npos; from = at + 1) {
+            out.append(m_buf, from, at - from);
+            out.append(id);
+        }
+        out.append(m_buf, from);
+        m_buf.swap(out);
     }
 
 private:
@@ -172,7 +180,10 @@ private:
         m_buf += R"(","source_ts":")";
         m_buf += ts;
         m_buf += R"(","event_id":")";
-        if (event_id.empty()) m_buf += '\x01';
+        if (event_id.empty()) {
+            m_buf += '\x01';
+            ++m_held;
+        }
         else m_buf += event_id;
         m_buf += R"(","metrics":)";
         m_buf += metrics;
@@ -206,6 +217,7 @@ private:
     std::string m_key, m_buf;
     std::vector<std::pair<std::string_view, std::string_view>> m_values;
     std::vector<std::string_view> m_changed;
+    size_t m_held = 0;
     long long m_now_ms = -1;
     char m_now[80] = {};
 };

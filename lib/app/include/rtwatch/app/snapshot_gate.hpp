@@ -4,6 +4,8 @@
 // cut short (which is dropped: the next connection sends a new one).
 #pragma once
 
+#include <cstdint>
+
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -38,12 +40,16 @@ public:
     bool open() const { return m_open; }
 
 private:
+    // A held event's texts lie in m_arena one after another: a snapshot of
+    // 50,000 events is one buffer, not 150,000 strings.
     struct Held {
-        std::string type, data, raw_id;
+        std::uint32_t type, data, raw_id;  // sizes
     };
     void release(std::string_view id, SourceListener& listener);
+    void drop_held();
 
     std::vector<Held> m_held;
+    std::string m_arena;
     std::size_t m_held_bytes = 0;
     bool m_open = true;
 };
