@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+# The wallboard page in a real browser: headless Chromium opens it from
+# `rtwatch relay` fed by rtwatch-sim and reads the DOM contract (man rtwatch,
+# "The wallboard"). One case per run, named by the first argument; exit 77
+# (ctest's skip) only when Chromium or the relay subcommand is missing.
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from browser import Browser, find_chromium  # noqa: E402
+
+SKIP = 77
+SECRET = "rtwatch-secret"
+# No band and no dwell time: a level follows from the last value alone, so
+# it can be judged from /sim/state.
+LEVEL_SPECS = ["waiting: yellow >= 1, red >= 2", 'state: yellow == "busy", red == "not_responding"']
+RANK = {"none": 0, "green": 1, "yellow": 2, "red": 3}
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Child:
+    """A process whose stdout lines are collected as they come."""
+
+    def __init__(self, argv, env=None):
+        self.err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.err,
+                                     env=dict(os.environ, **(env or {})))
+        self.lines = []
+        self._cond = threading.Condition()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            with self._cond:
+                self.lines.append(line.decode(errors="replace"))
+                self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    def first_line(self, timeout):
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self.lines and self.proc.poll() is None and time.monotonic() < deadline:
+                self._cond.wait(max(0.0, deadline - time.monotonic()))
+            if not self.lines:
+                raise Failure("%s wrote no first line:\n%s" % (self.proc.args[0], self.stderr_text()))
+            return self.lines[0]
+
+    def stderr_text(self):
+        self.err.seek(0)
+        return self.err.read().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def http_json(url, body=None):
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def relay_available(rtwatch):
+    probe = subprocess.run([rtwatch, "relay", "--help"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    return probe.returncode == 0 and b"--listen" in probe.stdout
+
+
+class Setup:
+    """rtwatch-sim and `rtwatch relay` on loopback, both on port 0."""
+
+    def __init__(self, args, sim_args, relay_args):
+        self.children = []
+        sim = self._start([args.sim, "--port", "0"] + sim_args)
+        self.sim_url = json.loads(sim.first_line(30))["url"]
+        relay = self._start([args.rtwatch, "relay", "--api-url", self.sim_url, "--client-id", "rtwatch",
+                             "--listen", "127.0.0.1:0"] + relay_args, env={"RTWATCH_CLIENT_SECRET": SECRET})
+        self.relay = relay
+        listening = json.loads(relay.first_line(30))
+        check(listening.get("type") == "listening", "the relay's first line is not listening: %r" % listening)
+        self.relay_url = listening["url"]
+
+    def _start(self, argv, env=None):
+        child = Child(argv, env)
+        self.children.append(child)
+        return child
+
+    def pause(self):
+        http_json(self.sim_url + "/sim/fault", json.dumps({"kind": "pause"}).encode())
+
+    def state(self):
+        return http_json(self.sim_url + "/sim/state")
+
+    def close(self):
+        for child in reversed(self.children):
+            child.stop()
+
+
+def level_of(metric, value):
+    if metric == "waiting" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "red" if value >= 2 else "yellow" if value >= 1 else "green"
+    if metric == "state" and isinstance(value, str):
+        return "red" if value == "not_responding" else "yellow" if value == "busy" else "green"
+    return None
+
+
+def expected_tiles(state, selection, fields):
+    """ "kind/id" -> {"level": worst, "metrics": {name: text}} as the page must show it."""
+    out = {}
+    for kind, plural in (("queue", "queues"), ("skill", "skills"), ("agent", "agents")):
+        for rid in selection[kind]:
+            metrics = {k: v for k, v in state[plural][rid].items() if k in fields}
+            levels = [level_of(k, v) for k, v in metrics.items()]
+            worst = max((l for l in levels if l), key=RANK.get, default="none")
+            out[kind + "/" + rid] = {"level": worst, "metrics": {k: value_text(v) for k, v in metrics.items()}}
+    return out
+
+
+def value_text(v):
+    # The page shows a value as JavaScript's String() does.
+    if v is None:
+        return "\u2014"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+READ_DOM = """JSON.stringify({
+  header: {upstream: document.getElementById('header').dataset.upstream,
+           age: document.getElementById('header').dataset.ageMs},
+  tiles: Array.from(document.querySelectorAll('[data-kind][data-id]')).map((t) => ({
+    key: t.dataset.kind + '/' + t.dataset.id, level: t.dataset.level, stale: t.dataset.stale,
+    metrics: Object.fromEntries(Array.from(t.querySelectorAll('[data-metric]'))
+                                  .map((m) => [m.dataset.metric, m.textContent]))}))})"""
+
+# Every request the page makes, seen from inside it.
+WATCH_REQUESTS = """
+window.__requests = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__requests.push(e.name); })
+  .observe({type: 'resource', buffered: true});
+"""
+
+
+def dom_of(browser):
+    dom = json.loads(browser.evaluate(READ_DOM))
+    dom["by_key"] = {t["key"]: {"level": t["level"], "metrics": t["metrics"]} for t in dom["tiles"]}
+    return dom
+
+
+def case_dom(args):
+    """One tile per selected resource with the values of /sim/state and the configured levels."""
+    setup = None
+    try:
+        setup = Setup(args, ["--seed", "11", "--queues", "4", "--skills", "2", "--agents", "6", "--speed", "60",
+                             "--rate", "200"],
+                      ["--queue", "queue-0001,queue-0002,queue-0003", "--agent", "agent-00001,agent-00002,agent-00003",
+                       "--skill", "skill-billing,skill-sales"] + sum((["--level", s] for s in LEVEL_SPECS), []))
+        # Let the model move a little, then freeze it: the ground truth stays put.
+        first = setup.state()["lastEventId"]
+        wait_until(lambda: setup.state()["lastEventId"] != first, 15, "the simulator's model never moved")
+        setup.pause()
+        state = setup.state()
+        skills = sorted(state["skills"])
+        selection = {"queue": ["queue-0001", "queue-0002"], "skill": [skills[0]], "agent": ["agent-00001", "agent-00002"]}
+        fields = ["waiting", "availableAgents", "state", "talkTime"]
+        query = "queueId=%s&skillId=%s&agentId=%s&agentId=%s&fields=%s" % (
+            ",".join(selection["queue"]), selection["skill"][0], selection["agent"][0], selection["agent"][1],
+            ",".join(fields))
+        expected = expected_tiles(state, selection, fields)
+        with Browser(args.chromium) as browser:
+            browser.open_page(WATCH_REQUESTS)
+            browser.navigate(setup.relay_url + "/?" + query + "#token=wallboard-test-token")
+            dom = None
+
+            def settled():
+                nonlocal dom
+                dom = dom_of(browser)
+                return dom["by_key"] == expected and dom["header"]["upstream"] == "connected"
+
+            if not wait_for(settled, 20):
+                raise Failure("the page never showed /sim/state:\nexpected %s\nshown    %s\nheader %s" %
+                              (json.dumps(expected, sort_keys=True), json.dumps(dom["by_key"], sort_keys=True),
+                               dom["header"]))
+            check(len(dom["tiles"]) == len(expected), "one tile per resource: %d tiles" % len(dom["tiles"]))
+            check(all(t["stale"] == "false" for t in dom["tiles"]), "no tile is stale while connected")
+            check(re.fullmatch(r"\d+", dom["header"]["age"] or ""), "data-age-ms is a count of ms: %r" %
+                  dom["header"]["age"])
+            # The token went to the cookie and out of the address bar, never into a URL.
+            where = json.loads(browser.evaluate("JSON.stringify({hash: location.hash, cookie: document.cookie,"
+                                                " requests: window.__requests})"))
+            check(where["hash"] == "", "the fragment is gone from the address bar: %r" % where["hash"])
+            check("rtwatch_viewer_token=wallboard-test-token" in where["cookie"], "the token is in the cookie")
+            check(not any("wallboard-test-token" in u for u in where["requests"]), "no request URL carries the token")
+            check(all(u.startswith(setup.relay_url + "/") for u in where["requests"]),
+                  "every request goes to the relay: %s" % where["requests"])
+            check(any("/events?" in u and "queueId=" in u for u in where["requests"]),
+                  "the page's query reaches /events: %s" % where["requests"])
+            os.makedirs(os.path.dirname(args.screenshot), exist_ok=True)
+            browser.screenshot(args.screenshot)
+            print("screenshot: %s" % args.screenshot)
+            errors = browser.console_errors()
+            check(not errors, "the page logged errors: %s" % errors)
+            # The relay goes away: the page says so instead of showing old numbers as live.
+            setup.relay.stop()
+            check(wait_for(lambda: dom_of(browser)["header"]["upstream"] == "reconnecting", 10),
+                  "the header says reconnecting after the relay stopped")
+            check(wait_for(lambda: all(t["stale"] == "true" for t in dom_of(browser)["tiles"]), 5),
+                  "every tile turns grey (stale) while reconnecting")
+    finally:
+        if setup:
+            setup.close()
+
+
+# A MutationObserver callback runs once per task that changed the DOM: one
+# paint pass is one batch, and parsing the page is over before it starts.
+COUNT_PASSES = """
+window.__passes = [];
+document.addEventListener('DOMContentLoaded', () => {
+  new MutationObserver(() => window.__passes.push(performance.now()))
+    .observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+});
+"""
+
+
+def case_paint_rate(args):
+    """1,000 tiles and fast updates: at most one DOM pass a second, many records per pass, no freeze."""
+    setup = None
+    try:
+        setup = Setup(args, ["--seed", "3", "--queues", "1000", "--skills", "1", "--agents", "1", "--speed", "60",
+                             "--rate", "1000", "--redundant-ratio", "0"],
+                      ["--fields", "waiting,availableAgents,waitDuration,answered"] +
+                      ["--level", LEVEL_SPECS[0]])
+        with Browser(args.chromium) as browser:
+            browser.open_page(COUNT_PASSES)
+            browser.navigate(setup.relay_url + "/")
+            check(wait_for(lambda: browser.evaluate("document.querySelectorAll('.tile[data-kind=queue]').length")
+                           >= 1000, 30), "the page shows 1,000 queue tiles")
+            start = browser.evaluate("JSON.stringify([window.__passes.length, rtwatchWallboard.stats.records])")
+            start_passes, start_records = json.loads(start)
+            check(wait_for(lambda: browser.evaluate("window.__passes.length") >= start_passes + 6, 30),
+                  "the page goes on painting")
+            took = time.monotonic()
+            stats = json.loads(browser.evaluate(
+                "JSON.stringify({passes: window.__passes, stats: rtwatchWallboard.stats})"))
+            took = time.monotonic() - took
+            passes = stats["passes"][start_passes:]
+            gaps = [round(b - a) for a, b in zip(passes, passes[1:])]
+            records = stats["stats"]["records"] - start_records
+            print("passes %d apart by %s ms; %d records; longest pass %.1f ms" %
+                  (len(passes), gaps, records, stats["stats"]["max_paint_ms"]))
+            # The page keeps 1000 ms; a little less allows for the clock's granularity.
+            check(all(g >= 950 for g in gaps), "DOM passes at least a second apart: %s" % gaps)
+            check(records >= 20 * len(gaps), "many records per pass (%d records, %d passes)" % (records, len(gaps)))
+            check(took < 2.0, "the page answers while busy (%.2f s)" % took)
+            check(stats["stats"]["max_paint_ms"] < 1000, "no pass takes a second")
+    finally:
+        if setup:
+            setup.close()
+
+
+def case_self_contained(args):
+    """Nothing in the page names another host or loads anything but /events."""
+    with open(args.page, encoding="utf-8") as f:
+        page = f.read()
+    check(not re.search(r"https?://", page, re.I), "the page names no http(s) URL")
+    check(not re.search(r"""(src|href|action)\s*=\s*["']?\s*//""", page, re.I), "no protocol-relative URL")
+    check(not re.search(r"<(script|link|img|iframe|object|embed)[^>]*\s(src|href)\s*=", page, re.I),
+          "no script, style sheet, image or frame is loaded from anywhere")
+    check(not re.search(r"@import|(?<![\w-])url\(\s*['\"]?(?!data:)", page, re.I), "the style loads nothing")
+    check(re.search(r"connect-src 'self'", page), "its Content-Security-Policy keeps connections to its origin")
+    check("new EventSource(" in page and '"/events"' in page, "it reads /events")
+
+
+def wait_until(pred, timeout, message):
+    check(wait_for(pred, timeout), message)
+
+
+def wait_for(pred, timeout):
+    """Polls `pred` until it holds or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if pred():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+CASES = {"dom": case_dom, "paint-rate": case_paint_rate, "self-contained": case_self_contained}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case", choices=sorted(CASES))
+    parser.add_argument("--rtwatch")
+    parser.add_argument("--sim")
+    parser.add_argument("--page")
+    parser.add_argument("--screenshot", default="wallboard.png")
+    parser.add_argument("--chromium", default=os.environ.get("RTWATCH_CHROMIUM") or find_chromium())
+    args = parser.parse_args()
+    if args.case != "self-contained":
+        if not args.chromium:
+            print("SKIP: chromium is not installed (scripts/deps.sh installs it)")
+            return SKIP
+        if not relay_available(args.rtwatch):
+            print("SKIP: this rtwatch has no relay subcommand")
+            return SKIP
+    try:
+        CASES[args.case](args)
+    except Failure as failure:
+        print("FAIL: %s" % failure)
+        return 1
+    print("PASS: %s" % args.case)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
