@@ -97,6 +97,7 @@ class Browser:
                                    session=False)["sessionId"]
         self._send("Page.enable")
         self._send("Runtime.enable")
+        self._send("Network.enable")
         self._send("Emulation.setDeviceMetricsOverride",
                    {"width": self._width, "height": self._height, "deviceScaleFactor": 1, "mobile": False})
         if init_script:
@@ -126,6 +127,10 @@ class Browser:
     def console_errors(self):
         return [e for e in self._events if e.get("method") in ("Runtime.exceptionThrown",)
                 or (e.get("method") == "Runtime.consoleAPICalled" and e["params"].get("type") == "error")]
+
+    def requests(self):
+        """The URL of every request the page has made so far, as the network saw it."""
+        return [e["params"]["request"]["url"] for e in self._events if e.get("method") == "Network.requestWillBeSent"]
 
     def screenshot(self, path):
         data = self._send("Page.captureScreenshot", {"format": "png"})["data"]

@@ -12,8 +12,10 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import Browser, find_chromium  # noqa: E402
 
@@ -130,7 +132,7 @@ def expected_tiles(state, selection, fields):
     out = {}
     for kind, plural in (("queue", "queues"), ("skill", "skills"), ("agent", "agents")):
         for rid in selection[kind]:
-            metrics = {k: v for k, v in state[plural][rid].items() if k in fields}
+            metrics = {k: v for k, v in state[plural][rid].items() if fields is None or k in fields}
             levels = [level_of(k, v) for k, v in metrics.items()]
             worst = max((l for l in levels if l), key=RANK.get, default="none")
             out[kind + "/" + rid] = {"level": worst, "metrics": {k: value_text(v) for k, v in metrics.items()}}
@@ -156,12 +158,10 @@ READ_DOM = """JSON.stringify({
     metrics: Object.fromEntries(Array.from(t.querySelectorAll('[data-metric]'))
                                   .map((m) => [m.dataset.metric, m.textContent]))}))})"""
 
-# Every request the page makes, seen from inside it.
-WATCH_REQUESTS = """
-window.__requests = [];
-new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__requests.push(e.name); })
-  .observe({type: 'resource', buffered: true});
-"""
+def open_wallboard(browser, url):
+    browser.navigate(url)
+    check(browser.wait_for("document.readyState === 'complete' && !!document.getElementById('header')", 20),
+          "the wallboard loads from %s" % url)
 
 
 def dom_of(browser):
@@ -170,55 +170,75 @@ def dom_of(browser):
     return dom
 
 
+RELAY_SELECTION = {"queue": ["queue-0001", "queue-0002", "queue-0003"], "skill": ["skill-billing", "skill-sales"],
+                   "agent": ["agent-00001", "agent-00002", "agent-00003"]}
+
+
+def levels_in(state, selection):
+    return {v["level"] for v in expected_tiles(state, selection, None).values()}
+
+
+def wait_for_page(browser, expected, what):
+    """Until the tiles are `expected` and the header says connected; the DOM as last read."""
+    dom = None
+
+    def settled():
+        nonlocal dom
+        dom = dom_of(browser)
+        return dom["by_key"] == expected and dom["header"]["upstream"] == "connected"
+
+    if not wait_for(settled, 20):
+        raise Failure("%s: the page never showed /sim/state:\nexpected %s\nshown    %s\nheader %s" %
+                      (what, json.dumps(expected, sort_keys=True), json.dumps(dom["by_key"], sort_keys=True),
+                       dom["header"]))
+    check(len(dom["tiles"]) == len(expected), "%s: one tile per resource: %d tiles" % (what, len(dom["tiles"])))
+    check(all(t["stale"] == "false" for t in dom["tiles"]), "%s: no tile is stale while connected" % what)
+    check(re.fullmatch(r"\d+", dom["header"]["age"] or ""), "%s: data-age-ms is a count of ms: %r" %
+          (what, dom["header"]["age"]))
+    return dom
+
+
 def case_dom(args):
     """One tile per selected resource with the values of /sim/state and the configured levels."""
     setup = None
     try:
+        selection_args = sum((["--" + kind, ",".join(ids)] for kind, ids in RELAY_SELECTION.items()), [])
         setup = Setup(args, ["--seed", "11", "--queues", "4", "--skills", "2", "--agents", "6", "--speed", "60",
                              "--rate", "200"],
-                      ["--queue", "queue-0001,queue-0002,queue-0003", "--agent", "agent-00001,agent-00002,agent-00003",
-                       "--skill", "skill-billing,skill-sales"] + sum((["--level", s] for s in LEVEL_SPECS), []))
-        # Let the model move a little, then freeze it: the ground truth stays put.
-        first = setup.state()["lastEventId"]
-        wait_until(lambda: setup.state()["lastEventId"] != first, 15, "the simulator's model never moved")
+                      selection_args + sum((["--level", s] for s in LEVEL_SPECS), []))
+        # Let the model run until the selection shows more than green (the
+        # levels are then worth checking), then freeze the ground truth.
+        wait_until(lambda: len(levels_in(setup.state(), RELAY_SELECTION)) >= 3, 30,
+                   "the simulator's model never gave the selection three levels")
         setup.pause()
         state = setup.state()
-        skills = sorted(state["skills"])
-        selection = {"queue": ["queue-0001", "queue-0002"], "skill": [skills[0]], "agent": ["agent-00001", "agent-00002"]}
+        narrowed = {"queue": ["queue-0001", "queue-0002"], "skill": ["skill-billing"],
+                    "agent": ["agent-00001", "agent-00002"]}
         fields = ["waiting", "availableAgents", "state", "talkTime"]
         query = "queueId=%s&skillId=%s&agentId=%s&agentId=%s&fields=%s" % (
-            ",".join(selection["queue"]), selection["skill"][0], selection["agent"][0], selection["agent"][1],
+            ",".join(narrowed["queue"]), narrowed["skill"][0], narrowed["agent"][0], narrowed["agent"][1],
             ",".join(fields))
-        expected = expected_tiles(state, selection, fields)
         with Browser(args.chromium) as browser:
-            browser.open_page(WATCH_REQUESTS)
-            browser.navigate(setup.relay_url + "/?" + query + "#token=wallboard-test-token")
-            dom = None
-
-            def settled():
-                nonlocal dom
-                dom = dom_of(browser)
-                return dom["by_key"] == expected and dom["header"]["upstream"] == "connected"
-
-            if not wait_for(settled, 20):
-                raise Failure("the page never showed /sim/state:\nexpected %s\nshown    %s\nheader %s" %
-                              (json.dumps(expected, sort_keys=True), json.dumps(dom["by_key"], sort_keys=True),
-                               dom["header"]))
-            check(len(dom["tiles"]) == len(expected), "one tile per resource: %d tiles" % len(dom["tiles"]))
-            check(all(t["stale"] == "false" for t in dom["tiles"]), "no tile is stale while connected")
-            check(re.fullmatch(r"\d+", dom["header"]["age"] or ""), "data-age-ms is a count of ms: %r" %
-                  dom["header"]["age"])
+            browser.open_page()
+            # The page's query narrows what it asks /events for.
+            open_wallboard(browser, setup.relay_url + "/?" + query + "#token=wallboard-test-token")
+            wait_for_page(browser, expected_tiles(state, narrowed, fields), "narrowed by the URL")
             # The token went to the cookie and out of the address bar, never into a URL.
-            where = json.loads(browser.evaluate("JSON.stringify({hash: location.hash, cookie: document.cookie,"
-                                                " requests: window.__requests})"))
+            where = json.loads(browser.evaluate("JSON.stringify({hash: location.hash, cookie: document.cookie})"))
+            requests = browser.requests()
             check(where["hash"] == "", "the fragment is gone from the address bar: %r" % where["hash"])
             check("rtwatch_viewer_token=wallboard-test-token" in where["cookie"], "the token is in the cookie")
-            check(not any("wallboard-test-token" in u for u in where["requests"]), "no request URL carries the token")
-            check(all(u.startswith(setup.relay_url + "/") for u in where["requests"]),
-                  "every request goes to the relay: %s" % where["requests"])
-            check(any("/events?" in u and "queueId=" in u for u in where["requests"]),
-                  "the page's query reaches /events: %s" % where["requests"])
-            os.makedirs(os.path.dirname(args.screenshot), exist_ok=True)
+            check(not any("wallboard-test-token" in u for u in requests), "no request URL carries the token")
+            events = [urllib.parse.urlsplit(u) for u in requests if u.startswith(setup.relay_url + "/events")]
+            check(events and all(urllib.parse.parse_qsl(e.query) == urllib.parse.parse_qsl(query) for e in events),
+                  "the page's query reaches /events as it is: %s" % requests)
+            # Without a query: everything the relay selects.
+            open_wallboard(browser, setup.relay_url + "/")
+            wait_for_page(browser, expected_tiles(state, RELAY_SELECTION, None), "the relay's selection")
+            requests = browser.requests()
+            check(all(u.startswith(setup.relay_url + "/") for u in requests),
+                  "every request goes to the relay: %s" % requests)
+            os.makedirs(os.path.dirname(os.path.abspath(args.screenshot)), exist_ok=True)
             browser.screenshot(args.screenshot)
             print("screenshot: %s" % args.screenshot)
             errors = browser.console_errors()
@@ -255,7 +275,7 @@ def case_paint_rate(args):
                       ["--level", LEVEL_SPECS[0]])
         with Browser(args.chromium) as browser:
             browser.open_page(COUNT_PASSES)
-            browser.navigate(setup.relay_url + "/")
+            open_wallboard(browser, setup.relay_url + "/")
             check(wait_for(lambda: browser.evaluate("document.querySelectorAll('.tile[data-kind=queue]').length")
                            >= 1000, 30), "the page shows 1,000 queue tiles")
             start = browser.evaluate("JSON.stringify([window.__passes.length, rtwatchWallboard.stats.records])")
@@ -287,7 +307,7 @@ def case_self_contained(args):
         page = f.read()
     check(not re.search(r"https?://", page, re.I), "the page names no http(s) URL")
     check(not re.search(r"""(src|href|action)\s*=\s*["']?\s*//""", page, re.I), "no protocol-relative URL")
-    check(not re.search(r"<(script|link|img|iframe|object|embed)[^>]*\s(src|href)\s*=", page, re.I),
+    check(not re.search(r"<(script|link|img|iframe|object|embed)[^>]*\s(src|href)\s*=\s*(?![\"']?data:)", page, re.I),
           "no script, style sheet, image or frame is loaded from anywhere")
     check(not re.search(r"@import|(?<![\w-])url\(\s*['\"]?(?!data:)", page, re.I), "the style loads nothing")
     check(re.search(r"connect-src 'self'", page), "its Content-Security-Policy keeps connections to its origin")
