@@ -222,7 +222,11 @@ def case_dom(args):
             browser.open_page()
             # The page's query narrows what it asks /events for.
             open_wallboard(browser, setup.relay_url + "/?" + query + "#token=wallboard-test-token")
-            wait_for_page(browser, expected_tiles(state, narrowed, fields), "narrowed by the URL")
+            dom = wait_for_page(browser, expected_tiles(state, narrowed, fields), "narrowed by the URL")
+            # No new data (the model is paused), and the age goes on ticking.
+            age = int(dom["header"]["age"])
+            check(wait_for(lambda: int(dom_of(browser)["header"]["age"] or 0) >= age + 1000, 5),
+                  "data-age-ms ticks while no data comes")
             # The token went to the cookie and out of the address bar, never into a URL.
             where = json.loads(browser.evaluate("JSON.stringify({hash: location.hash, cookie: document.cookie})"))
             requests = browser.requests()
