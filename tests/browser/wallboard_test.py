@@ -247,6 +247,11 @@ def case_dom(args):
             print("screenshot: %s" % args.screenshot)
             errors = browser.console_errors()
             check(not errors, "the page logged errors: %s" % errors)
+            # Connected, but nothing new for longer than staleAfter: grey, though the header says connected.
+            open_wallboard(browser, setup.relay_url + "/?staleAfter=1s")
+            check(wait_for(lambda: (lambda d: d["tiles"] and d["header"]["upstream"] == "connected" and
+                                    all(t["stale"] == "true" for t in d["tiles"]))(dom_of(browser)), 10),
+                  "tiles turn stale after staleAfter without data")
             # The relay goes away: the page says so instead of showing old numbers as live.
             setup.relay.stop()
             check(wait_for(lambda: dom_of(browser)["header"]["upstream"] == "reconnecting", 10),
