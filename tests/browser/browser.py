@@ -103,10 +103,18 @@ class Browser:
         if init_script:
             self._send("Page.addScriptToEvaluateOnNewDocument", {"source": init_script})
 
-    def navigate(self, url):
+    def navigate(self, url, timeout=30.0):
+        """Opens `url` and returns once its load event has fired."""
+        loads = self._count("Page.loadEventFired")
         result = self._send("Page.navigate", {"url": url})
         if result.get("errorText"):
             raise BrowserError("navigating to %s: %s" % (url, result["errorText"]))
+        deadline = time.monotonic() + timeout
+        while self._count("Page.loadEventFired") == loads:
+            self._events.extend(self._read(deadline, "the load of " + url))
+
+    def _count(self, method):
+        return sum(1 for e in self._events if e.get("method") == method)
 
     def evaluate(self, expression, timeout=30.0):
         result = self._send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
