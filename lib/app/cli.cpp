@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_parts.hpp"
+#include "cli_relay.hpp"
 #include "cli_top.hpp"
 #include "rtwatch/app/version.hpp"
 #include "rtwatch/filter/filter.hpp"
@@ -32,7 +33,7 @@ struct RawOptions {
     std::vector<std::string> queues, skills, agents, fields;
     std::string where, throttle = "0", duration, idle_timeout = "30s", max_backoff = "5s", token_grace = "60s";
     std::string request_timeout = "30s";
-    std::string output, record, log_format = "text", log_level, config, count;
+    std::string output, record, log_format = "text", log_level, config, count, metrics_listen;
     std::size_t max_event_size = 1 << 20;
     bool once = false, status = false, insecure = false, raw = false;
     int verbose = 0, quiet = 0;
@@ -151,6 +152,12 @@ void define_output(CLI::App& app, RawOptions& o, bool live) {
         app.add_option("--record", o.record, "Also append the raw stream bytes to FILE (for rtwatch replay)")
             ->type_name("FILE")
             ->envname("RTWATCH_RECORD")
+            ->group(out);
+    if (live)
+        app.add_option("--metrics-listen", o.metrics_listen,
+                       "Serve Prometheus /metrics on HOST:PORT beside the output (port 0 picks one)")
+            ->type_name("ADDR")
+            ->envname("RTWATCH_METRICS_LISTEN")
             ->group(out);
     app.add_flag("--status", o.status, "Write status records (connected, reconnecting, ...) into the output")
         ->envname("RTWATCH_STATUS")
@@ -317,6 +324,7 @@ void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e
 void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     c.output = o.output;
     c.record = o.record;
+    c.metrics_listen = o.metrics_listen;
     c.status = o.status;
     require(o.log_format == "text" || o.log_format == "json", e,
             fmt::format("--log-format '{}': use text or json", o.log_format));
@@ -361,10 +369,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     replay->fallthrough();
     detail::TopRawOptions top_options;
     auto top = detail::define_top(app, top_options, o.replay_input);
+    detail::RelayRawOptions relay_options;
+    auto relay = detail::define_relay(app, relay_options, o.replay_input);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        r.stdout_text = top.parsed() ? detail::top_help(top) : replay->parsed() ? replay_help() : app.help();
+        r.stdout_text = top.parsed()     ? detail::top_help(top)
+                        : relay.parsed() ? detail::relay_help(relay)
+                        : replay->parsed() ? replay_help()
+                                           : app.help();
         return r;
     } catch (const CLI::CallForAllHelp&) {
         r.stdout_text = app.help("", CLI::AppFormatMode::All);
@@ -385,11 +398,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     detail::apply_levels_env(app);
     if (!o.config.empty()) apply_config_file(app, o.config, r);
     Config c;
-    c.mode = replay->parsed() || top.replay->parsed() ? Mode::replay : Mode::live;
+    c.mode = replay->parsed() || top.replay->parsed() || relay.replay->parsed() ? Mode::replay : Mode::live;
     c.replay_input = o.replay_input;
     c.log.journal_priority = r.log.journal_priority;
     validate(o, c, r);
     if (top.parsed()) detail::validate_top(top_options, c, r.errors);
+    if (relay.parsed()) detail::validate_relay(relay_options, c, r.errors, r.warnings);
+    if (!c.metrics_listen.empty() && (c.relay || c.top))
+        r.errors.push_back("--metrics-listen is for plain runs: rtwatch relay serves /metrics on --listen already, "
+                           "and rtwatch top has none; drop --metrics-listen");
     if (o.log_format == "json" || o.log_format == "text") r.log.format = c.log.format;
     if (!r.errors.empty()) {
         r.exit_code = to_int(ExitCode::usage);
