@@ -320,6 +320,8 @@ def case_self_contained(args):
           "no script, style sheet, image or frame is loaded from anywhere")
     check(not re.search(r"@import|(?<![\w-])url\(\s*['\"]?(?!data:)", page, re.I), "the style loads nothing")
     check(re.search(r"connect-src 'self'", page), "its Content-Security-Policy keeps connections to its origin")
+    # The build embeds it as char bytes: the rest of Unicode goes in as entities and escapes.
+    check(all(ord(c) < 0x80 for c in page), "the page is ASCII")
     check("new EventSource(" in page and '"/events"' in page, "it reads /events")
 
 
