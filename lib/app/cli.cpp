@@ -206,26 +206,36 @@ std::string replay_help() {
 
 // --- the config file ------------------------------------------------------
 
-std::vector<ConfigKey> config_keys(const CLI::App& app) {
+// `apps`: the main command, and the subcommand run (rtwatch relay) whose
+// options the file may set too.
+std::vector<ConfigKey> config_keys(const std::vector<CLI::App*>& apps) {
     std::vector<ConfigKey> keys;
-    for (const CLI::Option* opt : app.get_options()) {
-        if (opt->get_lnames().empty()) continue;
-        const std::string& name = opt->get_lnames().front();
-        if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
-        bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields" || name == "level";
-        keys.push_back(ConfigKey{name, list});
-    }
+    for (const CLI::App* app : apps)
+        for (const CLI::Option* opt : app->get_options()) {
+            if (opt->get_lnames().empty()) continue;
+            const std::string& name = opt->get_lnames().front();
+            if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
+            bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields" || name == "level" ||
+                        name == "allow-origin";
+            keys.push_back(ConfigKey{name, list});
+        }
     return keys;
 }
 
+CLI::Option* option_named(const std::vector<CLI::App*>& apps, const std::string& name) {
+    for (CLI::App* app : apps)
+        if (CLI::Option* opt = app->get_option_no_throw(name)) return opt;
+    return nullptr;
+}
+
 // Fills what neither the command line nor the environment set.
-void apply_config_file(CLI::App& app, const std::string& path, CliOutcome& r) {
+void apply_config_file(const std::vector<CLI::App*>& apps, const std::string& path, CliOutcome& r) {
     auto text = detail::read_capped(path, detail::k_max_config_bytes, "the config file");
     if (!text) return r.errors.push_back(text.error().message);
-    auto file = detail::parse_config_text(*text, path, config_keys(app));
+    auto file = detail::parse_config_text(*text, path, config_keys(apps));
     r.errors.insert(r.errors.end(), file.errors.begin(), file.errors.end());
     for (auto& entry : file.entries) {
-        CLI::Option* opt = app.get_option_no_throw("--" + entry.key);
+        CLI::Option* opt = option_named(apps, "--" + entry.key);
         if (!opt || opt->count() > 0) continue;
         try {
             opt->add_result(entry.values);
@@ -396,7 +406,9 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         return r;
     }
     detail::apply_levels_env(app);
-    if (!o.config.empty()) apply_config_file(app, o.config, r);
+    std::vector<CLI::App*> config_apps{&app};
+    if (relay.parsed()) config_apps.push_back(relay.relay);
+    if (!o.config.empty()) apply_config_file(config_apps, o.config, r);
     Config c;
     c.mode = replay->parsed() || top.replay->parsed() || relay.replay->parsed() ? Mode::replay : Mode::live;
     c.replay_input = o.replay_input;

@@ -50,6 +50,10 @@ void define_relay_options(CLI::App& app, RelayRawOptions& o) {
                    "/readyz fails when no upstream bytes came for DURATION (default 30s)")
         ->type_name("DURATION")
         ->group(g);
+    app.add_option("--header-timeout", o.header_timeout,
+                   "Close a connection whose request head is not complete within DURATION (default 10s)")
+        ->type_name("DURATION")
+        ->group(g);
 }
 
 std::optional<std::uint64_t> whole_number(const std::string& text, std::string_view option,
@@ -107,6 +111,7 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
     if (auto n = whole_number(o.max_viewers, "--max-viewers", errors)) c.max_viewers = *n;
     take(o.viewer_timeout, "--viewer-timeout", c.viewer_timeout, errors);
     take(o.stale_after, "--stale-after", c.stale_after, errors);
+    take(o.header_timeout, "--header-timeout", c.header_timeout, errors);
     c.allow_origins = split_ids(o.allow_origins, "--allow-origin", errors);
     for (const auto& origin : c.allow_origins)
         if (!origin.starts_with("http://") && !origin.starts_with("https://"))

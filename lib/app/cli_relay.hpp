@@ -21,6 +21,7 @@ struct RelayRawOptions {
     bool no_viewer_auth = false;
     std::vector<std::string> allow_origins;
     std::string stale_after = "30s";
+    std::string header_timeout = "10s";
 };
 
 struct RelayCommand {

@@ -161,6 +161,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_v
 HttpServer::HttpServer(Loop& loop, HttpServerOptions options) : m_loop(loop), m_options(options) {}
 
 HttpServer::~HttpServer() {
+    if (m_gone_timer) m_loop.cancel_timer(*m_gone_timer);
     for (auto& [id, c] : m_conns) ::close(c->fd);
     if (m_epoll_fd >= 0) {
         m_loop.unwatch_fd(m_epoll_fd);
@@ -219,6 +220,8 @@ void HttpServer::accept_some() {
         ++m_counters.accepted;
         int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (m_options.send_buffer > 0)
+            ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &m_options.send_buffer, sizeof m_options.send_buffer);
         auto c = std::make_unique<Conn>();
         c->id = m_next_id++;
         c->fd = fd;
@@ -234,7 +237,12 @@ void HttpServer::accept_some() {
 void HttpServer::on_conn_event(Conn& c, std::uint32_t events) {
     const ConnId id = c.id;
     if (events & (EPOLLERR | EPOLLHUP)) return destroy(id, true);
-    if (events & EPOLLOUT) flush(c);
+    if (events & EPOLLOUT) {
+        flush(c);
+        // Only here, not from send(): the caller refills from its pending set.
+        Conn* after = find(id);
+        if (after && after->state == State::streaming && after->out.empty() && m_drained) m_drained(id);
+    }
     Conn* again = find(id);
     if (!again || !(events & (EPOLLIN | EPOLLRDHUP))) return;
     if (again->state == State::head) read_head(*again);
@@ -373,7 +381,6 @@ void HttpServer::flush(Conn& c) {
         ::shutdown(c.fd, SHUT_WR);
         return destroy(c.id, false);
     }
-    if (c.state == State::streaming && m_drained) m_drained(c.id);
 }
 
 void HttpServer::want_write(Conn& c, bool on) {
@@ -392,7 +399,18 @@ void HttpServer::destroy(ConnId id, bool notify) {
     ::epoll_ctl(m_epoll_fd, EPOLL_CTL_DEL, it->second->fd, nullptr);
     ::close(it->second->fd);
     m_conns.erase(it);
-    if (notify && was_stream && m_closed) m_closed(id);
+    if (!notify || !was_stream || !m_closed) return;
+    // Told at the next turn of the loop, never from inside send(): the
+    // caller may be walking its viewers when a write finds the peer gone.
+    m_gone.push_back(id);
+    if (!m_gone_timer)
+        m_gone_timer = m_loop.add_timer(m_loop.now(), [this] {
+            m_gone_timer.reset();
+            auto gone = std::move(m_gone);
+            m_gone.clear();
+            for (ConnId c : gone)
+                if (m_closed) m_closed(c);
+        });
 }
 
 void HttpServer::sweep(TimePoint now) {

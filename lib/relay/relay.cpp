@@ -401,7 +401,8 @@ void Relay::tick() {
     auto before = m_server->counters();
     m_server->sweep(now);
     if (m_server->counters().head_timeout > before.head_timeout)
-        m_log.warn(now, "head_timeout", "closed a connection that did not send its request head within 10s");
+        m_log.warn(now, "head_timeout", "closed a connection that did not send its request head within {} (--header-timeout)",
+                   format_duration(m_config.header_timeout));
     std::vector<ConnId> stuck;
     for (auto& [conn, v] : m_viewers)
         if (m_server->unsent(conn) > 0 && now - m_server->last_progress(conn) >= m_config.viewer_timeout)
@@ -622,6 +623,8 @@ net::HttpServerOptions server_options(const app::Config& config) {
     net::HttpServerOptions o;
     // Viewers, plus room for the short requests around them (/state, /metrics, a 503).
     o.max_connections = config.max_viewers + 256;
+    o.head_timeout = config.header_timeout;
+    o.send_buffer = 32 * 1024;
     return o;
 }
 

@@ -75,6 +75,7 @@ struct Config {
     std::vector<std::string> allow_origins;
     Millis stale_after{30'000};         // /readyz: upstream bytes must be newer than this
     Millis heartbeat{15'000};           // SSE comment to idle viewers
+    Millis header_timeout{10'000};      // a request head must be complete within this
 
     log::Options log;
 };

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,9 @@ struct HttpServerOptions {
     Millis head_timeout{10'000};            // to send the whole head
     std::size_t max_connections = 10'240;   // beyond: accepted and closed at once
     Millis drain_timeout{2'000};            // closing: unsent bytes wait this long
+    // SO_SNDBUF of accepted sockets (0: the kernel's autotuning): what a
+    // reader that stopped can make the kernel hold, and how stale it gets.
+    int send_buffer = 0;
 };
 
 struct HttpServerCounters {
@@ -50,9 +54,10 @@ public:
     using ConnId = std::uint64_t;
     // A complete request head: answer it with respond() or start_stream().
     using Handler = std::function<void(ConnId, const HttpRequest&)>;
-    // A stream ended: the peer closed, an error, or close_stream().
+    // A stream ended: the peer closed or a write failed (reported at the
+    // next turn of the loop, never from inside a call of ours).
     using Closed = std::function<void(ConnId)>;
-    // A stream's unsent bytes all went out.
+    // A stream's unsent bytes all went out after the socket was full.
     using Drained = std::function<void(ConnId)>;
 
     // Binds "HOST:PORT" (an IPv4 address or [IPv6]; port 0 picks one).
@@ -126,6 +131,8 @@ private:
     Closed m_closed;
     Drained m_drained;
     HttpServerCounters m_counters;
+    std::vector<ConnId> m_gone;  // closed streams not yet reported
+    std::optional<Loop::Id> m_gone_timer;
 };
 
 // Status line reason phrases for the codes the relay uses.
