@@ -98,6 +98,7 @@ class Browser:
         self._send("Page.enable")
         self._send("Runtime.enable")
         self._send("Network.enable")
+        self._send("Log.enable")
         self._send("Emulation.setDeviceMetricsOverride",
                    {"width": self._width, "height": self._height, "deviceScaleFactor": 1, "mobile": False})
         if init_script:
@@ -133,8 +134,10 @@ class Browser:
             time.sleep(0.05)
 
     def console_errors(self):
-        return [e for e in self._events if e.get("method") in ("Runtime.exceptionThrown",)
-                or (e.get("method") == "Runtime.consoleAPICalled" and e["params"].get("type") == "error")]
+        """Exceptions, console.error calls, and what the browser itself refused (CSP, mixed content)."""
+        return [e for e in self._events if e.get("method") == "Runtime.exceptionThrown"
+                or (e.get("method") == "Runtime.consoleAPICalled" and e["params"].get("type") == "error")
+                or (e.get("method") == "Log.entryAdded" and e["params"]["entry"].get("source") == "security")]
 
     def requests(self):
         """The URL of every request the page has made so far, as the network saw it."""
