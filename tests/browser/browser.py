@@ -105,11 +105,13 @@ class Browser:
             self._send("Page.addScriptToEvaluateOnNewDocument", {"source": init_script})
 
     def navigate(self, url, timeout=30.0):
-        """Opens `url` and returns once its load event has fired."""
+        """Opens `url` and returns once its load event has fired (at once when only the fragment changed)."""
         loads = self._count("Page.loadEventFired")
         result = self._send("Page.navigate", {"url": url})
         if result.get("errorText"):
             raise BrowserError("navigating to %s: %s" % (url, result["errorText"]))
+        if "loaderId" not in result:
+            return
         deadline = time.monotonic() + timeout
         while self._count("Page.loadEventFired") == loads:
             self._events.extend(self._read(deadline, "the load of " + url))
@@ -138,6 +140,9 @@ class Browser:
         return [e for e in self._events if e.get("method") == "Runtime.exceptionThrown"
                 or (e.get("method") == "Runtime.consoleAPICalled" and e["params"].get("type") == "error")
                 or (e.get("method") == "Log.entryAdded" and e["params"]["entry"].get("source") == "security")]
+
+    def clear_cookies(self):
+        self._send("Network.clearBrowserCookies")
 
     def requests(self):
         """The URL of every request the page has made so far, as the network saw it."""

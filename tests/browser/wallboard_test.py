@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -263,6 +264,43 @@ def case_dom(args):
             setup.close()
 
 
+def case_token(args):
+    """With --viewer-token-file, the page connects on the token of its #token= link, and says why it cannot without."""
+    setup = None
+    token_dir = tempfile.mkdtemp(prefix="rtwatch-wallboard-")
+    try:
+        token_file = os.path.join(token_dir, "viewer.token")
+        with open(token_file, "w") as f:
+            f.write("s3cr3t-viewer/token+=\n")
+        setup = Setup(args, ["--seed", "5", "--queues", "2", "--skills", "1", "--agents", "1"],
+                      ["--queue", "queue-0001,queue-0002", "--viewer-token-file", token_file])
+        with Browser(args.chromium) as browser:
+            browser.open_page()
+            open_wallboard(browser, setup.relay_url + "/")
+            check(wait_for(lambda: "401" in browser.evaluate("document.getElementById('note').textContent"), 10),
+                  "without the token the header shows the relay's 401")
+            check(dom_of(browser)["tiles"] == [], "and no tile")
+            def shows(n):
+                return wait_for(lambda: (lambda d: len(d["tiles"]) == n and d["header"]["upstream"] == "connected")(
+                    dom_of(browser)), 20)
+
+            # Added to the open page's address, the token connects it at once.
+            open_wallboard(browser, setup.relay_url + "/#token=s3cr3t-viewer/token+=")
+            check(shows(2), "with the token the page connects and shows the two queues")
+            check(browser.evaluate("document.getElementById('note').textContent") == "", "and the note is gone")
+            check(browser.evaluate("location.hash") == "", "the token left the address bar")
+            # A fresh load of a #token= link: the cookie is set before the first connection.
+            browser.clear_cookies()
+            browser.navigate("about:blank")
+            open_wallboard(browser, setup.relay_url + "/?queueId=queue-0001#token=s3cr3t-viewer/token+=")
+            check(shows(1), "a fresh load of the link connects at once")
+            check(not any("s3cr3t" in u for u in browser.requests()), "no request URL carries the token")
+    finally:
+        if setup:
+            setup.close()
+        shutil.rmtree(token_dir, ignore_errors=True)
+
+
 # A MutationObserver callback runs once per task that changed the DOM: one
 # paint pass is one batch, and parsing the page is over before it starts.
 COUNT_PASSES = """
@@ -340,7 +378,7 @@ def wait_for(pred, timeout):
         time.sleep(0.05)
 
 
-CASES = {"dom": case_dom, "paint-rate": case_paint_rate, "self-contained": case_self_contained}
+CASES = {"dom": case_dom, "paint-rate": case_paint_rate, "self-contained": case_self_contained, "token": case_token}
 
 
 def main():
