@@ -97,12 +97,14 @@ class Setup:
         self.children = []
         sim = self._start([args.sim, "--port", "0"] + sim_args)
         self.sim_url = json.loads(sim.first_line(30))["url"]
-        relay = self._start([args.rtwatch, "relay", "--api-url", self.sim_url, "--client-id", "rtwatch",
-                             "--listen", "127.0.0.1:0"] + relay_args, env={"RTWATCH_CLIENT_SECRET": SECRET})
-        self.relay = relay
-        listening = json.loads(relay.first_line(30))
+        self._relay_argv = [args.rtwatch, "relay", "--api-url", self.sim_url, "--client-id", "rtwatch"] + relay_args
+        self.relay_url = self.start_relay("127.0.0.1:0")
+
+    def start_relay(self, listen):
+        self.relay = self._start(self._relay_argv + ["--listen", listen], env={"RTWATCH_CLIENT_SECRET": SECRET})
+        listening = json.loads(self.relay.first_line(30))
         check(listening.get("type") == "listening", "the relay's first line is not listening: %r" % listening)
-        self.relay_url = listening["url"]
+        return listening["url"]
 
     def _start(self, argv, env=None):
         child = Child(argv, env)
@@ -259,6 +261,9 @@ def case_dom(args):
                   "the header says reconnecting after the relay stopped")
             check(wait_for(lambda: all(t["stale"] == "true" for t in dom_of(browser)["tiles"]), 5),
                   "every tile turns grey (stale) while reconnecting")
+            # A new relay where the old one was (another epoch): the page finds it by itself.
+            setup.start_relay(setup.relay_url.split("//", 1)[1])
+            wait_for_page(browser, expected_tiles(state, RELAY_SELECTION, None), "after the relay came back")
     finally:
         if setup:
             setup.close()
