@@ -195,7 +195,8 @@ def wait_for_page(browser, expected, what):
                       (what, json.dumps(expected, sort_keys=True), json.dumps(dom["by_key"], sort_keys=True),
                        dom["header"]))
     check(len(dom["tiles"]) == len(expected), "%s: one tile per resource: %d tiles" % (what, len(dom["tiles"])))
-    check(all(t["stale"] == "false" for t in dom["tiles"]), "%s: no tile is stale while connected" % what)
+    check(all(t["stale"] == "false" for t in dom["tiles"]), "%s: no tile is stale while connected (header %s)" %
+          (what, dom["header"]))
     check(re.fullmatch(r"\d+", dom["header"]["age"] or ""), "%s: data-age-ms is a count of ms: %r" %
           (what, dom["header"]["age"]))
     return dom
@@ -250,11 +251,6 @@ def case_dom(args):
             print("screenshot: %s" % args.screenshot)
             errors = browser.console_errors()
             check(not errors, "the page logged errors: %s" % errors)
-            # Connected, but nothing new for longer than staleAfter: grey, though the header says connected.
-            open_wallboard(browser, setup.relay_url + "/?staleAfter=1s")
-            check(wait_for(lambda: (lambda d: d["tiles"] and d["header"]["upstream"] == "connected" and
-                                    all(t["stale"] == "true" for t in d["tiles"]))(dom_of(browser)), 10),
-                  "tiles turn stale after staleAfter without data")
             # The relay goes away: the page says so instead of showing old numbers as live.
             setup.relay.stop()
             check(wait_for(lambda: dom_of(browser)["header"]["upstream"] == "reconnecting", 10),
@@ -264,6 +260,11 @@ def case_dom(args):
             # A new relay where the old one was (another epoch): the page finds it by itself.
             setup.start_relay(setup.relay_url.split("//", 1)[1])
             wait_for_page(browser, expected_tiles(state, RELAY_SELECTION, None), "after the relay came back")
+            # Connected, but nothing new for longer than staleAfter: grey, though the header says connected.
+            open_wallboard(browser, setup.relay_url + "/?staleAfter=1s")
+            check(wait_for(lambda: (lambda d: d["tiles"] and d["header"]["upstream"] == "connected" and
+                                    all(t["stale"] == "true" for t in d["tiles"]))(dom_of(browser)), 10),
+                  "tiles turn stale after staleAfter without data")
     finally:
         if setup:
             setup.close()
