@@ -2,8 +2,17 @@
 # Installs what is missing, builds rtwatch (Release), starts the simulator
 # on a free loopback port and streams live changed metrics from it for about
 # 15 seconds (or until Ctrl-C). RTWATCH_DEMO_SECONDS changes the length.
+#
+# "demo.sh relay" starts the simulator and `rtwatch relay` in front of it
+# instead, prints the wallboard's URL on stdout and serves it until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+mode=${1:-stream}
+case "$mode" in
+  stream | relay) ;;
+  *) echo "usage: scripts/demo.sh [relay]" >&2; exit 2 ;;
+esac
 
 scripts/deps.sh
 build=${RTWATCH_BUILD_DIR:-build-release}
@@ -12,22 +21,50 @@ cmake --build "$build" -j "$(nproc)" --target rtwatch rtwatch-sim >/dev/null
 
 tmp=$(mktemp -d)
 sim_pid=""
+relay_pid=""
 cleanup() {
+  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
+# Waits for the first line of $1 from process $2: its {"url":...}.
+first_url() {
+  for _ in $(seq 100); do
+    [ -s "$1" ] && break
+    kill -0 "$2" 2>/dev/null || { [ -f "${1%.out}.err" ] && cat "${1%.out}.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  head -1 "$1" | sed -E 's/.*"url": *"([^"]+)".*/\1/'
+}
+
 "$build/cmd/rtwatch-sim/rtwatch-sim" --port 0 --seed 42 --queues 8 --skills 4 --agents 40 --speed 60 --rate 200 \
   >"$tmp/sim.out" 2>"$tmp/sim.err" &
 sim_pid=$!
-for _ in $(seq 100); do
-  [ -s "$tmp/sim.out" ] && break
-  kill -0 "$sim_pid" 2>/dev/null || { cat "$tmp/sim.err" >&2; exit 1; }
-  sleep 0.1
-done
-url=$(head -1 "$tmp/sim.out" | sed -E 's/.*"url":"([^"]+)".*/\1/')
+url=$(first_url "$tmp/sim.out" "$sim_pid")
+
+if [ "$mode" = relay ]; then
+  # Every queue and skill the simulator has, and a few agents.
+  ids() { curl -fsS "$url/sim/state" | jq -r ".$1 | keys | .[:$2] | join(\",\")"; }
+  # Logs stay on the terminal; stdout's one line is the listening address.
+  RTWATCH_CLIENT_SECRET=rtwatch-secret "$build/cmd/rtwatch/rtwatch" relay \
+    --api-url "$url" --client-id rtwatch --listen 127.0.0.1:0 \
+    --queue "$(ids queues 100)" --skill "$(ids skills 100)" --agent "$(ids agents 8)" \
+    --level 'waiting: yellow >= 2, red >= 4, clear 1' \
+    --level 'serviceLevelPercentile: yellow < 80, red < 60, clear 5' \
+    --level 'state: yellow == "busy", red == "not_responding"' \
+    >"$tmp/relay.out" &
+  relay_pid=$!
+  relay_url=$(first_url "$tmp/relay.out" "$relay_pid")
+  echo "rtwatch-sim is serving $url; rtwatch relay is serving the wallboard (Ctrl-C stops):" >&2
+  echo "$relay_url/"
+  echo "  one queue: $relay_url/?queueId=queue-0001   JSON state: curl $relay_url/state" >&2
+  wait "$relay_pid"
+  exit 0
+fi
+
 echo "rtwatch-sim is serving $url; streaming queue-0001..queue-0003 for ${RTWATCH_DEMO_SECONDS:-15}s" >&2
 
 pretty=(cat)

@@ -16,6 +16,8 @@ packages=(
   dpkg-dev  # dpkg-shlibdeps: cpack computes the .deb's Depends (tests/install)
   systemd   # systemd-analyze verify and security on the shipped units (tests/install)
   tmux      # a real terminal for the rtwatch top tests
+  prometheus  # promtool check metrics on rtwatch relay's /metrics (tests/integration)
+  chromium  # headless, for the wallboard page tests (tests/browser)
 )
 # lintian checks the .deb in scripts/package.sh only: about 40 s to install,
 # so the test machines are spared it.

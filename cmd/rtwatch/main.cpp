@@ -5,6 +5,7 @@
 #include "rtwatch/app/run.hpp"
 #include "rtwatch/app/signals.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/relay/relay.hpp"
 
 int main(int argc, char** argv) {
     using namespace rtwatch;
@@ -17,5 +18,9 @@ int main(int argc, char** argv) {
         std::fputs(cli.stdout_text.c_str(), stdout);
         return cli.exit_code;
     }
-    return to_int(app::run(*cli.config));
+    // rtwatch relay: viewers instead of stdout; --metrics-listen: /metrics beside it
+    app::SinkFactory extra;
+    if (cli.config->relay) extra = relay::make_relay;
+    else if (!cli.config->metrics_listen.empty()) extra = relay::make_metrics_server;
+    return to_int(app::run(*cli.config, extra));
 }

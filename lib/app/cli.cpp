@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_parts.hpp"
+#include "cli_relay.hpp"
 #include "cli_top.hpp"
 #include "rtwatch/app/version.hpp"
 #include "rtwatch/filter/filter.hpp"
@@ -32,7 +33,7 @@ struct RawOptions {
     std::vector<std::string> queues, skills, agents, fields;
     std::string where, throttle = "0", duration, idle_timeout = "30s", max_backoff = "5s", token_grace = "60s";
     std::string request_timeout = "30s";
-    std::string output, record, log_format = "text", log_level, config, count;
+    std::string output, record, log_format = "text", log_level, config, count, metrics_listen;
     std::size_t max_event_size = 1 << 20;
     bool once = false, status = false, insecure = false, raw = false;
     int verbose = 0, quiet = 0;
@@ -152,6 +153,12 @@ void define_output(CLI::App& app, RawOptions& o, bool live) {
             ->type_name("FILE")
             ->envname("RTWATCH_RECORD")
             ->group(out);
+    if (live)
+        app.add_option("--metrics-listen", o.metrics_listen,
+                       "Serve Prometheus /metrics on HOST:PORT beside the output (port 0 picks one)")
+            ->type_name("ADDR")
+            ->envname("RTWATCH_METRICS_LISTEN")
+            ->group(out);
     app.add_flag("--status", o.status, "Write status records (connected, reconnecting, ...) into the output")
         ->envname("RTWATCH_STATUS")
         ->group(out);
@@ -199,26 +206,36 @@ std::string replay_help() {
 
 // --- the config file ------------------------------------------------------
 
-std::vector<ConfigKey> config_keys(const CLI::App& app) {
+// `apps`: the main command, and the subcommand run (rtwatch relay) whose
+// options the file may set too.
+std::vector<ConfigKey> config_keys(const std::vector<CLI::App*>& apps) {
     std::vector<ConfigKey> keys;
-    for (const CLI::Option* opt : app.get_options()) {
-        if (opt->get_lnames().empty()) continue;
-        const std::string& name = opt->get_lnames().front();
-        if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
-        bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields" || name == "level";
-        keys.push_back(ConfigKey{name, list});
-    }
+    for (const CLI::App* app : apps)
+        for (const CLI::Option* opt : app->get_options()) {
+            if (opt->get_lnames().empty()) continue;
+            const std::string& name = opt->get_lnames().front();
+            if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
+            bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields" || name == "level" ||
+                        name == "allow-origin";
+            keys.push_back(ConfigKey{name, list});
+        }
     return keys;
 }
 
+CLI::Option* option_named(const std::vector<CLI::App*>& apps, const std::string& name) {
+    for (CLI::App* app : apps)
+        if (CLI::Option* opt = app->get_option_no_throw(name)) return opt;
+    return nullptr;
+}
+
 // Fills what neither the command line nor the environment set.
-void apply_config_file(CLI::App& app, const std::string& path, CliOutcome& r) {
+void apply_config_file(const std::vector<CLI::App*>& apps, const std::string& path, CliOutcome& r) {
     auto text = detail::read_capped(path, detail::k_max_config_bytes, "the config file");
     if (!text) return r.errors.push_back(text.error().message);
-    auto file = detail::parse_config_text(*text, path, config_keys(app));
+    auto file = detail::parse_config_text(*text, path, config_keys(apps));
     r.errors.insert(r.errors.end(), file.errors.begin(), file.errors.end());
     for (auto& entry : file.entries) {
-        CLI::Option* opt = app.get_option_no_throw("--" + entry.key);
+        CLI::Option* opt = option_named(apps, "--" + entry.key);
         if (!opt || opt->count() > 0) continue;
         try {
             opt->add_result(entry.values);
@@ -317,6 +334,7 @@ void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e
 void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     c.output = o.output;
     c.record = o.record;
+    c.metrics_listen = o.metrics_listen;
     c.status = o.status;
     require(o.log_format == "text" || o.log_format == "json", e,
             fmt::format("--log-format '{}': use text or json", o.log_format));
@@ -361,10 +379,15 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     replay->fallthrough();
     detail::TopRawOptions top_options;
     auto top = detail::define_top(app, top_options, o.replay_input);
+    detail::RelayRawOptions relay_options;
+    auto relay = detail::define_relay(app, relay_options, o.replay_input);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        r.stdout_text = top.parsed() ? detail::top_help(top) : replay->parsed() ? replay_help() : app.help();
+        r.stdout_text = top.parsed()     ? detail::top_help(top)
+                        : relay.parsed() ? detail::relay_help(relay)
+                        : replay->parsed() ? replay_help()
+                                           : app.help();
         return r;
     } catch (const CLI::CallForAllHelp&) {
         r.stdout_text = app.help("", CLI::AppFormatMode::All);
@@ -383,13 +406,19 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         return r;
     }
     detail::apply_levels_env(app);
-    if (!o.config.empty()) apply_config_file(app, o.config, r);
+    std::vector<CLI::App*> config_apps{&app};
+    if (relay.parsed()) config_apps.push_back(relay.relay);
+    if (!o.config.empty()) apply_config_file(config_apps, o.config, r);
     Config c;
-    c.mode = replay->parsed() || top.replay->parsed() ? Mode::replay : Mode::live;
+    c.mode = replay->parsed() || top.replay->parsed() || relay.replay->parsed() ? Mode::replay : Mode::live;
     c.replay_input = o.replay_input;
     c.log.journal_priority = r.log.journal_priority;
     validate(o, c, r);
     if (top.parsed()) detail::validate_top(top_options, c, r.errors);
+    if (relay.parsed()) detail::validate_relay(relay_options, c, r.errors, r.warnings);
+    if (!c.metrics_listen.empty() && (c.relay || c.top))
+        r.errors.push_back("--metrics-listen is for plain runs: rtwatch relay serves /metrics on --listen already, "
+                           "and rtwatch top has none; drop --metrics-listen");
     if (o.log_format == "json" || o.log_format == "text") r.log.format = c.log.format;
     if (!r.errors.empty()) {
         r.exit_code = to_int(ExitCode::usage);

@@ -44,7 +44,7 @@ Result<int> open_input(const Config& config) {
 
 }  // namespace
 
-ExitCode run(const Config& config) {
+ExitCode run(const Config& config, const SinkFactory& extra) {
     SignalWatch signals;  // before any thread starts
     auto writer = open_output(config.output);
     if (!writer) {
@@ -89,8 +89,21 @@ ExitCode run(const Config& config) {
             return attached.error().code;
         }
         top = std::move(*attached);
-    } else {
+    } else if (!config.relay) {
         pipeline.add_sink(ndjson);
+    }
+    // the relay's viewers (rtwatch relay), or /metrics beside the output (--metrics-listen)
+    if (config.relay) session.hold_at_end();  // a replayed capture stays served after its end
+    std::unique_ptr<RecordSink> extra_sink;
+    if (extra) {
+        RunContext context{config, loop, pipeline, [&session] { return session.last_input(); }};
+        auto built = extra(context);
+        if (!built) {
+            log::error("{}", built.error().message);
+            return built.error().code;
+        }
+        extra_sink = std::move(*built);
+        pipeline.add_sink(*extra_sink);
     }
     std::optional<HookRunner> hooks;
     if (!config.exec.empty()) {

@@ -32,6 +32,8 @@ public:
     // A source that ends well leaves the run open until end(): the terminal
     // view keeps the last state on screen (rtwatch top replay FILE).
     void hold_at_end() { m_hold_at_end = true; }
+    // When upstream bytes last arrived (heartbeats included).
+    std::optional<TimePoint> last_input() const { return m_last_input; }
 
 private:
     // What the source reports, handed to the pipeline.

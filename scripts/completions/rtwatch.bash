@@ -1,9 +1,9 @@
 # bash completion for rtwatch(1). Written by hand; tests/install checks that
-# its options are exactly the long options of rtwatch --help.
+# its options are exactly the long options of rtwatch --help and rtwatch relay --help.
 _rtwatch() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     case $prev in
-        --config | --client-secret-file | --cacert | -o | --output | --record)
+        --config | --client-secret-file | --cacert | -o | --output | --record | --viewer-token-file)
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --log-format)
@@ -14,7 +14,8 @@ _rtwatch() {
             return ;;
         --api-url | --auth-url | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
         --fields | --where | --throttle | --count | --duration | --idle-timeout | --request-timeout | --max-backoff | \
-        --max-event-size | --level | --exec | --exec-jobs | --exec-timeout)
+        --max-event-size | --level | --exec | --exec-jobs | --exec-timeout | --metrics-listen | --listen | --history | \
+        --viewer-timeout | --max-viewers | --allow-origin | --stale-after | --header-timeout)
             return ;;
     esac
     if [[ $cur == -* ]]; then
@@ -23,7 +24,9 @@ _rtwatch() {
             --queue --skill --agent --fields --where --raw
             --throttle --once --count --duration --idle-timeout --request-timeout --max-backoff --max-event-size
             --level --levels-only --exec --exec-jobs --exec-timeout
-            --output --record --status --log-format --log-level --verbose --quiet' -- "$cur"))
+            --output --record --metrics-listen --status --log-format --log-level --verbose --quiet
+            --listen --history --viewer-timeout --max-viewers --viewer-token-file --no-viewer-auth --allow-origin
+            --stale-after --header-timeout' -- "$cur"))
         return
     fi
     local word
@@ -31,6 +34,6 @@ _rtwatch() {
         # after "replay": the recorded stream, a file or -
         [[ $word == replay ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; }
     done
-    COMPREPLY=($(compgen -W 'replay top' -- "$cur"))
+    COMPREPLY=($(compgen -W 'replay top relay' -- "$cur"))
 }
 complete -o default -F _rtwatch rtwatch

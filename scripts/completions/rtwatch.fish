@@ -1,9 +1,10 @@
 # fish completion for rtwatch(1). Written by hand; tests/install checks that
-# its options are exactly the long options of rtwatch --help.
+# its options are exactly the long options of rtwatch --help and rtwatch relay --help.
 complete -c rtwatch -f
 complete -c rtwatch -n __fish_use_subcommand -a replay -d 'Run the pipeline over a recorded raw SSE stream'
 complete -c rtwatch -n '__fish_seen_subcommand_from replay' -F
 complete -c rtwatch -n __fish_use_subcommand -a top -d 'A live full-screen view of the selected resources'
+complete -c rtwatch -n __fish_use_subcommand -a relay -d 'Serve the selected resources to many viewers over HTTP'
 
 complete -c rtwatch -s h -l help -d 'Print the options and exit'
 complete -c rtwatch -l version -d 'Print the version and the libraries and exit'
@@ -41,8 +42,19 @@ complete -c rtwatch -l exec-timeout -x -d 'End a hook after DURATION'
 
 complete -c rtwatch -s o -l output -r -F -d 'Append NDJSON to FILE instead of stdout'
 complete -c rtwatch -l record -r -F -d 'Also append the raw stream bytes to FILE'
+complete -c rtwatch -l metrics-listen -x -d 'Serve Prometheus /metrics on HOST:PORT'
 complete -c rtwatch -l status -d 'Write status records into the output'
 complete -c rtwatch -l log-format -x -a 'text json' -d 'Log format on stderr'
 complete -c rtwatch -l log-level -x -a 'error warning info debug trace' -d 'Log level'
 complete -c rtwatch -s v -l verbose -d 'More log detail (repeat for more)'
 complete -c rtwatch -s q -l quiet -d 'Only errors on stderr'
+
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l listen -x -d 'Serve viewers on HOST:PORT'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l history -x -d 'Events kept for Last-Event-ID resume'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l viewer-timeout -x -d 'Disconnect a viewer that reads nothing for DURATION'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l max-viewers -x -d 'Answer 503 beyond N viewers'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l viewer-token-file -r -F -d 'The token viewers must present'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l no-viewer-auth -d 'Serve a non-loopback address without a token'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l allow-origin -x -d 'Also accept browser requests from ORIGIN'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l stale-after -x -d '/readyz fails after DURATION without upstream bytes'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l header-timeout -x -d 'Close a connection whose request head is late'

@@ -13,8 +13,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 help=$("$rtwatch" --help)
-# The option column: "  --name ..." or "  -x,--name ...".
-sed -nE 's/^  (-[a-zA-Z],)?(--[a-z][a-z0-9-]*).*/\2/p' <<<"$help" | sort -u >"$work/help"
+# The option column: "  --name ..." or "  -x,--name ..."; rtwatch relay's own options too.
+{ echo "$help"; "$rtwatch" relay --help; } | sed -nE 's/^  (-[a-zA-Z],)?(--[a-z][a-z0-9-]*).*/\2/p' | sort -u >"$work/help"
 sed -n '/^Subcommands:/,/^$/p' <<<"$help" | sed -nE 's/^  ([a-z][a-z0-9-]*) .*/\1/p' | sort -u >"$work/subcommands"
 [ "$(wc -l <"$work/help")" -gt 20 ] || { echo "could not read the options from rtwatch --help"; exit 1; }
 
@@ -31,7 +31,8 @@ for shell in bash zsh fish; do
   fi
   file_var=${shell}_file
   while read -r sub; do
-    code_only "${!file_var}" | grep -qw -- "$sub" || { echo "the $shell completion lacks subcommand $sub"; status=1; }
+    # grep -w >/dev/null, not -q: -q stops reading early, and pipefail then sees code_only's SIGPIPE.
+    code_only "${!file_var}" | grep -w -- "$sub" >/dev/null || { echo "the $shell completion lacks subcommand $sub"; status=1; }
   done <"$work/subcommands"
 done
 
@@ -41,7 +42,7 @@ got=$(bash -c '
   COMP_WORDS=(rtwatch --log-f); COMP_CWORD=1; _rtwatch; echo "${COMPREPLY[*]}"
   COMP_WORDS=(rtwatch --log-format ""); COMP_CWORD=2; _rtwatch; echo "${COMPREPLY[*]}"
   COMP_WORDS=(rtwatch re); COMP_CWORD=1; _rtwatch; echo "${COMPREPLY[*]}"' _ "$bash_file")
-expected=$'--log-format\ntext json\nreplay'
+expected=$'--log-format\ntext json\nreplay relay'
 [ "$got" = "$expected" ] || { echo "bash completion gave:"; echo "$got"; echo "expected:"; echo "$expected"; status=1; }
 
 if command -v zsh >/dev/null; then zsh -n "$zsh_file" || status=1; else echo "zsh not installed: syntax not checked"; fi

@@ -57,8 +57,10 @@ SseParse parse_sse(std::string_view body) {
     return out;
 }
 
-RawStream::RawStream(int port, const std::string& target, const Headers& headers) {
+RawStream::RawStream(int port, const std::string& target, const Headers& headers, int receive_buffer) {
     m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (m_fd >= 0 && receive_buffer > 0)
+        setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));

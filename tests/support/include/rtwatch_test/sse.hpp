@@ -33,7 +33,8 @@ SseParse parse_sse(std::string_view body);
 class RawStream {
 public:
     // Connects to 127.0.0.1:port and sends GET `target` with the headers.
-    RawStream(int port, const std::string& target, const Headers& headers = {});
+    // `receive_buffer` > 0 sets SO_RCVBUF first (a reader that fills up quickly).
+    RawStream(int port, const std::string& target, const Headers& headers = {}, int receive_buffer = 0);
     ~RawStream();
     RawStream(const RawStream&) = delete;
     RawStream& operator=(const RawStream&) = delete;

@@ -63,6 +63,20 @@ struct Config {
     std::size_t exec_jobs = 4;
     Millis exec_timeout{30'000};
 
+    // rtwatch relay: viewers over HTTP instead of NDJSON on stdout
+    bool relay = false;
+    std::string listen = "127.0.0.1:8080";
+    std::string metrics_listen;         // --metrics-listen: /metrics for a plain run
+    std::size_t history = 100'000;      // events kept for Last-Event-ID resume
+    Millis viewer_timeout{30'000};      // no write progress for this long: disconnected
+    std::size_t max_viewers = 10'000;   // beyond: 503
+    std::string viewer_token;           // from --viewer-token-file; empty = none
+    bool no_viewer_auth = false;
+    std::vector<std::string> allow_origins;
+    Millis stale_after{30'000};         // /readyz: upstream bytes must be newer than this
+    Millis heartbeat{15'000};           // SSE comment to idle viewers
+    Millis header_timeout{10'000};      // a request head must be complete within this
+
     log::Options log;
 };
 

@@ -2,11 +2,34 @@
 // recorded one. Both end with an exit code from the one table.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
+
 #include "rtwatch/app/config.hpp"
+#include "rtwatch/app/pipeline.hpp"
+#include "rtwatch/app/sink.hpp"
 #include "rtwatch/core/exit_code.hpp"
+#include "rtwatch/core/result.hpp"
+
+namespace rtwatch::net {
+class Loop;
+}
 
 namespace rtwatch::app {
 
-ExitCode run(const Config& config);
+// What an extra end of the pipeline (the relay's viewers, /metrics) is
+// built from, once the loop and the stages exist.
+struct RunContext {
+    const Config& config;
+    net::Loop& loop;
+    Pipeline& pipeline;
+    // When upstream bytes (heartbeats included) last arrived, if ever.
+    std::function<std::optional<TimePoint>()> last_input;
+};
+using SinkFactory = std::function<Result<std::unique_ptr<RecordSink>>(RunContext&)>;
+
+// `extra`, when set, adds a sink; with config.relay it replaces the NDJSON output.
+ExitCode run(const Config& config, const SinkFactory& extra = {});
 
 }  // namespace rtwatch::app

@@ -1,0 +1,474 @@
+// The relay's HTTP server: level-triggered epoll over nonblocking sockets,
+// one epoll fd watched by the loop. A connection is in one of three states:
+// reading its head (bounded in bytes and time), answering (a whole response,
+// then close) or streaming (bytes go out as the socket takes them; what it
+// sends is only discarded).
+#include "rtwatch/net/http_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+
+namespace rtwatch::net {
+
+namespace {
+
+constexpr int k_accepts_per_pass = 64;  // a connect flood cannot starve the rest of the loop
+constexpr std::size_t k_read_chunk = 4096;
+
+enum class State { head, answering, streaming, closing };
+
+bool parse_address(std::string_view address, std::string& host, std::uint16_t& port) {
+    auto colon = address.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    host.assign(address.substr(0, colon));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto port_text = address.substr(colon + 1);
+    if (port_text.empty() || port_text.size() > 5) return false;
+    unsigned value = 0;
+    for (char ch : port_text) {
+        if (ch < '0' || ch > '9') return false;
+        value = value * 10 + static_cast<unsigned>(ch - '0');
+    }
+    if (value > 65535) return false;
+    port = static_cast<std::uint16_t>(value);
+    return true;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& ch : out)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return out;
+}
+
+std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+// Request line and header lines; false when it is not HTTP/1.x.
+bool parse_head(std::string_view head, HttpRequest& r) {
+    auto eol = head.find('\n');
+    std::string_view line = trim_ows(head.substr(0, eol));
+    auto sp1 = line.find(' ');
+    auto sp2 = line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1) return false;
+    r.method.assign(line.substr(0, sp1));
+    r.target.assign(line.substr(sp1 + 1, sp2 - sp1 - 1));
+    if (!line.substr(sp2 + 1).starts_with("HTTP/1.")) return false;
+    if (r.target.empty() || r.target.front() != '/') return false;
+    auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    r.query = q == std::string::npos ? std::string() : r.target.substr(q + 1);
+    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 1);
+    while (!rest.empty()) {
+        auto e = rest.find('\n');
+        std::string_view h = rest.substr(0, e);
+        rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 1);
+        h = trim_ows(h);
+        if (h.empty()) break;
+        auto colon = h.find(':');
+        if (colon == std::string_view::npos || colon == 0) return false;
+        r.headers.emplace_back(lower(h.substr(0, colon)), std::string(trim_ows(h.substr(colon + 1))));
+    }
+    return true;
+}
+
+}  // namespace
+
+struct HttpServer::Conn {
+    ConnId id = 0;
+    int fd = -1;
+    State state = State::head;
+    std::string in;
+    std::string out;
+    std::size_t out_pos = 0;
+    bool writing = false;  // EPOLLOUT registered
+    TimePoint deadline{};  // head: by when it must be complete; closing: drop after
+    TimePoint progress{};
+};
+
+std::string_view HttpRequest::header(std::string_view name) const {
+    for (const auto& [n, v] : headers)
+        if (n == name) return v;
+    return {};
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_view address,
+                                                       HttpServerOptions options) {
+    std::string host;
+    std::uint16_t port = 0;
+    if (!parse_address(address, host, port))
+        return make_error(ExitCode::usage,
+                          fmt::format("'{}' is not HOST:PORT; use e.g. 127.0.0.1:8080 (port 0 picks a free one)",
+                                      address));
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    bool loopback = false;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        len = sizeof(*v4);
+        loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        len = sizeof(*v6);
+        loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    } else {
+        return make_error(ExitCode::usage,
+                          fmt::format("'{}': the host must be an IP address (e.g. 127.0.0.1, 0.0.0.0 or [::1])", host));
+    }
+    std::unique_ptr<HttpServer> s(new HttpServer(loop, options));
+    s->m_host = host;
+    s->m_loopback = loopback;
+    s->m_listen_fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s->m_listen_fd < 0) return make_error(ExitCode::failure, fmt::format("socket: {}", std::strerror(errno)));
+    int one = 1;
+    ::setsockopt(s->m_listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0)
+        return make_error(ExitCode::usage, fmt::format("cannot listen on {}: {}; pick another address or port",
+                                                       address, std::strerror(errno)));
+    if (::listen(s->m_listen_fd, 1024) != 0)
+        return make_error(ExitCode::failure, fmt::format("listen on {}: {}", address, std::strerror(errno)));
+    ::getsockname(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
+    s->m_port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+    s->m_epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (s->m_epoll_fd < 0) return make_error(ExitCode::failure, fmt::format("epoll: {}", std::strerror(errno)));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = 0;  // 0: the listening socket
+    ::epoll_ctl(s->m_epoll_fd, EPOLL_CTL_ADD, s->m_listen_fd, &ev);
+    HttpServer* self = s.get();
+    loop.watch_fd(s->m_epoll_fd, [self] { self->on_ready(); });
+    return s;
+}
+
+HttpServer::HttpServer(Loop& loop, HttpServerOptions options) : m_loop(loop), m_options(options) {}
+
+HttpServer::~HttpServer() {
+    if (m_gone_timer) m_loop.cancel_timer(*m_gone_timer);
+    for (auto& [id, c] : m_conns) ::close(c->fd);
+    if (m_epoll_fd >= 0) {
+        m_loop.unwatch_fd(m_epoll_fd);
+        ::close(m_epoll_fd);
+    }
+    if (m_listen_fd >= 0) ::close(m_listen_fd);
+}
+
+void HttpServer::stop_listening() {
+    if (m_listen_fd < 0) return;
+    ::epoll_ctl(m_epoll_fd, EPOLL_CTL_DEL, m_listen_fd, nullptr);
+    ::close(m_listen_fd);
+    m_listen_fd = -1;
+}
+
+HttpServer::Conn* HttpServer::find(ConnId id) const {
+    auto it = m_conns.find(id);
+    return it == m_conns.end() ? nullptr : it->second.get();
+}
+
+std::size_t HttpServer::connections() const { return m_conns.size(); }
+
+std::size_t HttpServer::streams() const {
+    return static_cast<std::size_t>(
+        std::count_if(m_conns.begin(), m_conns.end(), [](auto& e) { return e.second->state == State::streaming; }));
+}
+
+std::size_t HttpServer::closing() const {
+    return static_cast<std::size_t>(std::count_if(m_conns.begin(), m_conns.end(), [](auto& e) {
+        return e.second->state == State::closing || e.second->state == State::answering;
+    }));
+}
+
+void HttpServer::on_ready() {
+    epoll_event events[256];
+    int n = ::epoll_wait(m_epoll_fd, events, 256, 0);
+    for (int i = 0; i < n; ++i) {
+        if (events[i].data.u64 == 0) {
+            accept_some();
+            continue;
+        }
+        // Looked up again: an earlier event's handler may have closed it.
+        if (Conn* c = find(events[i].data.u64)) on_conn_event(*c, events[i].events);
+    }
+}
+
+void HttpServer::accept_some() {
+    for (int i = 0; i < k_accepts_per_pass && m_listen_fd >= 0; ++i) {
+        int fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) return;  // EAGAIN, or out of descriptors: level-triggered, tried again next pass
+        if (m_conns.size() >= m_options.max_connections) {
+            ++m_counters.refused_full;
+            ::close(fd);
+            continue;
+        }
+        ++m_counters.accepted;
+        int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (m_options.send_buffer > 0)
+            ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &m_options.send_buffer, sizeof m_options.send_buffer);
+        auto c = std::make_unique<Conn>();
+        c->id = m_next_id++;
+        c->fd = fd;
+        c->deadline = m_loop.now() + m_options.head_timeout;
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLRDHUP;
+        ev.data.u64 = c->id;
+        ::epoll_ctl(m_epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+        m_conns.emplace(c->id, std::move(c));
+    }
+}
+
+void HttpServer::on_conn_event(Conn& c, std::uint32_t events) {
+    const ConnId id = c.id;
+    if (events & (EPOLLERR | EPOLLHUP)) return destroy(id, true);
+    if (events & EPOLLOUT) {
+        flush(c);
+        // Only here, not from send(): the caller refills from its pending set.
+        Conn* after = find(id);
+        if (after && after->state == State::streaming && after->out.empty() && m_drained) m_drained(id);
+    }
+    Conn* again = find(id);
+    if (!again || !(events & (EPOLLIN | EPOLLRDHUP))) return;
+    if (again->state == State::head) read_head(*again);
+    else read_discard(*again);
+}
+
+void HttpServer::read_head(Conn& c) {
+    char buf[k_read_chunk];
+    ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, false);
+    if (n < 0) return;
+    c.in.append(buf, static_cast<std::size_t>(n));
+    auto end = c.in.find("\r\n\r\n");
+    auto end_lf = c.in.find("\n\n");
+    std::size_t head_end = std::min(end == std::string::npos ? std::string::npos : end + 4,
+                                    end_lf == std::string::npos ? std::string::npos : end_lf + 2);
+    if (head_end == std::string::npos) {
+        if (c.in.size() > m_options.max_head) {
+            ++m_counters.head_too_large;
+            bool line_too_long = c.in.find('\n') == std::string::npos;
+            respond(c.id, line_too_long ? 414 : 431, "application/json",
+                    line_too_long ? R"({"error":"request line too long"})" "\n"
+                                  : R"({"error":"request headers too large"})" "\n");
+        }
+        return;
+    }
+    if (head_end > m_options.max_head) {
+        ++m_counters.head_too_large;
+        return respond(c.id, 431, "application/json", R"({"error":"request headers too large"})" "\n");
+    }
+    c.in.resize(head_end);
+    handle_head(c);
+}
+
+void HttpServer::handle_head(Conn& c) {
+    HttpRequest r;
+    if (!parse_head(c.in, r)) {
+        ++m_counters.bad_request;
+        return respond(c.id, 400, "application/json", R"({"error":"not an HTTP/1.x request"})" "\n");
+    }
+    c.in.clear();
+    c.in.shrink_to_fit();
+    c.state = State::answering;  // until the handler says otherwise
+    if (r.method != "GET")
+        return respond(c.id, 405, "application/json", R"({"error":"only GET is served"})" "\n", "Allow: GET\r\n");
+    if (m_handler) m_handler(c.id, r);
+    else respond(c.id, 404, "application/json", "{}\n");
+}
+
+// Bytes a stream's peer sends are not for us: read and dropped, so the
+// socket's receive buffer cannot fill and EOF is seen.
+void HttpServer::read_discard(Conn& c) {
+    char buf[k_read_chunk];
+    ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+        return destroy(c.id, c.state == State::streaming);
+}
+
+void HttpServer::respond(ConnId id, int status, std::string_view content_type, std::string_view body,
+                         std::string_view extra_headers) {
+    Conn* c = find(id);
+    if (!c) return;
+    c->state = State::closing;
+    c->deadline = m_loop.now() + m_options.drain_timeout;
+    c->out = fmt::format(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n"
+        "X-Content-Type-Options: nosniff\r\nConnection: close\r\n{}\r\n",
+        status, reason_phrase(status), content_type, body.size(), extra_headers);
+    c->out.append(body);
+    c->out_pos = 0;
+    flush(*c);
+}
+
+void HttpServer::start_stream(ConnId id, std::string_view content_type, std::string_view headers) {
+    Conn* c = find(id);
+    if (!c) return;
+    c->state = State::streaming;
+    c->progress = m_loop.now();
+    c->out = fmt::format(
+        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+        "Connection: close\r\n{}\r\n",
+        content_type, headers);
+    c->out_pos = 0;
+    flush(*c);
+}
+
+void HttpServer::send(ConnId id, std::string_view bytes) {
+    Conn* c = find(id);
+    if (!c || c->state != State::streaming) return;
+    if (c->out_pos == c->out.size()) {
+        c->out.clear();
+        c->out_pos = 0;
+    }
+    c->out.append(bytes);
+    flush(*c);
+}
+
+std::size_t HttpServer::unsent(ConnId id) const {
+    Conn* c = find(id);
+    return c ? c->out.size() - c->out_pos : 0;
+}
+
+TimePoint HttpServer::last_progress(ConnId id) const {
+    Conn* c = find(id);
+    return c ? c->progress : TimePoint{};
+}
+
+void HttpServer::close_stream(ConnId id) {
+    Conn* c = find(id);
+    if (!c) return;
+    c->state = State::closing;
+    c->deadline = m_loop.now() + m_options.drain_timeout;
+    flush(*c);
+}
+
+void HttpServer::abort(ConnId id) { destroy(id, false); }
+
+// Writes what the socket takes; a closing connection ends once all is out.
+void HttpServer::flush(Conn& c) {
+    while (c.out_pos < c.out.size()) {
+        ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+        if (n > 0) {
+            c.out_pos += static_cast<std::size_t>(n);
+            c.progress = m_loop.now();
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return want_write(c, true);
+        return destroy(c.id, c.state == State::streaming);  // EPIPE, ECONNRESET
+    }
+    // An idle stream keeps no more than a small buffer (a snapshot can be large).
+    if (c.out.capacity() > 16 * 1024) std::string().swap(c.out);
+    else c.out.clear();
+    c.out_pos = 0;
+    c.progress = m_loop.now();
+    want_write(c, false);
+    if (c.state == State::closing) {
+        ::shutdown(c.fd, SHUT_WR);
+        return destroy(c.id, false);
+    }
+}
+
+void HttpServer::want_write(Conn& c, bool on) {
+    if (c.writing == on) return;
+    c.writing = on;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | (on ? EPOLLOUT : 0u);
+    ev.data.u64 = c.id;
+    ::epoll_ctl(m_epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
+}
+
+void HttpServer::destroy(ConnId id, bool notify) {
+    auto it = m_conns.find(id);
+    if (it == m_conns.end()) return;
+    bool was_stream = it->second->state == State::streaming;
+    ::epoll_ctl(m_epoll_fd, EPOLL_CTL_DEL, it->second->fd, nullptr);
+    ::close(it->second->fd);
+    m_conns.erase(it);
+    if (!notify || !was_stream || !m_closed) return;
+    // Told at the next turn of the loop, never from inside send(): the
+    // caller may be walking its viewers when a write finds the peer gone.
+    m_gone.push_back(id);
+    if (!m_gone_timer)
+        m_gone_timer = m_loop.add_timer(m_loop.now(), [this] {
+            m_gone_timer.reset();
+            auto gone = std::move(m_gone);
+            m_gone.clear();
+            for (ConnId c : gone)
+                if (m_closed) m_closed(c);
+        });
+}
+
+void HttpServer::sweep(TimePoint now) {
+    std::vector<ConnId> overdue;
+    std::vector<ConnId> slow_heads;
+    for (auto& [id, c] : m_conns) {
+        if (c->state == State::head && now >= c->deadline) slow_heads.push_back(id);
+        else if ((c->state == State::closing || c->state == State::answering) && now >= c->deadline)
+            overdue.push_back(id);
+    }
+    for (ConnId id : slow_heads) {
+        ++m_counters.head_timeout;
+        respond(id, 408, "application/json", R"({"error":"request head not complete in time"})" "\n");
+    }
+    for (ConnId id : overdue) destroy(id, false);
+}
+
+std::string_view reason_phrase(int status) {
+    switch (status) {
+        case 200: return "OK";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 414: return "URI Too Long";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 503: return "Service Unavailable";
+        default: return "Unknown";
+    }
+}
+
+std::string url_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    auto hex = [](char ch) -> int {
+        if (ch >= '0' && ch <= '9') return ch - '0';
+        if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+        if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char ch = text[i];
+        if (ch == '+') {
+            out.push_back(' ');
+        } else if (ch == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
+                   hex(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(ch);
+        }
+    }
+    return out;
+}
+
+}  // namespace rtwatch::net

@@ -1,0 +1,151 @@
+// rtwatch relay under strain: a viewer that stops reading, an upstream that
+// drops, stalls or revokes its tokens, and SIGTERM with viewers connected.
+#include <chrono>
+
+#include "relay_support.hpp"
+
+using namespace rtwatch::test;
+
+namespace {
+
+// Every metrics event's data parses and names a resource: nothing half-written.
+bool whole_events(const ViewerEvents& v) {
+    for (const auto& e : v.events)
+        if (e.type == "metrics" || e.type == "snapshot") {
+            auto d = parse_json(e.data);
+            if (!d.HasMember("metrics") || !d.HasMember("id")) return false;
+        }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("relay: a viewer that stops reading is conflated, never slows the others, and catches up", "[relay]") {
+    Sim sim(busy_model());
+    auto relay = start_relay(sim, {});
+    RawStream slow(relay.port, "/events", {}, 4096);
+    REQUIRE(slow.read_until(ready_seen, 10s));
+    std::vector<std::unique_ptr<RawStream>> fast;
+    for (int i = 0; i < 5; ++i) {
+        fast.push_back(std::make_unique<RawStream>(relay.port, "/events"));
+        REQUIRE(fast.back()->read_until(ready_seen, 10s));
+    }
+    // The fast ones read for 3 s while the slow one reads nothing; the
+    // newest record of each read is timed against its ts (the relay's write).
+    double worst_ms = 0;
+    std::size_t samples = 0;
+    auto until = std::chrono::steady_clock::now() + 3s;
+    std::vector<std::size_t> seen(fast.size(), 0);
+    while (std::chrono::steady_clock::now() < until) {
+        for (std::size_t i = 0; i < fast.size(); ++i) {
+            fast[i]->read_for(20ms);
+            auto v = events_of(*fast[i]);
+            auto now = std::chrono::system_clock::now();
+            if (v.events.size() > seen[i] && v.events.back().type == "metrics") {
+                std::string ts = parse_json(v.events.back().data)["ts"].GetString();
+                std::tm tm{};
+                strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+                auto t = std::chrono::system_clock::from_time_t(timegm(&tm)) +
+                         std::chrono::milliseconds(std::stoi(ts.substr(20, 3)));
+                double ms = std::chrono::duration<double, std::milli>(now - t).count();
+                worst_ms = std::max(worst_ms, ms);
+                ++samples;
+            }
+            seen[i] = v.events.size();
+        }
+    }
+    CHECK(samples > 20);
+    // A read loop over 5 streams at 20 ms each bounds what this can see; the
+    // relay itself adds well under that.
+    CHECK(worst_ms < 250);
+    auto metrics = http_get(relay.port, "/metrics").body;
+    INFO(metrics);
+    CHECK(metrics.find("rtwatch_viewer_conflated_total 0\n") == std::string::npos);
+    CHECK(metrics.find("rtwatch_viewers 6\n") != std::string::npos);
+
+    REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
+    auto truth = truth_for(sim.state(), {}, {});
+    CHECK(wait_until([&] {
+        slow.poll();
+        return last_state(events_of(slow).events) == truth;
+    }, 15s));
+    auto v = events_of(slow);
+    CHECK(whole_events(v));
+    CHECK(v.incomplete == 0);
+    CHECK(!slow.closed());
+}
+
+TEST_CASE("relay: upstream drop, stall and token revocation: viewers stay, see status, end right", "[relay]") {
+    Sim sim(busy_model());
+    auto relay = start_relay(sim, {"--idle-timeout", "1s", "--stale-after", "600ms", "--max-backoff", "200ms"});
+    RawStream viewer(relay.port, "/events");
+    REQUIRE(viewer.read_until(ready_seen, 10s));
+    REQUIRE(wait_until([&] { return http_get(relay.port, "/readyz").status == 200; }, 10s));
+    auto statuses = [&] {
+        std::vector<std::string> out;
+        for (const auto& e : events_of(viewer).events)
+            if (e.type == "status") out.push_back(parse_json(e.data)["status"].GetString());
+        return out;
+    };
+    auto count = [&](const std::string& status) {
+        viewer.poll();
+        auto s = statuses();
+        return std::count(s.begin(), s.end(), status);
+    };
+
+    REQUIRE(viewer.read_until([&](const RawStream&) { return count("connected") == 1; }, 10s));
+    auto connected = count("connected");
+    REQUIRE(sim.fault(R"({"kind":"drop"})").status == 200);
+    CHECK(viewer.read_until([&](const RawStream&) { return count("connected") > connected; }, 10s));
+    CHECK(count("reconnecting") >= 1);
+
+    // A stall: /readyz turns 503 with a reason, then 200 once bytes flow again.
+    connected = count("connected");
+    REQUIRE(sim.fault(R"({"kind":"stall","ms":3000})").status == 200);
+    HttpResponse not_ready;
+    CHECK(wait_until([&] {
+        not_ready = http_get(relay.port, "/readyz");
+        return not_ready.status == 503;
+    }, 5s));
+    CHECK(parse_json(not_ready.body)["reason"].GetString() != std::string());
+    CHECK(wait_until([&] { return http_get(relay.port, "/readyz").status == 200; }, 10s));
+    CHECK(viewer.read_until([&](const RawStream&) { return count("connected") > connected; }, 10s));
+
+    // Revoked tokens: a new token, the stream resumes.
+    connected = count("connected");
+    REQUIRE(sim.fault(R"({"kind":"revoke"})").status == 200);
+    CHECK(viewer.read_until([&](const RawStream&) { return count("connected") > connected; }, 10s));
+
+    REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
+    auto truth = truth_for(sim.state(), {}, {});
+    CHECK(wait_until([&] {
+        viewer.poll();
+        return last_state(events_of(viewer).events) == truth;
+    }, 15s));
+    CHECK(!viewer.closed());
+    auto metrics = http_get(relay.port, "/metrics").body;
+    CHECK(metrics.find("rtwatch_reconnects_total 0\n") == std::string::npos);
+    CHECK(sim.stats()["streams_open"].GetInt() == 1);
+}
+
+TEST_CASE("relay: SIGTERM ends every viewer's stream cleanly after a stopped status", "[relay]") {
+    Sim sim(busy_model());
+    auto relay = start_relay(sim, {});
+    std::vector<std::unique_ptr<RawStream>> viewers;
+    for (int i = 0; i < 10; ++i) {
+        viewers.push_back(std::make_unique<RawStream>(relay.port, i % 2 ? "/events" : "/events?fields=waiting"));
+        REQUIRE(viewers.back()->read_until(ready_seen, 10s));
+    }
+    relay.process->kill(SIGTERM);
+    for (auto& v : viewers) {
+        CHECK(v->wait_closed(5s));
+        auto e = events_of(*v);
+        CHECK(e.incomplete == 0);
+        REQUIRE(!e.events.empty());
+        CHECK(e.events.back().type == "status");
+        CHECK(parse_json(e.events.back().data)["status"].GetString() == std::string("stopped"));
+    }
+    auto st = relay.process->wait_for(k_exit_timeout);
+    REQUIRE(st);
+    CHECK(st->code == 0);
+}
