@@ -19,6 +19,8 @@ LIBRARIES = {
     "fmt::fmt": "fmt/",
     "PkgConfig::HTTPLIB": "httplib.h",
     "OpenSSL::SSL": "openssl/",
+    "OpenSSL::Crypto": "openssl/",
+    "rtwatch_wslay": "wslay/",
 }
 # Prefixes that are not a declared library: the standard library and the OS.
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
