@@ -144,9 +144,9 @@ void GenesysSource::take_snapshot() {
     for (std::size_t i = 0; i < agents.size(); i += k_ids_per_request) {
         std::string ids;
         for (std::size_t j = i; j < std::min(agents.size(), i + k_ids_per_request); ++j)
-            ids += (ids.empty() ? "" : ",") + url_encode(agents[j]);
+            ids += "&id=" + url_encode(agents[j]);
         net::Request r;
-        r.url = base + "/api/v2/users?pageSize=" + std::to_string(k_ids_per_request) + "&id=" + ids +
+        r.url = base + "/api/v2/users?pageSize=" + std::to_string(k_ids_per_request) + ids +
                 "&expand=presence,routingStatus";
         snapshot_request(std::move(r), "the users query", false);
     }
