@@ -18,13 +18,40 @@ namespace rtwatch::sim {
 namespace {
 
 struct Raw {
-    std::string heartbeat = "5s";
+    std::string platform = "sse";
+    std::string heartbeat;  // empty: the platform's default
     std::string expired = "disconnect";
     std::string secret_file;
+    std::string channel_ttl = "24h";
+    std::string socket_closing_delay = "60s";
+    std::string aggregate_every = "30s";
 };
+
+// --platform genesys: Genesys Cloud's Notifications API.
+void define_genesys(CLI::App& app, GenesysOptions& g, Raw& raw) {
+    app.add_option("--channel-ttl", raw.channel_ttl, "genesys: a channel's lifetime; subscribing extends it")
+        ->capture_default_str();
+    app.add_option("--max-channels", g.max_channels, "genesys: channels per client; one more evicts the least "
+                                                     "recently used")
+        ->capture_default_str();
+    app.add_option("--max-topics", g.max_topics, "genesys: topics per channel; more is a 400")->capture_default_str();
+    app.add_option("--missing-permission", g.missing_permissions,
+                   "genesys: a permission the client lacks (repeatable), e.g. analytics:queueObservation:view");
+    app.add_option("--socket-closing-delay", raw.socket_closing_delay,
+                   "genesys: from a socket-closing fault's message to the close")
+        ->capture_default_str();
+    app.add_option("--aggregate-every", raw.aggregate_every,
+                   "genesys: how often a 30-minute aggregate rides on each observation topic; 0 never")
+        ->capture_default_str();
+    app.add_option("--bad-client-status", g.bad_client_status, "genesys: token endpoint status for bad credentials "
+                                                               "(400 or 401)")
+        ->capture_default_str();
+}
 
 void define(CLI::App& app, CommandLine& c, Raw& raw) {
     SimOptions& o = c.options;
+    app.add_option("--platform", raw.platform, "sse (PROTOCOL.md) or genesys (Genesys Cloud notifications)")
+        ->capture_default_str();
     app.add_option("--host", o.host, "address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "port to listen on; 0 picks a free one")->capture_default_str();
     app.add_option("--seed", o.model.seed, "seed of the model; same seed, same events")->capture_default_str();
@@ -39,7 +66,8 @@ void define(CLI::App& app, CommandLine& c, Raw& raw) {
     app.add_option("--client-secret-file", raw.secret_file, "file holding the client secret");
     app.add_option("--token-lifetime", o.token_lifetime_s, "token lifetime in seconds (2.5 allowed)")
         ->capture_default_str();
-    app.add_option("--heartbeat", raw.heartbeat, "idle time before a heartbeat comment")->capture_default_str();
+    app.add_option("--heartbeat", raw.heartbeat, "time between heartbeats (sse: on an idle stream; default 5s; "
+                                                 "genesys: 30s)");
     app.add_option("--retry", o.retry_ms, "the retry: value sent at stream start, in ms")->capture_default_str();
     app.add_option("--replay-window", o.replay_window, "events kept for Last-Event-ID replay")->capture_default_str();
     app.add_option("--expired-token", raw.expired, "disconnect|stall: an open stream whose token expires")
@@ -51,6 +79,7 @@ void define(CLI::App& app, CommandLine& c, Raw& raw) {
     app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
     app.add_option("--max-clients", o.max_clients, "connections served at once")->capture_default_str();
     app.add_flag("-v,--verbose", c.verbose, "log requests and faults to stderr");
+    define_genesys(app, o.genesys, raw);
 }
 
 std::string read_secret(const std::string& path, std::vector<std::string>& errors) {
@@ -65,12 +94,37 @@ std::string read_secret(const std::string& path, std::vector<std::string>& error
     return secret;
 }
 
+// A duration option; `positive` refuses 0.
+void read_duration(const char* name, const std::string& text, bool positive, std::chrono::milliseconds& out,
+                   std::vector<std::string>& errors) {
+    auto d = parse_duration(text);
+    if (!d || (positive && d->count() <= 0))
+        errors.push_back(fmt::format("{} '{}' is not a {}duration such as 5s or 500ms", name, text,
+                                     positive ? "positive " : ""));
+    else
+        out = *d;
+}
+
+void check_genesys(SimOptions& o, const Raw& raw, std::vector<std::string>& errors) {
+    GenesysOptions& g = o.genesys;
+    read_duration("--channel-ttl", raw.channel_ttl, true, g.channel_ttl, errors);
+    read_duration("--socket-closing-delay", raw.socket_closing_delay, false, g.socket_closing_delay, errors);
+    read_duration("--aggregate-every", raw.aggregate_every, false, g.aggregate_every, errors);
+    if (g.max_channels < 1) errors.push_back("--max-channels must be at least 1");
+    if (g.max_topics < 1) errors.push_back("--max-topics must be at least 1");
+    if (g.bad_client_status != 400 && g.bad_client_status != 401) errors.push_back("--bad-client-status must be 400 or 401");
+    if (o.platform == Platform::genesys && !o.tls_cert.empty())
+        errors.push_back("--tls-cert is not supported with --platform genesys: its sockets are plain ws://");
+    if (o.platform == Platform::genesys && o.flat_out > 0) errors.push_back("--flat-out is for --platform sse only");
+}
+
 void check(CommandLine& c, const Raw& raw, std::vector<std::string>& errors) {
     SimOptions& o = c.options;
-    if (auto hb = parse_duration(raw.heartbeat); !hb || hb->count() <= 0)
-        errors.push_back(fmt::format("--heartbeat '{}' is not a positive duration such as 5s or 500ms", raw.heartbeat));
-    else
-        o.heartbeat = *hb;
+    if (raw.platform == "genesys") o.platform = Platform::genesys;
+    else if (raw.platform != "sse") errors.push_back(fmt::format("--platform '{}' must be sse or genesys", raw.platform));
+    const std::string heartbeat = !raw.heartbeat.empty() ? raw.heartbeat : o.platform == Platform::genesys ? "30s" : "5s";
+    read_duration("--heartbeat", heartbeat, true, o.heartbeat, errors);
+    check_genesys(o, raw, errors);
     if (raw.expired == "disconnect") o.expired_token = ExpiredTokenMode::disconnect;
     else if (raw.expired == "stall") o.expired_token = ExpiredTokenMode::stall;
     else errors.push_back(fmt::format("--expired-token '{}' must be disconnect or stall", raw.expired));

@@ -16,6 +16,15 @@ constexpr double k_break_chance = 0.03;  // after a wrap-up, an agent takes a br
 constexpr int64_t k_service_target_ms = 20'000;
 constexpr int64_t k_service_window_ms = 900'000;
 
+// A call's media type comes from a hash of its queue and arrival time, not
+// from the seeded generator, so the SSE platform's sequence is unchanged.
+Media media_of(uint32_t queue, int64_t arrived_ms) {
+    uint64_t z = (uint64_t{queue} << 40) ^ static_cast<uint64_t>(arrived_ms);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return ((z ^ (z >> 31)) % 4) == 0 ? Media::chat : Media::voice;
+}
+
 }  // namespace
 
 Model::Model(const ModelOptions& options) : m_options(options), m_rng(options.seed) {
@@ -66,6 +75,7 @@ void Model::set_activity(uint32_t a, Activity next, int64_t until_ms) {
     const int d_in = int(next != Activity::offline) - int(was_in);
     agent.activity = next;
     agent.until_ms = until_ms;
+    if (next == Activity::available) agent.started = true;
     if (until_ms > 0) m_timers.push({until_ms, a});
     m_dirty[agent_index(a)] = 1;
     for (uint32_t q : agent.queues) {
@@ -107,7 +117,7 @@ void Model::arrivals_and_abandons() {
         Queue& queue = m_queues[q];
         while (queue.next_arrival_ms <= m_now_ms) {
             const int64_t at = queue.next_arrival_ms;
-            queue.calls.push_back({at, at + m_rng.exponential_ms(k_mean_patience_ms, 5000)});
+            queue.calls.push_back({at, at + m_rng.exponential_ms(k_mean_patience_ms, 5000), media_of(q, at)});
             queue.next_arrival_ms += m_rng.exponential_ms(queue.mean_interarrival_ms);
             m_dirty[q] = 1;
         }
@@ -150,6 +160,7 @@ void Model::answer(uint32_t q, uint32_t a) {
     m_dirty[q] = 1;
     Agent& agent = m_agents[a];
     agent.current_queue = q;
+    agent.media = call.media;
     agent.call_talk_ms = m_rng.exponential_ms(k_mean_talk_ms, 10'000);
     set_activity(a, Activity::busy, m_now_ms + agent.call_talk_ms);
 }
@@ -196,6 +207,12 @@ void Model::mix_redundant(std::vector<Changed>& changed, std::vector<ModelEvent>
         }
     }
     for (const Changed& c : changed) m_change_pos[c.resource] = -1;
+}
+
+size_t Model::queue_waiting(uint32_t q, Media media) const {
+    size_t n = 0;
+    for (const Call& c : m_queues[q].calls) n += c.media == media ? 1 : 0;
+    return n;
 }
 
 std::optional<ResourceIndex> Model::find(ResourceKind k, std::string_view id) const {

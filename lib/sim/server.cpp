@@ -1,5 +1,6 @@
 // Server lifecycle: build the model, bind, serve, stop cleanly.
 #include "server_impl.hpp"
+#include "genesys_hub.hpp"
 #include "peer_socket.hpp"
 
 #include <cmath>
@@ -12,6 +13,8 @@ namespace rtwatch::sim {
 
 SimServer::Impl::Impl(SimOptions o)
     : options(std::move(o)), tokens(std::chrono::duration<double>(options.token_lifetime_s)) {}
+
+SimServer::Impl::~Impl() = default;
 
 SimServer::SimServer(SimOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
 
@@ -41,9 +44,15 @@ Result<int> SimServer::start() {
     s.http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     s.http->set_write_timeout(s.options.write_timeout);
     s.http->set_keep_alive_timeout(5);
-    install_token_endpoint(s);
-    install_stream_endpoint(s);
-    install_control_endpoints(s);
+    if (s.options.platform == Platform::genesys) {
+        s.genesys = std::make_unique<genesys::GenesysHub>(s);
+        genesys::install_genesys_endpoints(s);
+        genesys::install_genesys_controls(s);
+    } else {
+        install_token_endpoint(s);
+        install_stream_endpoint(s);
+        install_control_endpoints(s);
+    }
     s.port = s.options.port == 0 ? s.http->bind_to_any_port(s.options.host)
                                  : (s.http->bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
     if (s.port <= 0)
@@ -53,7 +62,8 @@ Result<int> SimServer::start() {
     if (!widen_listen_backlog(s.port, 1024)) log::warn("could not raise the listen backlog; many clients connecting "
                                                        "at once may see 1 s connect delays");
     s.listener = std::thread([&s] { s.http->listen_after_bind(); });
-    if (s.options.flat_out == 0) s.driver = std::thread([&s] { run_driver(s); });
+    if (s.genesys) s.driver = std::thread([&s] { s.genesys->run(); });
+    else if (s.options.flat_out == 0) s.driver = std::thread([&s] { run_driver(s); });
     return s.port;
 }
 

@@ -28,8 +28,13 @@ struct FlatOutData {
     uint64_t count = 0;
 };
 
+namespace genesys {
+class GenesysHub;
+}
+
 struct SimServer::Impl {
     explicit Impl(SimOptions o);
+    ~Impl();
 
     SimOptions options;
     std::unique_ptr<Model> model;
@@ -38,6 +43,7 @@ struct SimServer::Impl {
     FaultState faults;
     Stats stats;
     std::unique_ptr<FlatOutData> flat;
+    std::unique_ptr<genesys::GenesysHub> genesys;  // --platform genesys only
     std::unique_ptr<httplib::Server> http;
     int port = 0;
 
@@ -49,6 +55,13 @@ struct SimServer::Impl {
 
     bool tls() const { return !options.tls_cert.empty(); }
 };
+
+// A token request's fields: form or JSON body, Basic credentials preferred.
+struct TokenRequest {
+    std::optional<std::string> grant_type, scope, client_id, client_secret;
+    bool malformed = false;
+};
+TokenRequest read_token_request(const httplib::Request& req);
 
 void run_driver(SimServer::Impl& s);
 void build_flat_out(SimServer::Impl& s);

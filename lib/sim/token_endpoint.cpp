@@ -13,11 +13,6 @@ namespace rtwatch::sim {
 
 namespace {
 
-struct TokenRequest {
-    std::optional<std::string> grant_type, scope, client_id, client_secret;
-    bool malformed = false;
-};
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -129,9 +124,8 @@ std::string seconds_text(double s) {
 void handle_token(SimServer::Impl& s, const httplib::Request& req, httplib::Response& res) {
     ++s.stats.token_requests;
     if (auto canned = s.faults.take_canned(Endpoint::token)) return send_canned(*canned, res);
-    TokenRequest r = parse_body(req);
+    const TokenRequest r = read_token_request(req);
     if (r.malformed) return send_error(res, 400, "invalid_request", "the request body is not a JSON object");
-    read_basic(req, r);
     if (s.faults.credentials_rotated() || r.client_id != s.options.client_id ||
         r.client_secret != s.options.client_secret)
         return send_error(res, 401, "invalid_client", "unknown client id or wrong secret");
@@ -156,6 +150,12 @@ void handle_token(SimServer::Impl& s, const httplib::Request& req, httplib::Resp
 }
 
 }  // namespace
+
+TokenRequest read_token_request(const httplib::Request& req) {
+    TokenRequest r = parse_body(req);
+    if (!r.malformed) read_basic(req, r);
+    return r;
+}
 
 void install_token_endpoint(SimServer::Impl& s) {
     s.http->Post("/oauth/token", [&s](const httplib::Request& req, httplib::Response& res) {

@@ -21,6 +21,7 @@ LIBRARIES = {
     "OpenSSL::SSL": "openssl/",
     "OpenSSL::Crypto": "openssl/",
     "rtwatch_wslay": "wslay/",
+    "wslay": "wslay/",
 }
 # Prefixes that are not a declared library: the standard library and the OS.
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')

@@ -41,9 +41,15 @@ struct ModelEvent {
     bool redundant = false;
 };
 
+// What an interaction is: the SSE platform sees only calls; Genesys'
+// observations split queues by media type.
+enum class Media : uint8_t { voice, chat };
+inline constexpr size_t k_media_count = 2;
+
 class Model {
 public:
     static constexpr int64_t k_tick_ms = 100;
+    enum class Activity : uint8_t { available, busy, wrapup, offline };
 
     explicit Model(const ModelOptions& options);
 
@@ -59,12 +65,25 @@ public:
     std::optional<ResourceIndex> find(ResourceKind kind, std::string_view id) const;
     uint32_t queue_count() const { return static_cast<uint32_t>(m_queues.size()); }
     uint32_t skill_count() const { return static_cast<uint32_t>(m_skills.size()); }
+    uint32_t agent_count() const { return static_cast<uint32_t>(m_agents.size()); }
+
+    // Read-only views of the state, for platforms whose metrics are shaped
+    // differently from the SSE ones (Genesys observations).
+    const std::vector<uint32_t>& queue_members(uint32_t q) const { return m_queues[q].members; }
+    size_t queue_waiting(uint32_t q, Media media) const;
+    uint64_t queue_answered(uint32_t q) const { return m_queues[q].answered; }
+    Activity agent_activity(uint32_t a) const { return m_agents[a].activity; }
+    uint32_t agent_queue(uint32_t a) const { return m_agents[a].current_queue; }
+    Media agent_media(uint32_t a) const { return m_agents[a].media; }
+    // True while an agent has not yet logged in today (offline from the start).
+    bool agent_signed_out(uint32_t a) const { return !m_agents[a].started; }
+    const std::vector<uint32_t>& agent_queues(uint32_t a) const { return m_agents[a].queues; }
 
 private:
-    enum class Activity : uint8_t { available, busy, wrapup, offline };
     struct Call {
         int64_t arrived_ms;
         int64_t abandon_ms;
+        Media media;
     };
     struct Answer {
         int64_t at_ms;
@@ -89,6 +108,8 @@ private:
         int64_t until_ms = 0;
         int64_t call_talk_ms = 0;
         uint64_t talk_ms_total = 0;
+        Media media = Media::voice;  // of the current or last interaction
+        bool started = false;        // has been available at least once
         std::vector<uint32_t> queues;
         std::vector<uint32_t> skills;
     };

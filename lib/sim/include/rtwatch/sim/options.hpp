@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "rtwatch/sim/model.hpp"
 
@@ -11,7 +12,30 @@ namespace rtwatch::sim {
 
 enum class ExpiredTokenMode { disconnect, stall };
 
+// sse: PROTOCOL.md's realtime data stream. genesys: Genesys Cloud's
+// Notifications API (channels, subscriptions, WebSocket, observation query).
+enum class Platform { sse, genesys };
+
+// The knobs of --platform genesys; the defaults are the documented service's.
+struct GenesysOptions {
+    std::chrono::milliseconds channel_ttl{24 * 3600 * 1000};
+    size_t max_channels = 20;
+    size_t max_topics = 1000;
+    // Permissions the OAuth client's roles lack, e.g. analytics:queueObservation:view.
+    std::vector<std::string> missing_permissions{};
+    std::chrono::milliseconds socket_closing_delay{60000};
+    // How often a 30-minute aggregate interval rides on each observation
+    // topic; 0 never.
+    std::chrono::milliseconds aggregate_every{30000};
+    // At most one message per topic in this time (the documented 1 s).
+    std::chrono::milliseconds topic_interval{1000};
+    int bad_client_status = 401;  // the token endpoint's answer to bad credentials
+    size_t max_message_bytes = 64 * 1024;  // a client message larger than this closes the socket (1009)
+    size_t max_queued_bytes = 8 * 1024 * 1024;  // a socket that falls this far behind is cut
+};
+
 struct SimOptions {
+    Platform platform = Platform::sse;
     std::string host = "127.0.0.1";
     int port = 0;
     ModelOptions model{};
@@ -31,6 +55,7 @@ struct SimOptions {
     int max_clients = 512;
     // A client whose socket takes no bytes for this long is disconnected.
     std::chrono::seconds write_timeout{10};
+    GenesysOptions genesys{};
 };
 
 }  // namespace rtwatch::sim

@@ -1,0 +1,85 @@
+// The model seen as Genesys Cloud queue observations and user statuses, and
+// the flattened metric names that /sim/state lists (and rtwatch writes).
+//
+// Observations of a queue come in groups, as the observations query and the
+// v2.analytics.queues.{id}.observations topic carry them:
+//   - one group {queueId} without mediaType holds the user metrics, which do
+//     not depend on media: oOnQueueUsers, oOffQueueUsers, oActiveUsers,
+//     oMemberUsers, oUserPresences (qualified by presence) and
+//     oUserRoutingStatuses (qualified by routing status);
+//   - one group {queueId, mediaType} per media type (voice, chat) holds
+//     oWaiting, oInteracting, oAlerting.
+// Every metric and qualifier is always present, zero counts included.
+//
+// Flattening (one name per value; counts are integers):
+//   - NAME = metric for an unqualified metric, metric "." qualifier for a
+//     qualified one: oWaiting, oOnQueueUsers, oUserRoutingStatuses.IDLE,
+//     oUserPresences.ON_QUEUE;
+//   - its value is the sum of that metric over every group of the queue,
+//     i.e. over the media types (a user metric has one group only);
+//   - per media (rtwatch --media; /sim/state?media=1): NAME "." mediaType
+//     for each metric of a group that has a mediaType, beside the sums:
+//     oWaiting.voice, oInteracting.chat;
+//   - agents: routingStatus = routingStatus.status (OFF_QUEUE, IDLE,
+//     INTERACTING, NOT_RESPONDING, COMMUNICATING) and presence =
+//     presenceDefinition.systemPresence (ON_QUEUE, AVAILABLE, BREAK,
+//     OFFLINE, ...), both strings as sent.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtwatch/sim/model.hpp"
+
+namespace rtwatch::sim::genesys {
+
+inline constexpr std::array<std::string_view, k_media_count> k_media_names = {"voice", "chat"};
+inline constexpr std::array<std::string_view, 5> k_routing_statuses = {"OFF_QUEUE", "IDLE", "INTERACTING",
+                                                                       "NOT_RESPONDING", "COMMUNICATING"};
+inline constexpr std::array<std::string_view, 4> k_presences = {"AVAILABLE", "ON_QUEUE", "BREAK", "OFFLINE"};
+
+struct Metric {
+    std::string_view metric;
+    std::string_view qualifier;  // empty when unqualified
+    int64_t count = 0;
+    bool operator==(const Metric&) const = default;
+};
+
+// mediaType is empty for the user-metric group.
+struct Group {
+    std::string_view media;
+    std::vector<Metric> metrics;
+    bool operator==(const Group&) const = default;
+};
+
+// Always the same groups and metrics in the same order, so two observations
+// of a queue compare metric by metric.
+struct QueueObservation {
+    std::vector<Group> groups;
+    bool operator==(const QueueObservation&) const = default;
+};
+
+struct AgentStatus {
+    std::string_view routing_status;
+    std::string_view presence;
+    bool operator==(const AgentStatus&) const = default;
+};
+
+QueueObservation observe_queue(const Model& model, uint32_t queue);
+// available: IDLE/ON_QUEUE; busy: INTERACTING/ON_QUEUE; wrap-up:
+// INTERACTING (odd-numbered agents: COMMUNICATING, a non-ACD follow-up);
+// break: OFF_QUEUE/BREAK; not logged in yet: OFF_QUEUE/OFFLINE.
+AgentStatus observe_agent(const Model& model, uint32_t agent);
+
+// The groups of `now` restricted to the metrics that differ from `before`;
+// groups with no change are left out.
+std::vector<Group> changed_groups(const QueueObservation& before, const QueueObservation& now);
+
+// {"NAME":VALUE,...} by the flattening rules above.
+std::string flat_queue_json(const QueueObservation& o, bool per_media);
+std::string flat_agent_json(const AgentStatus& a);
+
+}  // namespace rtwatch::sim::genesys
