@@ -102,11 +102,6 @@ std::vector<ChannelView> GenesysHub::channels(TimePoint now) {
     return out;
 }
 
-bool GenesysHub::channel_exists(const std::string& channel, TimePoint now) {
-    std::lock_guard lock(m_mutex);
-    return find_locked(channel, now) != nullptr;
-}
-
 std::optional<std::string_view> GenesysHub::permission_for(std::string_view topic) const {
     const Model& model = *m_s.model;
     constexpr std::string_view queue_prefix = "v2.analytics.queues.", queue_suffix = ".observations";

@@ -155,20 +155,22 @@ void GenesysHub::fan_out(const Frames& frames, TimePoint now) {
 
 bool GenesysHub::silent_now(TimePoint now) const { return now < m_silent_until; }
 
-void GenesysHub::serve_socket(const std::string& channel, int fd) {
+std::shared_ptr<WsSession> GenesysHub::attach_socket(const std::string& channel, int fd) {
     auto session = std::make_shared<WsSession>(
         fd, WsLimits{m_o.max_message_bytes, m_o.max_queued_bytes, m_s.options.write_timeout});
-    {
-        std::lock_guard lock(m_mutex);
-        Channel* c = find_locked(channel, SteadyClock::now());
-        if (!c) return;
-        if (c->socket) {
-            c->socket->close(1000, "another socket connected to this channel");
-            ++stats.sockets_kicked;
-        }
-        c->socket = session;
-        touch(*c, SteadyClock::now(), false);
+    std::lock_guard lock(m_mutex);
+    Channel* c = find_locked(channel, SteadyClock::now());
+    if (!c) return nullptr;
+    if (c->socket) {
+        c->socket->close(1000, "another socket connected to this channel");
+        ++stats.sockets_kicked;
     }
+    c->socket = session;
+    touch(*c, SteadyClock::now(), false);
+    return session;
+}
+
+void GenesysHub::serve_socket(const std::shared_ptr<WsSession>& session) {
     ++stats.sockets_opened;
     ++stats.sockets_open;
     TimePoint next_heartbeat = SteadyClock::now() + m_s.options.heartbeat;

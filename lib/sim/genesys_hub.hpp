@@ -71,10 +71,12 @@ public:
     bool missing(std::string_view permission) const;
     std::optional<Throttle> take_throttle(bool token);
 
-    // The socket of a channel, on the connection's thread; false when the
-    // channel does not exist (the caller answers 404 before upgrading).
-    bool channel_exists(const std::string& channel, TimePoint now);
-    void serve_socket(const std::string& channel, int fd);
+    // The socket of a channel, on the connection's thread.
+    // Makes a socket the channel's (kicking the one before) before the
+    // upgrade is answered, so nothing sent after the 101 can miss it; null
+    // when the channel is gone.
+    std::shared_ptr<WsSession> attach_socket(const std::string& channel, int fd);
+    void serve_socket(const std::shared_ptr<WsSession>& session);
 
     // /sim/state and /sim/stats.
     std::string state_json(bool per_media) const;

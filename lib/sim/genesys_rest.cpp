@@ -217,14 +217,15 @@ void handle_upgrade(SimServer::Impl& s, const httplib::Request& req, httplib::Re
         res.set_header("Sec-WebSocket-Version", "13");
         return json_error(res, 426, "upgrade.required", "a WebSocket upgrade (version 13) is expected here");
     }
-    if (!s.genesys->channel_exists(id, SteadyClock::now()))
-        return json_error(res, 404, "not.found", fmt::format("channel {} not found", id));
     const int fd = find_peer_socket(req);
     if (fd < 0) return json_error(res, 500, "internal", "the connection's socket was not found");
+    const auto session = s.genesys->attach_socket(id, fd);
+    if (!session) return json_error(res, 404, "not.found", fmt::format("channel {} not found", id));
     const std::string head = fmt::format("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                          "Connection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
                                          websocket_accept(key));
-    if (write_all(fd, head)) s.genesys->serve_socket(id, fd);
+    if (!write_all(fd, head)) session->close(1001, "upgrade failed");  // serving it then only detaches it
+    s.genesys->serve_socket(session);
     ::shutdown(fd, SHUT_RDWR);
     res.status = 500;
 }

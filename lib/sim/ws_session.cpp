@@ -142,7 +142,9 @@ bool WsSession::take_pending(TimePoint now) {
         wslay_event_msg msg{WSLAY_TEXT_FRAME, reinterpret_cast<const uint8_t*>(text.data()), text.size()};
         wslay_event_queue_msg(ctx, &msg);  // refused only once a close is queued
     }
-    if (close && !wslay_event_get_close_sent(ctx))
+    // wslay sends control frames before queued data, so the close waits
+    // until everything before it is out.
+    if (close && !wslay_event_get_close_sent(ctx) && wslay_event_get_queued_msg_count(ctx) == 0)
         wslay_event_queue_close(ctx, close->first, reinterpret_cast<const uint8_t*>(close->second.data()),
                                 close->second.size());
     return wslay_event_get_queued_msg_length(ctx) <= m_limits.max_queued_bytes;

@@ -20,7 +20,6 @@ LIBRARIES = {
     "PkgConfig::HTTPLIB": "httplib.h",
     "OpenSSL::SSL": "openssl/",
     "OpenSSL::Crypto": "openssl/",
-    "rtwatch_wslay": "wslay/",
     "wslay": "wslay/",
 }
 # Prefixes that are not a declared library: the standard library and the OS.

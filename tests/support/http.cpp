@@ -62,6 +62,11 @@ HttpResponse http_post(Endpoint to, const std::string& path, const std::string& 
     return convert(client(to)->Post(path.c_str(), to_headers(headers), body, content_type.c_str()));
 }
 
+HttpResponse http_put(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,
+                      const Headers& headers) {
+    return convert(client(to)->Put(path.c_str(), to_headers(headers), body, content_type.c_str()));
+}
+
 rapidjson::Document parse_json(const std::string& text) {
     rapidjson::Document doc;
     doc.Parse(text.c_str(), text.size());

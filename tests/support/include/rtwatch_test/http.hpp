@@ -28,6 +28,8 @@ struct Endpoint {
 HttpResponse http_get(Endpoint to, const std::string& path, const Headers& headers = {});
 HttpResponse http_post(Endpoint to, const std::string& path, const std::string& body,
                        const std::string& content_type, const Headers& headers = {});
+HttpResponse http_put(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,
+                      const Headers& headers = {});
 inline HttpResponse http_get(int port, const std::string& path, const Headers& headers = {}) {
     return http_get(Endpoint{port, false}, path, headers);
 }

@@ -1,0 +1,183 @@
+// --platform genesys over REST: the token endpoint's bodies, channels and
+// their limits, subscriptions' Permitted/Rejected, the observations query,
+// the users routes and /sim/state.
+#include <catch2/catch.hpp>
+
+#include "genesys_helpers.hpp"
+
+using namespace rtwatch::test;
+
+namespace {
+
+std::vector<std::string> queue_topics(int n) {
+    std::vector<std::string> out;
+    for (int i = 1; i <= n; ++i) out.push_back(queue_topic("queue-000" + std::to_string(i)));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("genesys token: Genesys bodies, invalid_client with the configured status", "[sim][genesys]") {
+    auto sim = genesys_sim({"--bad-client-status", "400", "--token-lifetime", "900"});
+    const HttpResponse ok = http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials",
+                                      "application/x-www-form-urlencoded",
+                                      {{"Authorization", basic_auth("rtwatch", "rtwatch-secret")}});
+    REQUIRE(ok.status == 200);
+    const auto doc = parse_json(ok.body);
+    CHECK(doc["token_type"].GetString() == std::string("bearer"));
+    CHECK(doc["expires_in"].GetInt() == 900);
+    CHECK(doc.HasMember("access_token"));
+    const HttpResponse bad = http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials",
+                                       "application/x-www-form-urlencoded",
+                                       {{"Authorization", basic_auth("rtwatch", "wrong")}});
+    CHECK(bad.status == 400);
+    CHECK(parse_json(bad.body)["error"].GetString() == std::string("invalid_client"));
+    auto sim401 = genesys_sim();
+    CHECK(http_post(sim401->endpoint(), "/oauth/token", "grant_type=client_credentials",
+                    "application/x-www-form-urlencoded", {{"Authorization", basic_auth("x", "y")}})
+              .status == 401);
+}
+
+TEST_CASE("genesys channel: Bearer checked, connectUri on the same port, expires in 24 h", "[sim][genesys]") {
+    auto sim = genesys_sim();
+    CHECK(http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json").status == 401);
+    CHECK(http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json", bearer("nope")).status ==
+          401);
+    const HttpResponse r = http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json",
+                                     bearer(sim->token()));
+    REQUIRE(r.status == 200);
+    const auto doc = parse_json(r.body);
+    const std::string id = doc["id"].GetString();
+    CHECK(doc["connectUri"].GetString() == "ws://127.0.0.1:" + std::to_string(sim->port()) + "/channels/" + id);
+    CHECK(std::string(doc["expires"].GetString()).size() == 24);  // 2026-12-02T14:00:00.000Z
+}
+
+TEST_CASE("genesys subscriptions: a missing permission rejects its topics, ignoreErrors keeps the rest",
+          "[sim][genesys]") {
+    auto sim = genesys_sim({"--missing-permission", "analytics:queueObservation:view"});
+    const std::string token = sim->token();
+    const Channel c = create_channel(*sim, token);
+    const HttpResponse r = subscribe(*sim, token, c.id, {queue_topic("queue-0001"), "v2.users.agent-00001.activity"});
+    REQUIRE(r.status == 200);
+    const auto doc = parse_json(r.body);
+    const auto& e = doc["entities"];
+    REQUIRE(e.Size() == 2);
+    CHECK(e[0]["state"].GetString() == std::string("Rejected"));
+    CHECK(e[0]["missingPermissions"][0].GetString() == std::string("analytics:queueObservation:view"));
+    CHECK(e[0].HasMember("rejectionReason"));
+    CHECK(e[1]["state"].GetString() == std::string("Permitted"));
+    const auto listed = parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id + "/subscriptions",
+                                            bearer(token)).body);
+    REQUIRE(listed["entities"].Size() == 1);
+    CHECK(listed["entities"][0]["id"].GetString() == std::string("v2.users.agent-00001.activity"));
+}
+
+TEST_CASE("genesys subscriptions: without ignoreErrors a missing permission is a 403 that subscribes nothing",
+          "[sim][genesys]") {
+    auto sim = genesys_sim({"--missing-permission", "analytics:queueObservation:view"});
+    const std::string token = sim->token();
+    const Channel c = create_channel(*sim, token);
+    const HttpResponse r =
+        subscribe(*sim, token, c.id, {"v2.users.agent-00001.activity", queue_topic("queue-0001")}, false);
+    CHECK(r.status == 403);
+    const auto listed = parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id + "/subscriptions",
+                                            bearer(token)).body);
+    CHECK(listed["entities"].Size() == 0);
+    CHECK(subscribe(*sim, token, c.id, {"v2.users.agent-00001.activity"}, false).status == 200);
+}
+
+TEST_CASE("genesys subscriptions: 1,000 topics are accepted, 1,001 are a 400", "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    const Channel c = create_channel(*sim, token);
+    // 1,000 distinct topics: unknown ones are Rejected, and still count.
+    std::vector<std::string> topics;
+    for (int i = 0; i < 1000; ++i) topics.push_back("v2.users.nobody-" + std::to_string(i) + ".activity");
+    CHECK(subscribe(*sim, token, c.id, topics).status == 200);
+    topics.push_back(queue_topic("queue-0001"));
+    const HttpResponse r = subscribe(*sim, token, c.id, topics);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("1000") != std::string::npos);
+}
+
+TEST_CASE("genesys channels: the 21st evicts the least recently used, whose socket is told", "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    std::vector<Channel> channels;
+    for (int i = 0; i < 2; ++i) channels.push_back(create_channel(*sim, token));
+    WsClient ws(sim->port(), channels[1].path);
+    REQUIRE(ws.upgraded());
+    for (int i = 2; i < 20; ++i) channels.push_back(create_channel(*sim, token));
+    // Using the oldest makes the second one the least recently used.
+    REQUIRE(subscribe(*sim, token, channels[0].id, queue_topics(1)).status == 200);
+    create_channel(*sim, token);
+    REQUIRE(ws.wait_closed(Millis(3000)));
+    bool told = false;
+    for (const auto& m : ws.messages()) told = told || topic_of(m) == "v2.system.no_longer_subscribed";
+    CHECK(told);
+    CHECK(ws.close_code() == 1001);
+    const std::string base = "/api/v2/notifications/channels/";
+    CHECK(http_get(sim->endpoint(), base + channels[1].id + "/subscriptions", bearer(token)).status == 404);
+    CHECK(http_get(sim->endpoint(), base + channels[0].id + "/subscriptions", bearer(token)).status == 200);
+    CHECK(http_get(sim->endpoint(), base + channels[2].id + "/subscriptions", bearer(token)).status == 200);
+    CHECK(sim->stats()["channels_evicted"].GetInt() == 1);
+    CHECK(sim->stats()["channels"].GetInt() == 20);
+}
+
+TEST_CASE("genesys channels: --channel-ttl ends a channel, subscribing again extends it", "[sim][genesys]") {
+    auto sim = genesys_sim({"--channel-ttl", "1500ms"});
+    const std::string token = sim->token();
+    const Channel kept = create_channel(*sim, token);
+    const Channel left = create_channel(*sim, token);
+    WsClient ws(sim->port(), left.path);
+    REQUIRE(ws.upgraded());
+    ws.read_for(Millis(900));
+    REQUIRE(subscribe(*sim, token, kept.id, queue_topics(1)).status == 200);
+    REQUIRE(ws.wait_closed(Millis(3000)));
+    CHECK(ws.close_code() == 1001);
+    const std::string base = "/api/v2/notifications/channels/";
+    CHECK(http_get(sim->endpoint(), base + left.id + "/subscriptions", bearer(token)).status == 404);
+    CHECK(http_get(sim->endpoint(), base + kept.id + "/subscriptions", bearer(token)).status == 200);
+    CHECK(WsClient(sim->port(), left.path).status() == 404);
+}
+
+TEST_CASE("genesys query and /sim/state: groups per media type, sums equal the flattened state", "[sim][genesys]") {
+    auto sim = genesys_sim({"--speed", "30"});
+    const std::string token = sim->token();
+    pause_and_settle(*sim);
+    const FlatState query = query_snapshot(*sim, token, {"queue-0001", "queue-0002", "queue-0003"});
+    const FlatState state = sim_state(*sim);
+    REQUIRE(query.size() == 3);
+    for (const auto& [queue, metrics] : query) CHECK(metrics == state.at(queue));
+    const auto& q1 = state.at("queue-0001");
+    for (const char* name : {"oWaiting", "oInteracting", "oAlerting", "oOnQueueUsers", "oOffQueueUsers",
+                             "oActiveUsers", "oMemberUsers", "oUserPresences.ON_QUEUE", "oUserRoutingStatuses.IDLE"})
+        CHECK(q1.count(name) == 1);
+    CHECK(q1.count("oWaiting.voice") == 0);
+    const FlatState media = sim_state(*sim, true);
+    const auto& m1 = media.at("queue-0001");
+    CHECK(std::stol(m1.at("oWaiting.voice")) + std::stol(m1.at("oWaiting.chat")) == std::stol(m1.at("oWaiting")));
+    CHECK(m1.count("oUserPresences.ON_QUEUE.voice") == 0);  // user metrics have no media type
+    const auto& a1 = state.at("agent-00001");
+    CHECK(a1.size() == 2);
+    CHECK(a1.count("routingStatus") == 1);
+    CHECK(a1.count("presence") == 1);
+}
+
+TEST_CASE("genesys users: routing status and presence, one at a time or several", "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    pause_and_settle(*sim);
+    const FlatState state = sim_state(*sim);
+    const auto rs = parse_json(http_get(sim->endpoint(), "/api/v2/users/agent-00002/routingstatus", bearer(token)).body);
+    CHECK(json_text(rs["status"]) == state.at("agent-00002").at("routingStatus"));
+    const auto p =
+        parse_json(http_get(sim->endpoint(), "/api/v2/users/agent-00002/presences/purecloud", bearer(token)).body);
+    CHECK(json_text(p["presenceDefinition"]["systemPresence"]) == state.at("agent-00002").at("presence"));
+    const auto many = parse_json(
+        http_get(sim->endpoint(), "/api/v2/users?id=agent-00001,agent-00003&expand=presence,routingStatus", bearer(token))
+            .body);
+    REQUIRE(many["entities"].Size() == 2);
+    CHECK(json_text(many["entities"][1]["routingStatus"]["status"]) == state.at("agent-00003").at("routingStatus"));
+    CHECK(http_get(sim->endpoint(), "/api/v2/users/nobody/routingstatus", bearer(token)).status == 404);
+}
