@@ -3,6 +3,7 @@
 // merged into rtwatch/genesys's state, and records for what changed.
 #include "genesys_source.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -86,12 +87,21 @@ void GenesysSource::channel_subscribed(GenesysChannel&, const genesys::Subscript
     if (m_judged) return;
     ++m_subscribed;
     m_permitted += answer.permitted.size();
+    m_permitted_topics.insert(m_permitted_topics.end(), answer.permitted.begin(), answer.permitted.end());
     m_rejected.insert(m_rejected.end(), answer.rejected.begin(), answer.rejected.end());
     if (m_subscribed < m_channels.size()) return;
     m_judged = true;
     auto verdict = genesys::judge_subscriptions(m_permitted, m_rejected);
     if (!verdict.ok) return end_run(ExitCode::permission, verdict.error);
     if (!verdict.warning.empty()) log::warn("{}", verdict.warning);
+    std::sort(m_permitted_topics.begin(), m_permitted_topics.end());
+    auto permitted = [&](const std::string& topic) {
+        return std::binary_search(m_permitted_topics.begin(), m_permitted_topics.end(), topic);
+    };
+    for (const auto& q : m_config.queues)
+        if (permitted(genesys::queue_topic(q))) m_queues.push_back(q);
+    for (const auto& a : m_config.agents)
+        if (permitted(genesys::agent_topic(a))) m_agents.push_back(a);
 }
 
 void GenesysSource::channel_open(GenesysChannel&) {
@@ -129,7 +139,7 @@ void GenesysSource::take_snapshot() {
     m_snapshot_queues.clear();
     m_snapshot_agents.clear();
     const std::string base = trimmed(m_config.api_url);
-    const auto& queues = m_config.queues;
+    const auto& queues = m_queues;
     for (std::size_t i = 0; i < queues.size(); i += k_ids_per_request) {
         std::vector<std::string> chunk(queues.begin() + static_cast<std::ptrdiff_t>(i),
                                        queues.begin() + static_cast<std::ptrdiff_t>(std::min(queues.size(), i + k_ids_per_request)));
@@ -140,7 +150,7 @@ void GenesysSource::take_snapshot() {
         r.body = genesys::observations_query_body(chunk);
         snapshot_request(std::move(r), "the queue observations query", true);
     }
-    const auto& agents = m_config.agents;
+    const auto& agents = m_agents;
     for (std::size_t i = 0; i < agents.size(); i += k_ids_per_request) {
         std::string ids;
         for (std::size_t j = i; j < std::min(agents.size(), i + k_ids_per_request); ++j)
@@ -150,6 +160,7 @@ void GenesysSource::take_snapshot() {
                 "&expand=presence,routingStatus";
         snapshot_request(std::move(r), "the users query", false);
     }
+    if (m_pending == 0) snapshot_answered();
 }
 
 void GenesysSource::snapshot_request(net::Request request, std::string what, bool queues) {
@@ -204,11 +215,11 @@ void GenesysSource::snapshot_request(net::Request request, std::string what, boo
 // differs from the last written state.
 void GenesysSource::snapshot_answered() {
     m_snapshot_in_flight = false;
-    for (const auto& q : m_config.queues) m_state.replace_queue(q, m_snapshot_queues);
+    for (const auto& q : m_queues) m_state.replace_queue(q, m_snapshot_queues);
     for (const auto& a : m_snapshot_agents) m_state.apply(a);
     std::vector<std::pair<ResourceKind, std::string>> all;
-    for (const auto& q : m_config.queues) all.emplace_back(ResourceKind::queue, q);
-    for (const auto& a : m_config.agents) all.emplace_back(ResourceKind::agent, a);
+    for (const auto& q : m_queues) all.emplace_back(ResourceKind::queue, q);
+    for (const auto& a : m_agents) all.emplace_back(ResourceKind::agent, a);
     const bool resync = m_have_snapshot;
     const std::string why = m_gap_why;
     m_have_snapshot = true;

@@ -56,7 +56,10 @@ private:
     // Subscriptions: rejected topics are reported once, when every channel has answered.
     std::size_t m_subscribed = 0, m_permitted = 0;
     std::vector<genesys::RejectedTopic> m_rejected;
+    std::vector<std::string> m_permitted_topics;
     bool m_judged = false;
+    // What is watched: the selection less the resources whose topic was rejected.
+    std::vector<std::string> m_queues, m_agents;
 
     // The snapshot: frames that arrive while it is taken (or while paused) are
     // held and applied after it, in order.
