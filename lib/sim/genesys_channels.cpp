@@ -79,8 +79,9 @@ void GenesysHub::end_channel(Channel& c, std::string_view system, uint16_t code,
 ChannelView GenesysHub::create_channel(TimePoint now) {
     std::lock_guard lock(m_mutex);
     if (m_channels.size() >= m_o.max_channels) {
-        auto lru = std::min_element(m_channels.begin(), m_channels.end(),
-                                    [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
+        auto lru = std::min_element(m_channels.begin(), m_channels.end(), [](const auto& a, const auto& b) {
+            return a.second.last_used < b.second.last_used;
+        });
         end_channel(lru->second, "no_longer_subscribed", 1001, "channel evicted: too many channels for this client");
         m_channels.erase(lru);
         ++stats.channels_evicted;
@@ -134,8 +135,10 @@ SubscribeAnswer GenesysHub::subscribe(const std::string& channel, std::string_vi
     std::set<std::string> wanted(topics.begin(), topics.end());
     if (!replace) wanted.insert(c->topics.begin(), c->topics.end());
     if (wanted.size() > m_o.max_topics)
-        return {400, error_body(400, "bad.request", fmt::format("a channel holds at most {} topics; this request "
-                                                                "would make {}", m_o.max_topics, wanted.size()))};
+        return {400, error_body(400, "bad.request",
+                                fmt::format("a channel holds at most {} topics; this request "
+                                            "would make {}",
+                                            m_o.max_topics, wanted.size()))};
     std::string entities;
     std::set<std::string> permitted = replace ? std::set<std::string>{} : c->topics;
     for (const std::string& topic : topics) {
@@ -191,20 +194,15 @@ void GenesysHub::expire_due(TimePoint now) {
     }
 }
 
-std::vector<std::string> GenesysHub::missing_permissions() const {
-    std::lock_guard lock(m_mutex);
-    std::vector<std::string> out = m_o.missing_permissions;
-    out.insert(out.end(), m_rejected_permissions.begin(), m_rejected_permissions.end());
-    return out;
-}
-
 bool GenesysHub::missing(std::string_view permission) const {
     std::lock_guard lock(m_mutex);
     return missing_locked(permission);
 }
 
 bool GenesysHub::missing_locked(std::string_view permission) const {
-    const auto has = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), permission) != v.end(); };
+    const auto has = [&](const std::vector<std::string>& v) {
+        return std::find(v.begin(), v.end(), permission) != v.end();
+    };
     return has(m_o.missing_permissions) || has(m_rejected_permissions);
 }
 

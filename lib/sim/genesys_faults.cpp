@@ -50,7 +50,8 @@ std::variant<size_t, std::string> apply(SimServer::Impl& s, GenesysHub& hub, con
         !number_field(doc, "retryAfter", retry_after))
         return std::string("ms, count and retryAfter are numbers >= 0");
     if (kind == "socket-closing")
-        return hub.socket_closing(channel, ms ? std::chrono::milliseconds(*ms) : s.options.genesys.socket_closing_delay);
+        return hub.socket_closing(channel,
+                                  ms ? std::chrono::milliseconds(*ms) : s.options.genesys.socket_closing_delay);
     if (kind == "expire-channel") return hub.expire_channel(channel);
     if (kind == "evict-channel") return hub.evict_channel(channel);
     if (kind == "kick") return hub.kick(channel);
@@ -186,7 +187,8 @@ void install_genesys_controls(SimServer::Impl& s) {
     s.http->Get("/sim/stats", [&s](const httplib::Request&, httplib::Response& res) {
         res.set_content(s.genesys->stats_json(), "application/json");
     });
-    s.http->Post("/sim/fault", [&s](const httplib::Request& req, httplib::Response& res) { handle_fault(s, req, res); });
+    s.http->Post("/sim/fault",
+                 [&s](const httplib::Request& req, httplib::Response& res) { handle_fault(s, req, res); });
 }
 
 }  // namespace rtwatch::sim::genesys

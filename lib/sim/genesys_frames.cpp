@@ -67,11 +67,11 @@ void append_group(std::string& out, std::string_view queue_id, const Group& grou
 
 }  // namespace
 
-std::string queue_topic(std::string_view queue_id) { return fmt::format("v2.analytics.queues.{}.observations", queue_id); }
-
-std::string heartbeat_frame() {
-    return frame("channel.metadata", "1", R"({"message":"WebSocket Heartbeat"})");
+std::string queue_topic(std::string_view queue_id) {
+    return fmt::format("v2.analytics.queues.{}.observations", queue_id);
 }
+
+std::string heartbeat_frame() { return frame("channel.metadata", "1", R"({"message":"WebSocket Heartbeat"})"); }
 
 std::string pong_frame() { return frame("channel.metadata", "1", R"({"message":"pong"})"); }
 

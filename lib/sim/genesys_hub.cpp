@@ -97,7 +97,8 @@ void GenesysHub::flush(TimePoint now, WallTime wall) {
             AgentTopic& t = m_agents[a];
             if (now - t.last_flush < m_o.topic_interval || t.current == t.sent) continue;
             const std::string& id = model.id(agent_resource(model, a));
-            frames.push_back({fmt::format("v2.users.{}.activity", id), activity_frame(id, t.current, t.since), OutFrame::user});
+            frames.push_back(
+                {fmt::format("v2.users.{}.activity", id), activity_frame(id, t.current, t.since), OutFrame::user});
             if (t.current.presence != t.sent.presence)
                 frames.push_back(
                     {fmt::format("v2.users.{}.presence", id), presence_frame(id, t.current, t.since), OutFrame::user});
@@ -107,8 +108,10 @@ void GenesysHub::flush(TimePoint now, WallTime wall) {
             t.sent = t.current;
             t.last_flush = now;
         }
+        // Still under the state lock: once /sim/state shows nothing pending,
+        // every frame is on its sockets' queues.
+        if (!frames.empty()) fan_out(frames, now);
     }
-    if (!frames.empty()) fan_out(frames, now);
 }
 
 // A 30-minute aggregate interval on each subscribed observation topic: not
@@ -125,9 +128,11 @@ void GenesysHub::aggregates(TimePoint now, WallTime wall) {
     for (uint32_t q = 0; q < m_queues.size(); ++q) {
         const int64_t answered = static_cast<int64_t>(model.queue_answered(q));
         for (std::string_view media : k_media_names) {
-            Group g{media, {{"oWaiting", "", answered + 1000}, {"oInteracting", "", answered + 500},
-                            {"nOffered", "", answered}}};
-            frames.push_back({queue_topic(model.id(q)), observation_frame(model.id(q), g, interval), OutFrame::aggregate});
+            Group g{
+                media,
+                {{"oWaiting", "", answered + 1000}, {"oInteracting", "", answered + 500}, {"nOffered", "", answered}}};
+            frames.push_back(
+                {queue_topic(model.id(q)), observation_frame(model.id(q), g, interval), OutFrame::aggregate});
         }
     }
     fan_out(frames, now);

@@ -49,8 +49,8 @@ class GenesysHub {
 public:
     explicit GenesysHub(SimServer::Impl& s);
 
-    // The driver: steps the model, publishes deltas, aggregates and
-    // heartbeats' companions (expiry), until the server stops.
+    // The driver, until the server stops: steps the model, publishes each
+    // topic's changes and the aggregates, ends expired channels.
     void run();
 
     // REST.
@@ -66,8 +66,7 @@ public:
     std::string query(const std::vector<std::string>& queue_ids, const std::set<std::string>& metrics) const;
     // An agent's status and when it last changed; nullopt for an unknown id.
     std::optional<std::pair<AgentStatus, WallTime>> agent(std::string_view id) const;
-    // Missing permissions of the OAuth client now: options and reject-topics faults.
-    std::vector<std::string> missing_permissions() const;
+    // True when the OAuth client lacks it: options and reject-topics faults.
     bool missing(std::string_view permission) const;
     std::optional<Throttle> take_throttle(bool token);
 
@@ -136,6 +135,7 @@ private:
     SimServer::Impl& m_s;
     const GenesysOptions& m_o;
 
+    // Lock order: m_state_mutex, then m_mutex, then a socket's own.
     mutable std::mutex m_state_mutex;  // the observations below
     std::vector<QueueTopic> m_queues;
     std::vector<AgentTopic> m_agents;

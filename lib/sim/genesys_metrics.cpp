@@ -30,15 +30,18 @@ Group user_group(const Model& model, uint32_t q) {
         ++members;
         ++presences[index_of(k_presences, s.presence)];
         ++statuses[index_of(k_routing_statuses, s.routing_status)];
-        if (s.presence == "ON_QUEUE") ++on_queue;
-        else if (s.presence != "OFFLINE") ++off_queue;
+        if (s.presence == "ON_QUEUE")
+            ++on_queue;
+        else if (s.presence != "OFFLINE")
+            ++off_queue;
     }
     Group g{"", {}};
     g.metrics.push_back({"oOnQueueUsers", "", on_queue});
     g.metrics.push_back({"oOffQueueUsers", "", off_queue});
     g.metrics.push_back({"oActiveUsers", "", on_queue + off_queue});
     g.metrics.push_back({"oMemberUsers", "", members});
-    for (size_t i = 0; i < k_presences.size(); ++i) g.metrics.push_back({"oUserPresences", k_presences[i], presences[i]});
+    for (size_t i = 0; i < k_presences.size(); ++i)
+        g.metrics.push_back({"oUserPresences", k_presences[i], presences[i]});
     for (size_t i = 0; i < k_routing_statuses.size(); ++i)
         g.metrics.push_back({"oUserRoutingStatuses", k_routing_statuses[i], statuses[i]});
     return g;
@@ -71,10 +74,14 @@ QueueObservation observe_queue(const Model& model, uint32_t q) {
 
 AgentStatus observe_agent(const Model& model, uint32_t a) {
     switch (model.agent_activity(a)) {
-        case Activity::available: return {"IDLE", "ON_QUEUE"};
-        case Activity::busy: return {"INTERACTING", "ON_QUEUE"};
-        case Activity::wrapup: return {a % 2 == 1 ? "COMMUNICATING" : "INTERACTING", "ON_QUEUE"};
-        case Activity::offline: break;
+        case Activity::available:
+            return {"IDLE", "ON_QUEUE"};
+        case Activity::busy:
+            return {"INTERACTING", "ON_QUEUE"};
+        case Activity::wrapup:
+            return {a % 2 == 1 ? "COMMUNICATING" : "INTERACTING", "ON_QUEUE"};
+        case Activity::offline:
+            break;
     }
     return {"OFF_QUEUE", model.agent_signed_out(a) ? "OFFLINE" : "BREAK"};
 }

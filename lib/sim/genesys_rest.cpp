@@ -16,8 +16,10 @@
 #include <rapidjson/document.h>
 #include <sys/socket.h>
 
-#include <cmath>
 #include <poll.h>
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -89,8 +91,8 @@ void handle_token(SimServer::Impl& s, const httplib::Request& req, httplib::Resp
     const IssuedToken token = s.tokens.issue(true, SteadyClock::now());
     ++hub.stats.tokens_issued;
     res.set_header("Cache-Control", "no-store");
-    res.set_content(fmt::format(R"({{"access_token":"{}","token_type":"bearer","expires_in":{}}})",
-                                token.access_token, std::llround(s.options.token_lifetime_s)),
+    res.set_content(fmt::format(R"({{"access_token":"{}","token_type":"bearer","expires_in":{}}})", token.access_token,
+                                std::llround(s.options.token_lifetime_s)),
                     "application/json");
 }
 
@@ -129,9 +131,8 @@ void handle_subscriptions(SimServer::Impl& s, const httplib::Request& req, httpl
 // predicates and clauses.
 void collect_queue_ids(const rapidjson::Value& v, std::vector<std::string>& out) {
     if (!v.IsObject()) return;
-    if (v.HasMember("dimension") && v["dimension"].IsString() && std::string_view(v["dimension"].GetString()) ==
-                                                                      "queueId" &&
-        v.HasMember("value") && v["value"].IsString())
+    if (v.HasMember("dimension") && v["dimension"].IsString() &&
+        std::string_view(v["dimension"].GetString()) == "queueId" && v.HasMember("value") && v["value"].IsString())
         out.emplace_back(v["value"].GetString());
     for (const char* list : {"predicates", "clauses"})
         if (v.HasMember(list) && v[list].IsArray())
@@ -178,9 +179,9 @@ void handle_users(SimServer::Impl& s, const httplib::Request& req, httplib::Resp
             pos = end + 1;
             const auto a = id.empty() ? std::nullopt : s.genesys->agent(id);
             if (!a) continue;
-            body += fmt::format(R"({}{{"id":"{}","name":"{}","presence":{},"routingStatus":{}}})", n++ ? "," : "", id,
-                                id, presence_body(id, a->first, a->second),
-                                routing_status_body(id, a->first, a->second));
+            body +=
+                fmt::format(R"({}{{"id":"{}","name":"{}","presence":{},"routingStatus":{}}})", n++ ? "," : "", id, id,
+                            presence_body(id, a->first, a->second), routing_status_body(id, a->first, a->second));
         }
     }
     res.set_content(body + fmt::format(R"(],"pageSize":{},"pageNumber":1,"total":{}}})", n, n), "application/json");
@@ -221,9 +222,10 @@ void handle_upgrade(SimServer::Impl& s, const httplib::Request& req, httplib::Re
     if (fd < 0) return json_error(res, 500, "internal", "the connection's socket was not found");
     const auto session = s.genesys->attach_socket(id, fd);
     if (!session) return json_error(res, 404, "not.found", fmt::format("channel {} not found", id));
-    const std::string head = fmt::format("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                                         "Connection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
-                                         websocket_accept(key));
+    const std::string head = fmt::format(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+        websocket_accept(key));
     if (!write_all(fd, head)) session->close(1001, "upgrade failed");  // serving it then only detaches it
     s.genesys->serve_socket(session);
     ::shutdown(fd, SHUT_RDWR);

@@ -33,8 +33,8 @@ std::unique_ptr<Sim> genesys_sim(std::vector<std::string> args) {
 Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 Channel create_channel(const Sim& sim, const std::string& token) {
-    const HttpResponse r = http_post(sim.endpoint(), "/api/v2/notifications/channels", "", "application/json",
-                                     bearer(token));
+    const HttpResponse r =
+        http_post(sim.endpoint(), "/api/v2/notifications/channels", "", "application/json", bearer(token));
     if (r.status != 200) throw std::runtime_error("channel: " + std::to_string(r.status) + " " + r.body);
     const auto doc = parse_json(r.body);
     const std::string uri = doc["connectUri"].GetString();
@@ -46,10 +46,10 @@ HttpResponse subscribe(const Sim& sim, const std::string& token, const std::stri
     std::string body = "[";
     for (size_t i = 0; i < topics.size(); ++i) body += (i ? ",{\"id\":\"" : "{\"id\":\"") + topics[i] + "\"}";
     body += "]";
-    return http_put(sim.endpoint(),
-                    "/api/v2/notifications/channels/" + channel + "/subscriptions" +
-                        (ignore_errors ? "?ignoreErrors=true" : ""),
-                    body, "application/json", bearer(token));
+    return http_put(
+        sim.endpoint(),
+        "/api/v2/notifications/channels/" + channel + "/subscriptions" + (ignore_errors ? "?ignoreErrors=true" : ""),
+        body, "application/json", bearer(token));
 }
 
 std::string queue_topic(const std::string& queue) { return "v2.analytics.queues." + queue + ".observations"; }
@@ -57,11 +57,12 @@ std::string queue_topic(const std::string& queue) { return "v2.analytics.queues.
 FlatState query_snapshot(const Sim& sim, const std::string& token, const std::vector<std::string>& queues) {
     std::string body = R"({"filter":{"type":"or","predicates":[)";
     for (size_t i = 0; i < queues.size(); ++i)
-        body += (i ? "," : "") + std::string(R"({"type":"dimension","dimension":"queueId","operator":"matches","value":")") +
-                queues[i] + "\"}";
+        body += (i ? "," : "") +
+                std::string(R"({"type":"dimension","dimension":"queueId","operator":"matches","value":")") + queues[i] +
+                "\"}";
     body += "]}}";
-    const HttpResponse r =
-        http_post(sim.endpoint(), "/api/v2/analytics/queues/observations/query", body, "application/json", bearer(token));
+    const HttpResponse r = http_post(sim.endpoint(), "/api/v2/analytics/queues/observations/query", body,
+                                     "application/json", bearer(token));
     if (r.status != 200) throw std::runtime_error("query: " + std::to_string(r.status) + " " + r.body);
     ObservationFold fold;
     fold.seed_query(r.body);
@@ -90,6 +91,15 @@ void ObservationFold::seed_query(const std::string& query_body) {
     const auto doc = parse_json(query_body);
     for (const auto& r : doc["results"].GetArray())
         put_group(m_queues[r["group"]["queueId"].GetString()], r["group"], r["data"]);
+}
+
+void ObservationFold::seed_users(const std::string& users_body) {
+    const auto doc = parse_json(users_body);
+    for (const auto& u : doc["entities"].GetArray()) {
+        auto& agent = m_agents[u["id"].GetString()];
+        agent["routingStatus"] = json_text(u["routingStatus"]["status"]);
+        agent["presence"] = json_text(u["presence"]["presenceDefinition"]["systemPresence"]);
+    }
 }
 
 void ObservationFold::apply(const std::string& message) {
@@ -129,8 +139,6 @@ FlatState ObservationFold::flat() const {
 
 std::string topic_of(const std::string& message) { return parse_json(message)["topicName"].GetString(); }
 
-bool is_heartbeat(const std::string& message) {
-    return message.find("\"WebSocket Heartbeat\"") != std::string::npos;
-}
+bool is_heartbeat(const std::string& message) { return message.find("\"WebSocket Heartbeat\"") != std::string::npos; }
 
 }  // namespace rtwatch::test

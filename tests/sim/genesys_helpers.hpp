@@ -41,6 +41,8 @@ class ObservationFold {
 public:
     // Starts from an observations query answer.
     void seed_query(const std::string& query_body);
+    // Agents from GET /api/v2/users?id=...&expand=presence,routingStatus.
+    void seed_users(const std::string& users_body);
     void apply(const std::string& message);
     FlatState flat() const;
     size_t applied = 0;

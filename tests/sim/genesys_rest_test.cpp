@@ -19,17 +19,17 @@ std::vector<std::string> queue_topics(int n) {
 
 TEST_CASE("genesys token: Genesys bodies, invalid_client with the configured status", "[sim][genesys]") {
     auto sim = genesys_sim({"--bad-client-status", "400", "--token-lifetime", "900"});
-    const HttpResponse ok = http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials",
-                                      "application/x-www-form-urlencoded",
-                                      {{"Authorization", basic_auth("rtwatch", "rtwatch-secret")}});
+    const HttpResponse ok =
+        http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded",
+                  {{"Authorization", basic_auth("rtwatch", "rtwatch-secret")}});
     REQUIRE(ok.status == 200);
     const auto doc = parse_json(ok.body);
     CHECK(doc["token_type"].GetString() == std::string("bearer"));
     CHECK(doc["expires_in"].GetInt() == 900);
     CHECK(doc.HasMember("access_token"));
-    const HttpResponse bad = http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials",
-                                       "application/x-www-form-urlencoded",
-                                       {{"Authorization", basic_auth("rtwatch", "wrong")}});
+    const HttpResponse bad =
+        http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded",
+                  {{"Authorization", basic_auth("rtwatch", "wrong")}});
     CHECK(bad.status == 400);
     CHECK(parse_json(bad.body)["error"].GetString() == std::string("invalid_client"));
     auto sim401 = genesys_sim();
@@ -43,8 +43,8 @@ TEST_CASE("genesys channel: Bearer checked, connectUri on the same port, expires
     CHECK(http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json").status == 401);
     CHECK(http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json", bearer("nope")).status ==
           401);
-    const HttpResponse r = http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json",
-                                     bearer(sim->token()));
+    const HttpResponse r =
+        http_post(sim->endpoint(), "/api/v2/notifications/channels", "", "application/json", bearer(sim->token()));
     REQUIRE(r.status == 200);
     const auto doc = parse_json(r.body);
     const std::string id = doc["id"].GetString();
@@ -66,8 +66,8 @@ TEST_CASE("genesys subscriptions: a missing permission rejects its topics, ignor
     CHECK(e[0]["missingPermissions"][0].GetString() == std::string("analytics:queueObservation:view"));
     CHECK(e[0].HasMember("rejectionReason"));
     CHECK(e[1]["state"].GetString() == std::string("Permitted"));
-    const auto listed = parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id + "/subscriptions",
-                                            bearer(token)).body);
+    const auto listed = parse_json(
+        http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id + "/subscriptions", bearer(token)).body);
     REQUIRE(listed["entities"].Size() == 1);
     CHECK(listed["entities"][0]["id"].GetString() == std::string("v2.users.agent-00001.activity"));
 }
@@ -80,8 +80,8 @@ TEST_CASE("genesys subscriptions: without ignoreErrors a missing permission is a
     const HttpResponse r =
         subscribe(*sim, token, c.id, {"v2.users.agent-00001.activity", queue_topic("queue-0001")}, false);
     CHECK(r.status == 403);
-    const auto listed = parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id + "/subscriptions",
-                                            bearer(token)).body);
+    const auto listed = parse_json(
+        http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id + "/subscriptions", bearer(token)).body);
     CHECK(listed["entities"].Size() == 0);
     CHECK(subscribe(*sim, token, c.id, {"v2.users.agent-00001.activity"}, false).status == 200);
 }
@@ -150,8 +150,8 @@ TEST_CASE("genesys query and /sim/state: groups per media type, sums equal the f
     REQUIRE(query.size() == 3);
     for (const auto& [queue, metrics] : query) CHECK(metrics == state.at(queue));
     const auto& q1 = state.at("queue-0001");
-    for (const char* name : {"oWaiting", "oInteracting", "oAlerting", "oOnQueueUsers", "oOffQueueUsers",
-                             "oActiveUsers", "oMemberUsers", "oUserPresences.ON_QUEUE", "oUserRoutingStatuses.IDLE"})
+    for (const char* name : {"oWaiting", "oInteracting", "oAlerting", "oOnQueueUsers", "oOffQueueUsers", "oActiveUsers",
+                             "oMemberUsers", "oUserPresences.ON_QUEUE", "oUserRoutingStatuses.IDLE"})
         CHECK(q1.count(name) == 1);
     CHECK(q1.count("oWaiting.voice") == 0);
     const FlatState media = sim_state(*sim, true);
@@ -169,15 +169,54 @@ TEST_CASE("genesys users: routing status and presence, one at a time or several"
     const std::string token = sim->token();
     pause_and_settle(*sim);
     const FlatState state = sim_state(*sim);
-    const auto rs = parse_json(http_get(sim->endpoint(), "/api/v2/users/agent-00002/routingstatus", bearer(token)).body);
+    const auto rs =
+        parse_json(http_get(sim->endpoint(), "/api/v2/users/agent-00002/routingstatus", bearer(token)).body);
     CHECK(json_text(rs["status"]) == state.at("agent-00002").at("routingStatus"));
     const auto p =
         parse_json(http_get(sim->endpoint(), "/api/v2/users/agent-00002/presences/purecloud", bearer(token)).body);
     CHECK(json_text(p["presenceDefinition"]["systemPresence"]) == state.at("agent-00002").at("presence"));
-    const auto many = parse_json(
-        http_get(sim->endpoint(), "/api/v2/users?id=agent-00001,agent-00003&expand=presence,routingStatus", bearer(token))
-            .body);
+    const auto many =
+        parse_json(http_get(sim->endpoint(), "/api/v2/users?id=agent-00001,agent-00003&expand=presence,routingStatus",
+                            bearer(token))
+                       .body);
     REQUIRE(many["entities"].Size() == 2);
     CHECK(json_text(many["entities"][1]["routingStatus"]["status"]) == state.at("agent-00003").at("routingStatus"));
     CHECK(http_get(sim->endpoint(), "/api/v2/users/nobody/routingstatus", bearer(token)).status == 404);
+}
+
+TEST_CASE("genesys token: an expired token is a 401 on REST, a new one works", "[sim][genesys]") {
+    auto sim = genesys_sim({"--token-lifetime", "0.6"});
+    const std::string token = sim->token();
+    CHECK(http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(token)).status == 200);
+    CHECK(wait_until(
+        [&] { return http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(token)).status == 401; },
+        Millis(3000)));
+    CHECK(http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(sim->token())).status == 200);
+}
+
+TEST_CASE("genesys stats: tokens, channels, sockets, subscriptions, REST calls and 429s are counted",
+          "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    const Channel c = create_channel(*sim, token);
+    REQUIRE(subscribe(*sim, token, c.id, {queue_topic("queue-0001"), queue_topic("queue-0002")}).status == 200);
+    WsClient ws(sim->port(), c.path);
+    REQUIRE(ws.read_until([](const WsClient& w) { return !w.messages().empty(); }, Millis(3000)));
+    REQUIRE(sim->fault(R"({"kind":"throttle","endpoint":"token","retryAfter":3})").status == 200);
+    const HttpResponse throttled =
+        http_post(sim->endpoint(), "/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded",
+                  {{"Authorization", basic_auth("rtwatch", "rtwatch-secret")}});
+    CHECK(throttled.status == 429);
+    CHECK(throttled.header("Retry-After") == "3");
+    const auto s = sim->stats();
+    CHECK(s["tokens_issued"].GetInt() == 1);
+    CHECK(s["token_requests"].GetInt() == 2);
+    CHECK(s["channels_created"].GetInt() == 1);
+    CHECK(s["sockets_open"].GetInt() == 1);
+    CHECK(s["sockets_opened"].GetInt() == 1);
+    CHECK(s["subscription_requests"].GetInt() == 1);
+    CHECK(s["topics_subscribed"].GetInt() == 2);
+    CHECK(s["rest_calls"].GetInt() == 2);
+    CHECK(s["throttled"].GetInt() == 1);
+    CHECK(s["heartbeats_sent"].GetInt() >= 1);
 }

@@ -21,6 +21,20 @@ std::vector<std::string> all_topics() {
     return out;
 }
 
+// Reads until the socket holds every message the simulator published.
+bool drain(const Sim& sim, WsClient& ws) {
+    const auto s = sim.stats();
+    const uint64_t sent =
+        s["observation_messages"].GetUint64() + s["aggregate_messages"].GetUint64() + s["user_messages"].GetUint64();
+    return ws.read_until(
+        [&](const WsClient& w) {
+            uint64_t n = 0;
+            for (const auto& m : w.messages()) n += is_heartbeat(m) ? 0 : 1;
+            return n >= sent;
+        },
+        Millis(5000));
+}
+
 size_t count_if_topic(const WsClient& ws, const std::string& topic) {
     size_t n = 0;
     for (const auto& m : ws.messages()) n += topic_of(m) == topic ? 1 : 0;
@@ -125,37 +139,39 @@ TEST_CASE("genesys socket: deltas applied to the query snapshot equal /sim/state
     REQUIRE(subscribe(*sim, token, c.id, all_topics()).status == 200);
     WsClient ws(sim->port(), c.path);
     REQUIRE(ws.upgraded());
-    // Subscribed first, snapshot second: no change falls between the two.
+    // The snapshot is taken with the model paused and every message before
+    // it received, so each message after it is newer than the snapshot.
+    pause_and_settle(*sim);
+    REQUIRE(drain(*sim, ws));
+    const size_t skip = ws.messages().size();
     std::string query = R"({"filter":{"type":"or","predicates":[)";
     for (size_t i = 0; i < k_queues.size(); ++i)
         query += std::string(i ? "," : "") + R"({"dimension":"queueId","value":")" + k_queues[i] + "\"}";
     query += "]}}";
-    const HttpResponse snapshot =
-        http_post(sim->endpoint(), "/api/v2/analytics/queues/observations/query", query, "application/json", bearer(token));
+    const HttpResponse snapshot = http_post(sim->endpoint(), "/api/v2/analytics/queues/observations/query", query,
+                                            "application/json", bearer(token));
     REQUIRE(snapshot.status == 200);
+    const FlatState at_snapshot = sim_state(*sim);
     ObservationFold fold;
     fold.seed_query(snapshot.body);
+    std::string users = "/api/v2/users?expand=presence,routingStatus";
+    for (int a = 1; a <= 9; ++a) users += "&id=agent-0000" + std::to_string(a);
+    fold.seed_users(http_get(sim->endpoint(), users, bearer(token)).body);
+    REQUIRE(sim->fault(R"({"kind":"restore"})").status == 200);
     ws.read_for(Millis(3000));
     pause_and_settle(*sim);
-    const auto published = [&] {
-        const auto s = sim->stats();
-        return s["observation_messages"].GetUint64() + s["aggregate_messages"].GetUint64() + s["user_messages"].GetUint64();
-    };
-    const uint64_t sent = published();
-    REQUIRE(ws.read_until(
-        [&](const WsClient& w) {
-            size_t n = 0;
-            for (const auto& m : w.messages()) n += is_heartbeat(m) ? 0 : 1;
-            return n >= sent;
-        },
-        Millis(5000)));
-    for (const auto& m : ws.messages())
-        if (!is_heartbeat(m)) fold.apply(m);
+    REQUIRE(drain(*sim, ws));
+    for (size_t i = skip; i < ws.messages().size(); ++i)
+        if (!is_heartbeat(ws.messages()[i])) fold.apply(ws.messages()[i]);
     CHECK(fold.aggregates > 0);
+    CHECK(fold.applied > 0);
     const FlatState state = sim_state(*sim);
+    CHECK(state != at_snapshot);  // the model moved in between
     const FlatState folded = fold.flat();
     for (const auto& q : k_queues) CHECK(folded.at(q) == state.at(q));
-    for (const auto& [agent, values] : folded)
-        if (agent.rfind("agent-", 0) == 0) CHECK(values == state.at(agent));
+    for (int a = 1; a <= 9; ++a) {
+        const std::string agent = "agent-0000" + std::to_string(a);
+        CHECK(folded.at(agent) == state.at(agent));
+    }
     CHECK(count_if_topic(ws, queue_topic("queue-0001")) > 0);
 }

@@ -55,8 +55,8 @@ ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t* buf, size_t len, int, void
     }
     const ssize_t n = ::recv(WsAccess::fd(c), buf, len, 0);
     if (n > 0) return n;
-    wslay_event_set_error(ctx, n < 0 && (errno == EAGAIN || errno == EINTR) ? WSLAY_ERR_WOULDBLOCK
-                                                                            : WSLAY_ERR_CALLBACK_FAILURE);
+    wslay_event_set_error(
+        ctx, n < 0 && (errno == EAGAIN || errno == EINTR) ? WSLAY_ERR_WOULDBLOCK : WSLAY_ERR_CALLBACK_FAILURE);
     return -1;
 }
 
