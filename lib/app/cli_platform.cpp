@@ -40,8 +40,9 @@ void validate_genesys(const PlatformOptions& o, Config& c, std::vector<std::stri
     if (c.api_url.empty())
         e.push_back("--platform genesys: no hosts: set --region (e.g. mypurecloud.com), or --api-url and --auth-url");
     if (!c.skills.empty())
-        e.push_back("--skill cannot be used with --platform genesys: Genesys Cloud has no skill topic to subscribe to; "
-                    "watch the queues with --queue instead");
+        e.push_back(
+            "--skill cannot be used with --platform genesys: Genesys Cloud has no skill topic to subscribe to; "
+            "watch the queues with --queue instead");
     if (c.queues.empty() && c.agents.empty())
         e.push_back("--platform genesys subscribes to each resource by id: name them with --queue and --agent");
     if (c.raw) e.push_back("--raw prints SSE events: it cannot be used with --platform genesys");

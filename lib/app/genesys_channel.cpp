@@ -25,13 +25,21 @@ genesys::SocketEnd socket_end_of(const net::WebSocketEnd& e, const std::string& 
     out.url = url;
     out.retry_after = auth::parse_retry_after(e.retry_after, WallClock::now());
     switch (e.kind) {
-        case In::closed: out.kind = e.close_code == 1001 ? Out::channel_gone : Out::closed; break;
+        case In::closed:
+            out.kind = e.close_code == 1001 ? Out::channel_gone : Out::closed;
+            break;
         case In::upgrade_refused:
-            out.kind = e.status == 401 ? Out::token_revoked : e.status == 404 ? Out::channel_gone : Out::upgrade_refused;
+            out.kind = e.status == 401   ? Out::token_revoked
+                       : e.status == 404 ? Out::channel_gone
+                                         : Out::upgrade_refused;
             break;
         case In::bad_handshake:
-        case In::transport_error: out.kind = Out::transport_error; break;
-        case In::untrusted_certificate: out.kind = Out::untrusted_certificate; break;
+        case In::transport_error:
+            out.kind = Out::transport_error;
+            break;
+        case In::untrusted_certificate:
+            out.kind = Out::untrusted_certificate;
+            break;
     }
     return out;
 }
@@ -86,19 +94,31 @@ void GenesysChannel::call(net::Request request, std::string what, bool channel_c
         r.timeout = m_config.request_timeout;
         m_services.request(std::move(r), [this, request, what, channel_call, ok](net::Response response) {
             if (m_stopped) return;
-            genesys::RestReply reply{response.status, auth::parse_retry_after(response.retry_after, WallClock::now()),
-                                     response.transport_error, response.untrusted_certificate, what, request.url,
+            genesys::RestReply reply{response.status,
+                                     auth::parse_retry_after(response.retry_after, WallClock::now()),
+                                     response.transport_error,
+                                     response.untrusted_certificate,
+                                     what,
+                                     request.url,
                                      channel_call};
             auto step = genesys::classify_rest(reply, m_rest_backoff, m_jitter(), m_unauthorized);
             using A = genesys::RestStep::Action;
             switch (step.action) {
-                case A::ok: m_rest_backoff.attempt = 0; return ok(response);
-                case A::fail: return m_owner.channel_failed(step.exit_code, step.message);
-                case A::new_channel: log::warn("{}; making a new channel", step.message); return create();
-                case A::new_token: m_tokens.invalidate(); [[fallthrough]];
+                case A::ok:
+                    m_rest_backoff.attempt = 0;
+                    return ok(response);
+                case A::fail:
+                    return m_owner.channel_failed(step.exit_code, step.message);
+                case A::new_channel:
+                    log::warn("{}; making a new channel", step.message);
+                    return create();
+                case A::new_token:
+                    m_tokens.invalidate();
+                    [[fallthrough]];
                 case A::retry:
                     log::warn("{}; trying again in {}", step.message, format_duration(step.delay));
-                    return later(step.delay, [this, request, what, channel_call, ok] { call(request, what, channel_call, ok); });
+                    return later(step.delay,
+                                 [this, request, what, channel_call, ok] { call(request, what, channel_call, ok); });
             }
         });
     });
@@ -119,10 +139,11 @@ void GenesysChannel::create() {
         ++m_created;
         log::info("notification channel {} created ({} topics)", m_channel.id, m_topics.size());
         if (m_renew_timer) m_services.cancel_timer(*m_renew_timer);
-        m_renew_timer = m_services.add_timer(genesys::renew_at(m_services.now(), WallClock::now(), m_channel.expires), [this] {
-            m_renew_timer.reset();
-            renew();
-        });
+        m_renew_timer =
+            m_services.add_timer(genesys::renew_at(m_services.now(), WallClock::now(), m_channel.expires), [this] {
+                m_renew_timer.reset();
+                renew();
+            });
         subscribe();
     });
 }
@@ -179,18 +200,23 @@ void GenesysChannel::on_message(std::string_view text) {
     switch (frame.kind) {
         case K::heartbeat:
         case K::pong:
-        case K::other: return;
-        case K::socket_closing: return ended(genesys::SocketEnd{S::socket_closing, 0, 0, {}, frame.detail, {}});
+        case K::other:
+            return;
+        case K::socket_closing:
+            return ended(genesys::SocketEnd{S::socket_closing, 0, 0, {}, frame.detail, {}});
         case K::no_longer_subscribed:
-        case K::not_found: return ended(genesys::SocketEnd{S::channel_gone, 0, 0, {}, frame.topic + " " + frame.detail, {}});
-        case K::token_revoked: return ended(genesys::SocketEnd{S::token_revoked, 0, 0, {}, frame.detail, {}});
+        case K::not_found:
+            return ended(genesys::SocketEnd{S::channel_gone, 0, 0, {}, frame.topic + " " + frame.detail, {}});
+        case K::token_revoked:
+            return ended(genesys::SocketEnd{S::token_revoked, 0, 0, {}, frame.detail, {}});
         case K::malformed:
             // Rate-limited: a server cannot flood the log.
             if (++m_malformed <= 10 || m_malformed % 1000 == 0)
                 log::warn("skipped a socket message: {} ({} so far)", frame.detail, m_malformed);
             return;
         case K::queue_observations:
-        case K::agent_update: return m_owner.channel_frame(*this, frame);
+        case K::agent_update:
+            return m_owner.channel_frame(*this, frame);
     }
 }
 
@@ -216,11 +242,14 @@ void GenesysChannel::act(const genesys::Step& step) {
         case A::reconnect:
             log::warn("{}; reconnecting to channel {} in {}", step.message, m_channel.id, format_duration(step.delay));
             return later(step.delay, [this] { connect(); });
-        case A::new_token_and_channel: m_tokens.invalidate(); [[fallthrough]];
+        case A::new_token_and_channel:
+            m_tokens.invalidate();
+            [[fallthrough]];
         case A::new_channel:
             log::warn("{}; making a new channel in {}", step.message, format_duration(step.delay));
             return later(step.delay, [this] { create(); });
-        case A::fail: return;
+        case A::fail:
+            return;
     }
 }
 

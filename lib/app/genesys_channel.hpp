@@ -79,7 +79,7 @@ private:
     bool m_stopped = false;
     std::size_t m_created = 0;
     std::uint64_t m_malformed = 0;
-    std::optional<Services::TimerId> m_timer;     // the next step of the lifecycle
+    std::optional<Services::TimerId> m_timer;  // the next step of the lifecycle
     std::optional<Services::TimerId> m_watch_timer;
     std::optional<Services::TimerId> m_renew_timer;
 };

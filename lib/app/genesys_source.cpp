@@ -25,8 +25,10 @@ constexpr std::size_t k_ids_per_request = 100;
 std::string url_encode(std::string_view text) {
     std::string out;
     for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-        else out += fmt::format("%{:02X}", c);
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
     }
     return out;
 }
@@ -42,19 +44,19 @@ GenesysSource::GenesysSource(const Config& config, net::Loop& loop)
     : m_config(config),
       m_loop(loop),
       m_services(loop),
-      m_tokens(config, m_services, [this] { return jitter(); },
-               TokenKeeper::Events{
-                   [this](bool first) {
-                       m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
-                       m_listener->input_ends();
-                   },
-                   [this](const std::string& why) {
-                       m_listener->status(UpstreamStatus::reconnecting, why);
-                       m_listener->input_ends();
-                   },
-                   // A channel outlives the token that made it (REST calls take the new one).
-                   [] {},
-                   [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }}),
+      m_tokens(
+          config, m_services, [this] { return jitter(); },
+          TokenKeeper::Events{
+              [this](bool first) {
+                  m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
+                  m_listener->input_ends();
+              },
+              [this](const std::string& why) {
+                  m_listener->status(UpstreamStatus::reconnecting, why);
+                  m_listener->input_ends();
+              },
+              // A channel outlives the token that made it (REST calls take the new one).
+              [] {}, [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }}),
       m_state(config.media) {}
 
 GenesysSource::~GenesysSource() { stop(); }
@@ -65,7 +67,8 @@ void GenesysSource::start(SourceListener& listener) {
     if (!plan) return end_run(plan.error().code, plan.error().message);
     for (auto& topics : *plan)
         m_channels.push_back(std::make_unique<GenesysChannel>(m_config, m_loop, m_services, m_tokens, std::move(topics),
-                                                              static_cast<GenesysChannel::Owner&>(*this), [this] { return jitter(); }));
+                                                              static_cast<GenesysChannel::Owner&>(*this),
+                                                              [this] { return jitter(); }));
     log::info("Genesys Cloud: {} topics on {} channel(s)", m_config.queues.size() + m_config.agents.size(),
               m_channels.size());
     for (auto& c : m_channels) c->start();
@@ -141,8 +144,9 @@ void GenesysSource::take_snapshot() {
     const std::string base = trimmed(m_config.api_url);
     const auto& queues = m_queues;
     for (std::size_t i = 0; i < queues.size(); i += k_ids_per_request) {
-        std::vector<std::string> chunk(queues.begin() + static_cast<std::ptrdiff_t>(i),
-                                       queues.begin() + static_cast<std::ptrdiff_t>(std::min(queues.size(), i + k_ids_per_request)));
+        std::vector<std::string> chunk(
+            queues.begin() + static_cast<std::ptrdiff_t>(i),
+            queues.begin() + static_cast<std::ptrdiff_t>(std::min(queues.size(), i + k_ids_per_request)));
         net::Request r;
         r.method = "POST";
         r.url = base + "/api/v2/analytics/queues/observations/query";
@@ -181,12 +185,17 @@ void GenesysSource::snapshot_request(net::Request request, std::string what, boo
             m_services.request(std::move(r), [this, request, what, queues, generation, backoff, unauthorized,
                                               send](net::Response response) {
                 if (m_stopped || generation != m_generation) return;
-                genesys::RestReply reply{response.status, auth::parse_retry_after(response.retry_after, WallClock::now()),
-                                         response.transport_error, response.untrusted_certificate, what, request.url,
+                genesys::RestReply reply{response.status,
+                                         auth::parse_retry_after(response.retry_after, WallClock::now()),
+                                         response.transport_error,
+                                         response.untrusted_certificate,
+                                         what,
+                                         request.url,
                                          false};
                 auto step = genesys::classify_rest(reply, *backoff, jitter(), *unauthorized);
                 using A = genesys::RestStep::Action;
-                if (step.action == A::fail || step.action == A::new_channel) return end_run(step.exit_code, step.message);
+                if (step.action == A::fail || step.action == A::new_channel)
+                    return end_run(step.exit_code, step.message);
                 if (step.action != A::ok) {
                     if (step.action == A::new_token) m_tokens.invalidate();
                     log::warn("{}; trying again in {}", step.message, format_duration(step.delay));
@@ -233,7 +242,8 @@ void GenesysSource::snapshot_answered() {
     if (!resync) {
         m_listener->snapshot_complete();
     } else {
-        const std::string message = "resynced after a gap (" + why + "): a fresh snapshot, diffed against the last written state";
+        const std::string message =
+            "resynced after a gap (" + why + "): a fresh snapshot, diffed against the last written state";
         log::info("{}", message);
         m_listener->status(UpstreamStatus::connected, message);
     }
@@ -252,8 +262,10 @@ void GenesysSource::apply(const genesys::Frame& frame, std::vector<std::pair<Res
 void GenesysSource::channel_frame(GenesysChannel&, genesys::Frame& frame) {
     if (m_stopped) return;
     if (m_snapshot_in_flight || !m_have_snapshot || m_paused) {
-        if (m_held.size() < k_max_held) m_held.push_back(std::move(frame));
-        else m_held_overflow = true;
+        if (m_held.size() < k_max_held)
+            m_held.push_back(std::move(frame));
+        else
+            m_held_overflow = true;
         return;
     }
     std::vector<std::pair<ResourceKind, std::string>> changed;
@@ -266,7 +278,8 @@ void GenesysSource::emit(const std::vector<std::pair<ResourceKind, std::string>>
     if (resources.empty()) return;
     m_listener->input_begins(WallClock::now());
     for (const auto& [kind, id] : resources) {
-        bool known = kind == ResourceKind::queue ? m_state.queue_record(id, m_record) : m_state.agent_record(id, m_record);
+        bool known =
+            kind == ResourceKind::queue ? m_state.queue_record(id, m_record) : m_state.agent_record(id, m_record);
         if (known) m_listener->record(m_record);
     }
 }

@@ -47,8 +47,10 @@ void read_agent(const detail::Value& body, AgentUpdate& a) {
     // .activity: {routingStatus:{status}, presence:{presenceDefinition:{systemPresence}}}
     // .routingStatus: {routingStatus:{status}}; .presence: {presenceDefinition:{systemPresence}}
     if (const auto* rs = member(body, "routingStatus")) {
-        if (auto s = string_member(*rs, "status")) a.routing_status = std::string(*s);
-        else if (rs->IsString()) a.routing_status = std::string(rs->GetString(), rs->GetStringLength());
+        if (auto s = string_member(*rs, "status"))
+            a.routing_status = std::string(*s);
+        else if (rs->IsString())
+            a.routing_status = std::string(rs->GetString(), rs->GetStringLength());
     }
     const detail::Value* presence = member(body, "presence");
     const detail::Value* def = member(presence ? *presence : body, "presenceDefinition");
@@ -63,7 +65,8 @@ Frame data_frame(std::string topic, const detail::Value* body) {
     Frame f;
     f.topic = topic;
     if (auto queue = topic_part(topic, "v2.analytics.queues.", ".observations"); !queue.empty()) {
-        if (!body || !body->IsObject()) return malformed(std::move(topic), "an observation without an eventBody object");
+        if (!body || !body->IsObject())
+            return malformed(std::move(topic), "an observation without an eventBody object");
         if (!detail::read_observation_group(*body, queue, f.queues, f.aggregates_skipped))
             return malformed(std::move(topic), "an observation body without group and data");
         f.kind = Frame::Kind::queue_observations;
@@ -73,7 +76,8 @@ Frame data_frame(std::string topic, const detail::Value* body) {
     for (std::string_view suffix : {".activity", ".presence", ".routingStatus"})
         if (user.empty()) user = topic_part(topic, "v2.users.", suffix);
     if (!user.empty()) {
-        if (!body || !body->IsObject()) return malformed(std::move(topic), "an agent update without an eventBody object");
+        if (!body || !body->IsObject())
+            return malformed(std::move(topic), "an agent update without an eventBody object");
         f.kind = Frame::Kind::agent_update;
         f.agent.user_id = std::string(user);
         read_agent(*body, f.agent);
@@ -108,7 +112,8 @@ Frame decode_frame(std::string_view text, std::size_t max_bytes) {
     if (!topic) return malformed("", "no topicName");
     const detail::Value* body = member(doc, "eventBody");
     std::string_view message = body ? string_member(*body, "message").value_or("") : std::string_view{};
-    if (auto kind = system_kind(*topic, message); kind && (topic->substr(0, 10) == "v2.system." || *topic == "channel.metadata")) {
+    if (auto kind = system_kind(*topic, message);
+        kind && (topic->substr(0, 10) == "v2.system." || *topic == "channel.metadata")) {
         Frame f;
         f.kind = *kind;
         f.topic = std::string(*topic);
@@ -119,9 +124,12 @@ Frame decode_frame(std::string_view text, std::size_t max_bytes) {
         Frame f;
         f.topic = std::string(*topic);
         f.detail = std::string(message);
-        if (message == "WebSocket Heartbeat") f.kind = Frame::Kind::heartbeat;
-        else if (message == "pong") f.kind = Frame::Kind::pong;
-        else f.kind = Frame::Kind::other;
+        if (message == "WebSocket Heartbeat")
+            f.kind = Frame::Kind::heartbeat;
+        else if (message == "pong")
+            f.kind = Frame::Kind::pong;
+        else
+            f.kind = Frame::Kind::other;
         return f;
     }
     return data_frame(std::string(*topic), body);

@@ -91,8 +91,8 @@ bool read_observation_group(const Value& body, std::string_view topic_queue, std
             const Value* stats = member(entry, "stats");
             auto count = stats ? number_member(*stats, "count") : std::nullopt;
             if (name && !name->empty() && count)
-                obs.metrics.push_back(
-                    MetricCount{std::string(*name), std::string(string_member(entry, "qualifier").value_or("")), *count});
+                obs.metrics.push_back(MetricCount{std::string(*name),
+                                                  std::string(string_member(entry, "qualifier").value_or("")), *count});
         }
     }
     out.push_back(std::move(obs));

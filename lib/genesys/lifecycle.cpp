@@ -15,8 +15,8 @@ Step fail(ExitCode code, std::string message) { return Step{Step::Action::fail, 
 Millis retry_wait(std::optional<Millis> retry_after, Millis backoff, Millis cap, std::string& message) {
     if (!retry_after) return backoff;
     if (*retry_after > cap) {
-        message += fmt::format(" (Retry-After {} is more than rtwatch waits: waiting {})", format_duration(*retry_after),
-                               format_duration(cap));
+        message += fmt::format(" (Retry-After {} is more than rtwatch waits: waiting {})",
+                               format_duration(*retry_after), format_duration(cap));
         return cap;
     }
     message += fmt::format(" (Retry-After {})", format_duration(*retry_after));
@@ -48,10 +48,11 @@ Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Mi
         case K::socket_closing:
             return Step{A::reconnect, Millis{0}, ExitCode::ok, "the server is closing the socket (maintenance)"};
         case K::channel_gone:
-            return at_once_then_backoff(A::new_channel, "the channel is gone" + (end.detail.empty() ? "" : " (" + end.detail + ")"));
+            return at_once_then_backoff(A::new_channel,
+                                        "the channel is gone" + (end.detail.empty() ? "" : " (" + end.detail + ")"));
         case K::token_revoked:
-            return at_once_then_backoff(A::new_token_and_channel, "the token was revoked" +
-                                                                      (end.detail.empty() ? "" : " (" + end.detail + ")"));
+            return at_once_then_backoff(A::new_token_and_channel,
+                                        "the token was revoked" + (end.detail.empty() ? "" : " (" + end.detail + ")"));
         case K::closed:
             return at_once_then_backoff(A::reconnect, fmt::format("the socket closed (code {}{}{})", end.close_code,
                                                                   end.detail.empty() ? "" : ": ", end.detail));
@@ -60,9 +61,10 @@ Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Mi
         case K::transport_error:
             return Step{A::reconnect, next_delay(backoff, jitter), ExitCode::ok, "the socket failed: " + end.detail};
         case K::untrusted_certificate:
-            return fail(ExitCode::upstream, fmt::format("the TLS certificate of {} is not trusted ({}); pass --cacert FILE "
-                                                        "with the CA that signed it",
-                                                        end.url, end.detail));
+            return fail(ExitCode::upstream,
+                        fmt::format("the TLS certificate of {} is not trusted ({}); pass --cacert FILE "
+                                    "with the CA that signed it",
+                                    end.url, end.detail));
         case K::upgrade_refused: {
             if (end.status == 403)
                 return fail(ExitCode::permission,
@@ -74,8 +76,9 @@ Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Mi
                 Millis delay = retry_wait(end.retry_after, next_delay(backoff, jitter), retry_cap, message);
                 return Step{A::reconnect, delay, ExitCode::ok, message};
             }
-            return fail(ExitCode::upstream, fmt::format("the socket upgrade at {} answered {}: check --stream-url or --region",
-                                                        end.url, end.status));
+            return fail(ExitCode::upstream,
+                        fmt::format("the socket upgrade at {} answered {}: check --stream-url or --region", end.url,
+                                    end.status));
         }
     }
     return fail(ExitCode::failure, "unknown socket ending");
@@ -84,10 +87,11 @@ Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Mi
 RestStep classify_rest(const RestReply& r, Backoff& backoff, double jitter, int& unauthorized, Millis retry_cap) {
     using A = RestStep::Action;
     if (r.untrusted_certificate)
-        return RestStep{A::fail, Millis{0}, ExitCode::upstream,
-                        fmt::format("the TLS certificate of {} is not trusted ({}); pass --cacert FILE with the CA that "
-                                    "signed it",
-                                    r.url, r.transport_error)};
+        return RestStep{
+            A::fail, Millis{0}, ExitCode::upstream,
+            fmt::format("the TLS certificate of {} is not trusted ({}); pass --cacert FILE with the CA that "
+                        "signed it",
+                        r.url, r.transport_error)};
     if (r.status >= 200 && r.status < 300) {
         unauthorized = 0;
         return RestStep{};
@@ -130,20 +134,23 @@ PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const Rej
     PermissionVerdict v;
     if (rejected.empty()) return v;
     auto missing = missing_permissions(rejected);
-    std::string names = missing.empty() ? std::string("(the answer names none)") : fmt::format("{}", fmt::join(missing, ", "));
+    std::string names =
+        missing.empty() ? std::string("(the answer names none)") : fmt::format("{}", fmt::join(missing, ", "));
     std::string first = rejected.front().topic;
     std::string topics = rejected.size() == 1 ? first : fmt::format("{} and {} more", first, rejected.size() - 1);
     std::string reason = rejected.front().reason.empty() ? "" : " (" + rejected.front().reason + ")";
     if (permitted == 0) {
         v.ok = false;
-        v.error = fmt::format("no topic was permitted: {} rejected{}; the OAuth client lacks {}: add the permission to "
-                              "its roles",
-                              topics, reason, names);
+        v.error = fmt::format(
+            "no topic was permitted: {} rejected{}; the OAuth client lacks {}: add the permission to "
+            "its roles",
+            topics, reason, names);
         return v;
     }
-    v.warning = fmt::format("{} of {} topics rejected{}, e.g. {}: the OAuth client lacks {}; those resources are not "
-                            "watched",
-                            rejected.size(), rejected.size() + permitted, reason, first, names);
+    v.warning = fmt::format(
+        "{} of {} topics rejected{}, e.g. {}: the OAuth client lacks {}; those resources are not "
+        "watched",
+        rejected.size(), rejected.size() + permitted, reason, first, names);
     return v;
 }
 

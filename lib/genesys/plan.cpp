@@ -17,16 +17,20 @@ std::string region_problem(std::string_view domain) {
     if (domain.empty()) return "--region: empty; give a domain such as mypurecloud.com or euw2.pure.cloud";
     bool ok = domain.find('.') != std::string_view::npos && domain.front() != '.' && domain.back() != '.';
     for (char c : domain) {
-        bool host_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        bool host_char =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
         ok = ok && host_char;
     }
     if (ok) return {};
-    return fmt::format("--region '{}': not a domain; give one such as mypurecloud.com, mypurecloud.ie or usw2.pure.cloud "
-                       "(not a URL: use --api-url, --auth-url and --stream-url for those)",
-                       domain);
+    return fmt::format(
+        "--region '{}': not a domain; give one such as mypurecloud.com, mypurecloud.ie or usw2.pure.cloud "
+        "(not a URL: use --api-url, --auth-url and --stream-url for those)",
+        domain);
 }
 
-std::string queue_topic(std::string_view queue_id) { return fmt::format("v2.analytics.queues.{}.observations", queue_id); }
+std::string queue_topic(std::string_view queue_id) {
+    return fmt::format("v2.analytics.queues.{}.observations", queue_id);
+}
 std::string agent_topic(std::string_view user_id) { return fmt::format("v2.users.{}.activity", user_id); }
 
 std::vector<std::string> topics_for(std::span<const std::string> queues, std::span<const std::string> agents) {

@@ -104,8 +104,8 @@ std::vector<std::string> missing_permissions(std::span<const RejectedTopic> reje
 
 std::span<const std::string_view> observation_metrics() {
     static constexpr std::array<std::string_view, 9> k_metrics{
-        "oWaiting",      "oInteracting", "oAlerting",       "oOnQueueUsers",       "oOffQueueUsers",
-        "oActiveUsers",  "oMemberUsers", "oUserPresences",  "oUserRoutingStatuses"};
+        "oWaiting",     "oInteracting", "oAlerting",      "oOnQueueUsers",       "oOffQueueUsers",
+        "oActiveUsers", "oMemberUsers", "oUserPresences", "oUserRoutingStatuses"};
     return k_metrics;
 }
 

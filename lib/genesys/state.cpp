@@ -17,8 +17,10 @@ void set_number(Record& out, const std::string& name, double value) {
     m.value.type = MetricValue::Type::number;
     m.value.number = value;
     // Counts are whole numbers: written as 3, not 3.0.
-    if (std::floor(value) == value && std::fabs(value) < 1e15) m.value.text = fmt::format("{}", static_cast<long long>(value));
-    else m.value.text = fmt::format("{}", value);
+    if (std::floor(value) == value && std::fabs(value) < 1e15)
+        m.value.text = fmt::format("{}", static_cast<long long>(value));
+    else
+        m.value.text = fmt::format("{}", value);
 }
 
 void set_string(Record& out, std::string_view name, const std::string& value) {
@@ -52,8 +54,10 @@ bool ObservationState::apply(const QueueObservation& observation) {
     bool changed = false;
     for (const auto& m : observation.metrics) {
         auto [it, added] = media.try_emplace(metric_key(m.metric, m.qualifier), m.count);
-        if (!added && it->second != m.count) it->second = m.count;
-        else if (!added) continue;
+        if (!added && it->second != m.count)
+            it->second = m.count;
+        else if (!added)
+            continue;
         changed = true;
     }
     return changed;

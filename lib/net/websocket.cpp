@@ -36,9 +36,12 @@ struct Target {
 };
 std::optional<Target> target_of(const std::string& url) {
     std::string http;
-    if (url.rfind("wss://", 0) == 0) http = "https://" + url.substr(6);
-    else if (url.rfind("ws://", 0) == 0) http = "http://" + url.substr(5);
-    else return std::nullopt;
+    if (url.rfind("wss://", 0) == 0)
+        http = "https://" + url.substr(6);
+    else if (url.rfind("ws://", 0) == 0)
+        http = "http://" + url.substr(5);
+    else
+        return std::nullopt;
     CURLU* u = curl_url();
     if (!u) return std::nullopt;
     std::optional<Target> t;
@@ -82,8 +85,8 @@ struct WebSocket::Connection final : Transfer {
     Phase phase = Phase::connecting;
     curl_socket_t fd = CURL_SOCKET_BAD;
     std::string key;
-    std::string out;    // the upgrade request, as far as not yet sent
-    std::string in;     // the upgrade's answer; what follows it is the first frames
+    std::string out;          // the upgrade request, as far as not yet sent
+    std::string in;           // the upgrade's answer; what follows it is the first frames
     std::size_t in_used = 0;  // of `in`, consumed by wslay
     wslay_event_context_ptr ctx = nullptr;
     std::optional<Loop::Id> timer;
@@ -135,14 +138,16 @@ struct WebSocket::Connection final : Transfer {
         detail::configure(easy, loop.transport(), r, r.body);
         curl_easy_setopt(easy.handle, CURLOPT_CONNECT_ONLY, 1L);
         key = random_key();
-        out = "GET " + t->path + " HTTP/1.1\r\nHost: " + t->host +
-              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key +
-              "\r\n";
+        out =
+            "GET " + t->path + " HTTP/1.1\r\nHost: " + t->host +
+            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key +
+            "\r\n";
         for (const auto& h : options.headers) out += h + "\r\n";
         out += "\r\n";
         timer = loop.add_timer(loop.now() + options.handshake_timeout, [this] {
             timer.reset();
-            fail(WebSocketEnd::Kind::transport_error, "no WebSocket handshake within " + format_duration(options.handshake_timeout));
+            fail(WebSocketEnd::Kind::transport_error,
+                 "no WebSocket handshake within " + format_duration(options.handshake_timeout));
         });
         loop.impl().start(*this);
     }
@@ -190,8 +195,10 @@ struct WebSocket::Connection final : Transfer {
     void want_write(bool on) {
         if (on == writing || abandoned) return;
         writing = on;
-        if (on) loop.watch_writable(fd, [this] { on_writable(); });
-        else loop.unwatch_writable(fd);
+        if (on)
+            loop.watch_writable(fd, [this] { on_writable(); });
+        else
+            loop.unwatch_writable(fd);
     }
 
     void on_writable() {
@@ -211,12 +218,14 @@ struct WebSocket::Connection final : Transfer {
             CURLcode rc = curl_easy_recv(easy.handle, buf, sizeof buf, &n);
             if (rc == CURLE_AGAIN) return;
             if (rc != CURLE_OK) return fail(WebSocketEnd::Kind::transport_error, detail::describe(rc, easy));
-            if (n == 0) return fail(WebSocketEnd::Kind::transport_error, "the server closed the connection during the upgrade");
+            if (n == 0)
+                return fail(WebSocketEnd::Kind::transport_error, "the server closed the connection during the upgrade");
             in.append(buf, n);
             auto end_of_head = in.find("\r\n\r\n");
             if (end_of_head != std::string::npos) return upgrade_answered(end_of_head + 4);
             if (in.size() > k_max_upgrade_answer)
-                return fail(WebSocketEnd::Kind::bad_handshake, "the upgrade's answer has no end of headers within 16 KiB");
+                return fail(WebSocketEnd::Kind::bad_handshake,
+                            "the upgrade's answer has no end of headers within 16 KiB");
         }
     }
 
@@ -240,16 +249,20 @@ struct WebSocket::Connection final : Transfer {
             if (colon == std::string_view::npos) continue;
             auto name = trim(line.substr(0, colon));
             auto value = trim(line.substr(colon + 1));
-            if (detail::iequals(name, "Sec-WebSocket-Accept")) accept = std::string(value);
-            else if (detail::iequals(name, "Upgrade")) upgrade = detail::iequals(value, "websocket");
-            else if (detail::iequals(name, "Retry-After")) r.retry_after = std::string(value);
+            if (detail::iequals(name, "Sec-WebSocket-Accept"))
+                accept = std::string(value);
+            else if (detail::iequals(name, "Upgrade"))
+                upgrade = detail::iequals(value, "websocket");
+            else if (detail::iequals(name, "Retry-After"))
+                r.retry_after = std::string(value);
         }
         if (status != 101) {
             WebSocketEnd e;
             e.kind = status == 0 ? WebSocketEnd::Kind::bad_handshake : WebSocketEnd::Kind::upgrade_refused;
             e.status = status;
             e.retry_after = r.retry_after;
-            e.detail = status == 0 ? "the upgrade's answer has no status line" : "the upgrade was answered " + std::to_string(status);
+            e.detail = status == 0 ? "the upgrade's answer has no status line"
+                                   : "the upgrade was answered " + std::to_string(status);
             return end(std::move(e));
         }
         if (!upgrade || accept != websocket_accept(key))
@@ -264,8 +277,9 @@ struct WebSocket::Connection final : Transfer {
     }
 
     bool make_context() {
-        static const wslay_event_callbacks callbacks{&Connection::recv_cb, &Connection::send_cb, &Connection::genmask_cb,
-                                                     nullptr, nullptr, nullptr, &Connection::message_cb};
+        static const wslay_event_callbacks callbacks{
+            &Connection::recv_cb,   &Connection::send_cb, &Connection::genmask_cb, nullptr, nullptr, nullptr,
+            &Connection::message_cb};
         if (wslay_event_context_client_init(&ctx, &callbacks, this) != 0) return false;
         wslay_event_config_set_max_recv_msg_length(ctx, options.max_message);
         return true;
@@ -350,8 +364,7 @@ struct WebSocket::Connection final : Transfer {
         auto* s = static_cast<Connection*>(self);
         if (s->abandoned) return;
         if (arg->opcode == WSLAY_TEXT_FRAME || arg->opcode == WSLAY_BINARY_FRAME) {
-            s->owner->m_handler.on_message(
-                std::string_view(reinterpret_cast<const char*>(arg->msg), arg->msg_length));
+            s->owner->m_handler.on_message(std::string_view(reinterpret_cast<const char*>(arg->msg), arg->msg_length));
         } else if (arg->opcode == WSLAY_CONNECTION_CLOSE && arg->msg_length > 2) {
             s->close_reason.assign(reinterpret_cast<const char*>(arg->msg) + 2, arg->msg_length - 2);
         }

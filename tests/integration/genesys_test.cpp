@@ -15,14 +15,14 @@ namespace {
 
 // Fast: heartbeats every 300 ms, a busy model.
 std::vector<std::string> sim_args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> a{"--platform", "genesys", "--seed", "5",      "--queues",    "4",
+    std::vector<std::string> a{"--platform", "genesys", "--seed",  "5",   "--queues",    "4",
                                "--agents",   "10",      "--speed", "300", "--heartbeat", "300ms"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
 }
 
-const std::vector<std::string> k_selection{"--platform", "genesys", "--queue", "queue-0001,queue-0002,queue-0003",
-                                           "--agent", "agent-00001,agent-00004"};
+const std::vector<std::string> k_selection{
+    "--platform", "genesys", "--queue", "queue-0001,queue-0002,queue-0003", "--agent", "agent-00001,agent-00004"};
 constexpr std::size_t k_resources = 5;
 
 std::vector<std::string> with(std::vector<std::string> extra) {
@@ -68,8 +68,8 @@ std::size_t status_lines(const std::string& output, std::string_view status, std
     std::size_t n = 0;
     for (const auto& r : parse_lines(output)) {
         if (std::string(r["type"].GetString()) != "status" || r["status"].GetString() != status) continue;
-        if (!message_part.empty() && (!r.HasMember("message") ||
-                                      std::string(r["message"].GetString()).find(message_part) == std::string::npos))
+        if (!message_part.empty() &&
+            (!r.HasMember("message") || std::string(r["message"].GetString()).find(message_part) == std::string::npos))
             continue;
         ++n;
     }
@@ -192,8 +192,8 @@ TEST_CASE("genesys: rejected topics are named with their permission; none permit
     SECTION("some permitted: a warning, once, and the rest is watched") {
         auto rt = start_rtwatch(sim, {"--platform", "genesys", "--queue", "queue-0001", "--agent", "agent-00001"});
         REQUIRE(rt->wait_for_stderr("analytics:queueObservation:view", 15s));
-        REQUIRE(wait_until([&] { return last_metrics_by_resource(parse_lines(rt->stdout_text())).count("agent/agent-00001"); },
-                           15s));
+        REQUIRE(wait_until(
+            [&] { return last_metrics_by_resource(parse_lines(rt->stdout_text())).count("agent/agent-00001"); }, 15s));
         rt->kill(SIGTERM);
         REQUIRE(rt->wait_for(k_exit_timeout));
         const std::string err = rt->stderr_text();
@@ -217,9 +217,9 @@ TEST_CASE("genesys: 25 channels' worth of topics is refused at start with the nu
 }
 
 TEST_CASE("genesys: --skill is a usage error that says Genesys has no skill topic", "[integration][genesys]") {
-    auto rt = start_rtwatch_raw({"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "x", "--queue",
-                                 "q", "--skill", "s"},
-                                {{"RTWATCH_CLIENT_SECRET", "s"}});
+    auto rt = start_rtwatch_raw(
+        {"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "x", "--queue", "q", "--skill", "s"},
+        {{"RTWATCH_CLIENT_SECRET", "s"}});
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
     CHECK(status->code == 2);

@@ -27,7 +27,8 @@ TEST_CASE("genesys frame: system messages by topic or by their message", "[genes
     auto f = decode_frame(R"({"result":"404","message":"channel not found"})");
     CHECK(f.kind == Kind::not_found);
     // A data topic that merely mentions the words is data, not a system message.
-    CHECK(decode_frame(R"({"topicName":"v2.users.socket_closing.activity","eventBody":{"routingStatus":{"status":"IDLE"}}})")
+    CHECK(decode_frame(
+              R"({"topicName":"v2.users.socket_closing.activity","eventBody":{"routingStatus":{"status":"IDLE"}}})")
               .kind == Kind::agent_update);
 }
 
@@ -69,22 +70,24 @@ TEST_CASE("genesys frame: agent activity, presence and routing status topics", "
     CHECK(a.agent.user_id == "u1");
     CHECK(a.agent.routing_status == "INTERACTING");
     CHECK(a.agent.presence == "ON_QUEUE");
-    auto p = decode_frame(R"({"topicName":"v2.users.u2.presence","eventBody":{"presenceDefinition":{"systemPresence":"AWAY"}}})");
+    auto p = decode_frame(
+        R"({"topicName":"v2.users.u2.presence","eventBody":{"presenceDefinition":{"systemPresence":"AWAY"}}})");
     REQUIRE(p.kind == Kind::agent_update);
     CHECK(p.agent.user_id == "u2");
     CHECK_FALSE(p.agent.routing_status);
     CHECK(p.agent.presence == "AWAY");
-    auto r = decode_frame(R"({"topicName":"v2.users.u3.routingStatus","eventBody":{"routingStatus":{"status":"IDLE"}}})");
+    auto r =
+        decode_frame(R"({"topicName":"v2.users.u3.routingStatus","eventBody":{"routingStatus":{"status":"IDLE"}}})");
     CHECK(r.agent.routing_status == "IDLE");
     CHECK_FALSE(r.agent.presence);
 }
 
 TEST_CASE("genesys frame: malformed frames are reported, never thrown", "[genesys]") {
-    for (const char* text : {"", "not json", "[1,2]", "{\"topicName\":3}", "{}", "{\"topicName\":\"x\"} trailing",
-                             "{\"topicName\":\"v2.analytics.queues.q.observations\",\"eventBody\":[]}",
-                             "{\"topicName\":\"v2.analytics.queues.q.observations\",\"eventBody\":{\"data\":3}}",
-                             "{\"topicName\":\"v2.users.u.activity\",\"eventBody\":{\"x\":1}}",
-                             "{\"topicName\":\"a\xff\"}"}) {
+    for (const char* text :
+         {"", "not json", "[1,2]", "{\"topicName\":3}", "{}", "{\"topicName\":\"x\"} trailing",
+          "{\"topicName\":\"v2.analytics.queues.q.observations\",\"eventBody\":[]}",
+          "{\"topicName\":\"v2.analytics.queues.q.observations\",\"eventBody\":{\"data\":3}}",
+          "{\"topicName\":\"v2.users.u.activity\",\"eventBody\":{\"x\":1}}", "{\"topicName\":\"a\xff\"}"}) {
         INFO(text);
         CHECK(decode_frame(text).kind == Kind::malformed);
     }

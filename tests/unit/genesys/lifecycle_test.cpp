@@ -137,8 +137,8 @@ TEST_CASE("genesys lifecycle: the watchdog pings at half the idle timeout", "[ge
 }
 
 TEST_CASE("genesys lifecycle: rejected topics: a warning, or exit 4 naming the permission", "[genesys]") {
-    std::vector<RejectedTopic> rejected{{"v2.analytics.queues.q.observations", "MissingPermissions",
-                                         {"analytics:queueObservation:view"}}};
+    std::vector<RejectedTopic> rejected{
+        {"v2.analytics.queues.q.observations", "MissingPermissions", {"analytics:queueObservation:view"}}};
     auto some = judge_subscriptions(3, rejected);
     CHECK(some.ok);
     CHECK(some.warning.find("analytics:queueObservation:view") != std::string::npos);

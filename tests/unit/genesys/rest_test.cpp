@@ -8,7 +8,8 @@ using namespace rtwatch;
 using namespace rtwatch::genesys;
 
 TEST_CASE("genesys rest: a channel answer gives id, connectUri and expires", "[genesys]") {
-    auto c = parse_channel(R"({"connectUri":"wss://streaming.x/channels/c1","id":"c1","expires":"2026-12-03T14:00:00.000Z"})");
+    auto c = parse_channel(
+        R"({"connectUri":"wss://streaming.x/channels/c1","id":"c1","expires":"2026-12-03T14:00:00.000Z"})");
     REQUIRE(c);
     CHECK(c->id == "c1");
     CHECK(c->connect_uri == "wss://streaming.x/channels/c1");

@@ -39,7 +39,8 @@ TEST_CASE("genesys state: a partial update changes only the keys it carries", "[
 TEST_CASE("genesys state: a snapshot replaces what was known of the queue", "[genesys]") {
     ObservationState s;
     s.apply(obs("q", "voice", {{"oWaiting", "", 7}, {"oAlerting", "", 1}}));
-    std::vector<QueueObservation> snap{obs("q", "voice", {{"oWaiting", "", 2}}), obs("other", "", {{"oWaiting", "", 9}})};
+    std::vector<QueueObservation> snap{obs("q", "voice", {{"oWaiting", "", 2}}),
+                                       obs("other", "", {{"oWaiting", "", 9}})};
     s.replace_queue("q", snap);
     Record r;
     REQUIRE(s.queue_record("q", r));

@@ -126,12 +126,16 @@ struct Recorder final : net::WebSocketHandler {
     net::WebSocket* socket = nullptr;
     std::string reply_to_first;  // sent from on_message
 
-    void on_open() override { notify([&] { opened = true; }); }
+    void on_open() override {
+        notify([&] { opened = true; });
+    }
     void on_message(std::string_view text) override {
         notify([&] { messages.emplace_back(text); });
         if (!reply_to_first.empty() && messages.size() == 1) socket->send_text(reply_to_first);
     }
-    void on_end(const net::WebSocketEnd& e) override { notify([&] { ended = e; }); }
+    void on_end(const net::WebSocketEnd& e) override {
+        notify([&] { ended = e; });
+    }
     template <class F>
     void notify(F f) {
         std::lock_guard<std::mutex> lock(m);
@@ -181,8 +185,9 @@ TEST_CASE("websocket: upgrade, a text message each way, then the server's close 
 TEST_CASE("websocket: a wrong Sec-WebSocket-Accept is refused", "[websocket]") {
     ScriptedServer server(
         [](const std::string&) {
-            return std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                               "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n");
+            return std::string(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n");
         },
         nullptr);
     Recorder rec;
@@ -197,7 +202,9 @@ TEST_CASE("websocket: a wrong Sec-WebSocket-Accept is refused", "[websocket]") {
 
 TEST_CASE("websocket: a refused upgrade reports its status and Retry-After", "[websocket]") {
     ScriptedServer server(
-        [](const std::string&) { return std::string("HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"); },
+        [](const std::string&) {
+            return std::string("HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n");
+        },
         nullptr);
     Recorder rec;
     test::LoopThread lt;

@@ -16,22 +16,22 @@
 namespace rtwatch::net {
 
 struct WebSocketOptions {
-    std::string url;                   // ws:// or wss://
-    std::vector<std::string> headers;  // "Name: value", sent with the upgrade
-    std::size_t max_message = 1 << 20; // a larger message closes the socket with 1009
-    Millis handshake_timeout{30'000};  // connect, TLS and the upgrade's answer
+    std::string url;                    // ws:// or wss://
+    std::vector<std::string> headers;   // "Name: value", sent with the upgrade
+    std::size_t max_message = 1 << 20;  // a larger message closes the socket with 1009
+    Millis handshake_timeout{30'000};   // connect, TLS and the upgrade's answer
 };
 
 struct WebSocketEnd {
     enum class Kind {
-        closed,            // a close frame (close_code, reason) or the peer went away
-        upgrade_refused,   // the answer to the upgrade was `status`, not 101
-        bad_handshake,     // 101 without a valid Sec-WebSocket-Accept, or an unreadable answer
-        transport_error,   // connect, TLS, read or write failure; the handshake timed out
+        closed,           // a close frame (close_code, reason) or the peer went away
+        upgrade_refused,  // the answer to the upgrade was `status`, not 101
+        bad_handshake,    // 101 without a valid Sec-WebSocket-Accept, or an unreadable answer
+        transport_error,  // connect, TLS, read or write failure; the handshake timed out
         untrusted_certificate,
     };
     Kind kind = Kind::closed;
-    int close_code = 0;   // 0 when the connection ended without a close frame
+    int close_code = 0;  // 0 when the connection ended without a close frame
     std::string reason;
     long status = 0;
     std::string retry_after;  // of a refused upgrade
