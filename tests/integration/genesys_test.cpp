@@ -4,6 +4,7 @@
 // limits and missing permissions are refused with the numbers and names.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <map>
 
 #include "rtwatch_run.hpp"
@@ -14,8 +15,8 @@ using namespace std::chrono_literals;
 namespace {
 
 // Fast: heartbeats every 300 ms, a busy model.
-std::vector<std::string> sim_args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> a{"--platform", "genesys", "--seed",  "5",   "--queues",    "4",
+std::vector<std::string> sim_args(std::vector<std::string> extra = {}, const char* queues = "4") {
+    std::vector<std::string> a{"--platform", "genesys", "--seed",  "5",   "--queues",    queues,
                                "--agents",   "10",      "--speed", "300", "--heartbeat", "300ms"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
@@ -84,6 +85,12 @@ bool snapshot_written(Process& rt) {
                    last_metrics_by_resource(parse_lines(rt.stdout_text())).size() == k_resources;
         },
         20s);
+}
+
+std::string fmt_queue(int i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "queue-%04d", i);
+    return name;
 }
 
 std::uint64_t stat(const Sim& sim, const char* name) { return sim.stats()[name].GetUint64(); }
@@ -224,4 +231,22 @@ TEST_CASE("genesys: --skill is a usage error that says Genesys has no skill topi
     REQUIRE(status);
     CHECK(status->code == 2);
     CHECK(rt->stderr_text().find("no skill topic") != std::string::npos);
+}
+
+TEST_CASE("genesys: 1,001 topics are spread over two channels, and --once has every queue", "[integration][genesys]") {
+    Sim sim(sim_args({}, "1001"));
+    REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
+    std::string ids;
+    for (int i = 1; i <= 1001; ++i) ids += (i > 1 ? "," : "") + fmt_queue(i);
+    auto rt = start_rtwatch(sim, {"--platform", "genesys", "--queue", ids, "--once"});
+    auto status = rt->wait_for(k_exit_timeout);
+    INFO(rt->stderr_text());
+    REQUIRE(status);
+    CHECK(status->code == 0);
+    CHECK(stat(sim, "channels_created") == 2);
+    auto got = last_metrics_by_resource(parse_lines(rt->stdout_text()));
+    auto truth = state_metrics(sim.state());
+    std::erase_if(truth, [](const auto& e) { return e.first.rfind("queue/", 0) != 0; });
+    CHECK(got.size() == 1001);
+    CHECK(got == truth);
 }
