@@ -279,12 +279,46 @@ void GenesysChannel::watchdog() {
     arm_watchdog();
 }
 
-// Before `expires`: a fresh channel for the same topics. The old one is
-// given up first, so no more channels exist than the plan needs; the
-// resync that follows covers the moment between.
+void GenesysChannel::arm_renewal() {
+    if (m_renew_timer) m_services.cancel_timer(*m_renew_timer);
+    m_renew_timer =
+        m_services.add_timer(genesys::renew_at(m_services.now(), WallClock::now(), m_channel.expires), [this] {
+            m_renew_timer.reset();
+            renew();
+        });
+}
+
+// Before `expires`: subscribing again is documented to extend a channel, but
+// whether `expires` moves is not. So subscribe again, read the channel's
+// `expires` back, and keep the channel when it moved; else replace it.
 void GenesysChannel::renew() {
     if (m_stopped) return;
-    log::info("channel {} expires soon: replacing it", m_channel.id);
+    const auto before = m_channel.expires;
+    net::Request put;
+    put.method = "PUT";
+    put.url = api("/api/v2/notifications/channels/" + m_channel.id + "/subscriptions?ignoreErrors=true");
+    put.headers = {"Content-Type: application/json"};
+    put.body = genesys::subscription_body(m_topics);
+    call(std::move(put), "subscribing again before the channel expires", true, [this, before](const net::Response&) {
+        net::Request get;
+        get.url = api("/api/v2/notifications/channels");
+        call(std::move(get), "listing the notification channels", false, [this, before](const net::Response& r) {
+            auto now_expires = genesys::listed_expiry(r.body, m_channel.id);
+            if (now_expires && (!before || *now_expires > *before)) {
+                log::info("channel {}: subscribing again moved its expiry; kept", m_channel.id);
+                m_channel.expires = now_expires;
+                return arm_renewal();
+            }
+            replace_channel();
+        });
+    });
+}
+
+// The old channel is given up first, so no more channels exist than the
+// plan needs; the resync that follows covers the moment between.
+void GenesysChannel::replace_channel() {
+    if (m_stopped) return;
+    log::info("channel {} expires soon and subscribing again did not extend it: replacing it", m_channel.id);
     m_owner.channel_lost(*this, "renewing channel " + m_channel.id + " before it expires");
     if (m_watch_timer) m_services.cancel_timer(*m_watch_timer);
     m_watch_timer.reset();

@@ -58,6 +58,8 @@ private:
     void arm_watchdog();
     void watchdog();
     void renew();
+    void replace_channel();
+    void arm_renewal();
     std::string socket_url() const;
     std::string api(std::string_view path) const;
 

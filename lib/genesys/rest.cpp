@@ -56,6 +56,18 @@ Result<Channel> parse_channel(std::string_view body) {
     return c;
 }
 
+std::optional<WallTime> listed_expiry(std::string_view body, std::string_view id) {
+    rapidjson::Document doc;
+    std::string why;
+    if (!detail::parse_bounded(body, k_max_rest_body, doc, why)) return std::nullopt;
+    const Value* list = listed(doc, "entities");
+    if (!list) return std::nullopt;
+    for (const auto& c : list->GetArray())
+        if (string_member(c, "id") == id)
+            if (auto e = string_member(c, "expires")) return parse_rfc3339(*e);
+    return std::nullopt;
+}
+
 std::string subscription_body(std::span<const std::string> topics) {
     std::string out = "[";
     for (const auto& t : topics) {

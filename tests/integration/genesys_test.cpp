@@ -250,3 +250,19 @@ TEST_CASE("genesys: 1,001 topics are spread over two channels, and --once has ev
     CHECK(got.size() == 1001);
     CHECK(got == truth);
 }
+
+TEST_CASE("genesys: before it expires a channel is subscribed again and kept: no gap, no new channel",
+          "[integration][genesys]") {
+    Sim sim(sim_args({"--channel-ttl", "2s"}));
+    auto rt = start_rtwatch(sim, with({"--status", "-v"}));
+    REQUIRE(snapshot_written(*rt));
+    // Renewed at 1.8 s, 3.6 s, ...: this simulator moves `expires` on a new subscription.
+    REQUIRE(rt->wait_for_stderr("moved its expiry; kept", 10s));
+    REQUIRE(wait_until([&] { return sim.stats()["subscription_requests"].GetUint64() >= 3; }, 10s));
+    INFO(rt->stderr_text());
+    CHECK(stat(sim, "channels_created") == 1);
+    CHECK(stat(sim, "channels_expired") == 0);
+    CHECK(status_lines(rt->stdout_text(), "reconnecting") == 0);
+    CHECK(caught_up(sim, *rt));
+    CHECK(repeated_records(rt->stdout_text()) == 0);
+}

@@ -2,6 +2,7 @@
 // users.
 #include <catch2/catch.hpp>
 
+#include "rtwatch/core/time_format.hpp"
 #include "rtwatch/genesys/rest.hpp"
 
 using namespace rtwatch;
@@ -78,4 +79,15 @@ TEST_CASE("genesys rest: users with routing status and presence", "[genesys]") {
     REQUIRE(one);
     CHECK(one->at(0).user_id == "u3");
     CHECK_FALSE(parse_users(R"({"nothing":1})"));
+}
+
+TEST_CASE("genesys rest: a channel's expiry read back from the channel list", "[genesys]") {
+    const char* body = R"({"entities":[{"id":"a","connectUri":"ws://h/channels/a","expires":"2026-12-03T00:00:00Z"},
+                                        {"id":"b","connectUri":"ws://h/channels/b"}]})";
+    auto a = listed_expiry(body, "a");
+    REQUIRE(a);
+    CHECK(*a == *parse_rfc3339("2026-12-03T00:00:00Z"));
+    CHECK_FALSE(listed_expiry(body, "b"));
+    CHECK_FALSE(listed_expiry(body, "c"));
+    CHECK_FALSE(listed_expiry("nope", "a"));
 }

@@ -23,6 +23,9 @@ struct Channel {
     std::optional<WallTime> expires;  // absent or unparseable: assume 24 h
 };
 Result<Channel> parse_channel(std::string_view body);
+// GET /api/v2/notifications/channels -> {"entities":[{id, connectUri, expires}]}:
+// the `expires` of channel `id` now, nullopt when it is not listed or has none.
+std::optional<WallTime> listed_expiry(std::string_view body, std::string_view id);
 
 // [{"id":"<topic>"},...] for PUT .../subscriptions?ignoreErrors=true.
 std::string subscription_body(std::span<const std::string> topics);
