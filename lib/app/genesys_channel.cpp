@@ -111,6 +111,7 @@ void GenesysChannel::call(net::Request request, std::string what, bool channel_c
                     return m_owner.channel_failed(step.exit_code, step.message);
                 case A::new_channel:
                     log::warn("{}; making a new channel", step.message);
+                    m_owner.channel_lost(*this, step.message);
                     return create();
                 case A::new_token:
                     m_tokens.invalidate();
