@@ -5,13 +5,16 @@
 #
 # "demo.sh relay" starts the simulator and `rtwatch relay` in front of it
 # instead, prints the wallboard's URL on stdout and serves it until Ctrl-C.
+#
+# "demo.sh genesys" runs the same demo over the Genesys Cloud platform: the
+# simulator's Notifications API, channels and WebSocket.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-stream}
 case "$mode" in
-  stream | relay) ;;
-  *) echo "usage: scripts/demo.sh [relay]" >&2; exit 2 ;;
+  stream | relay | genesys) ;;
+  *) echo "usage: scripts/demo.sh [relay|genesys]" >&2; exit 2 ;;
 esac
 
 scripts/deps.sh
@@ -40,8 +43,13 @@ first_url() {
   head -1 "$1" | sed -E 's/.*"url": *"([^"]+)".*/\1/'
 }
 
-"$build/cmd/rtwatch-sim/rtwatch-sim" --port 0 --seed 42 --queues 8 --skills 4 --agents 40 --speed 60 --rate 200 \
-  >"$tmp/sim.out" 2>"$tmp/sim.err" &
+sim_args=(--port 0 --seed 42 --queues 8 --skills 4 --agents 40 --speed 60 --rate 200)
+watch_args=(--queue queue-0001,queue-0002,queue-0003)
+if [ "$mode" = genesys ]; then
+  sim_args+=(--platform genesys)
+  watch_args=(--platform genesys --queue queue-0001,queue-0002,queue-0003 --agent agent-00001,agent-00002 --media voice)
+fi
+"$build/cmd/rtwatch-sim/rtwatch-sim" "${sim_args[@]}" >"$tmp/sim.out" 2>"$tmp/sim.err" &
 sim_pid=$!
 url=$(first_url "$tmp/sim.out" "$sim_pid")
 
@@ -71,5 +79,5 @@ pretty=(cat)
 command -v jq >/dev/null && pretty=(jq -c .)
 RTWATCH_CLIENT_SECRET=rtwatch-secret "$build/cmd/rtwatch/rtwatch" \
   --api-url "$url" --client-id rtwatch \
-  --queue queue-0001,queue-0002,queue-0003 --status \
+  "${watch_args[@]}" --status \
   --duration "${RTWATCH_DEMO_SECONDS:-15}s" | "${pretty[@]}" || true

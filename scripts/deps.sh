@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev rapidjson-dev libcli11-dev libfmt-dev catch2
   libcpp-httplib-dev libssl-dev
-  libwslay-dev  # WebSocket framing: the Genesys platform (client and rtwatch-sim)
+  libwslay-dev  # WebSocket framing: the Genesys platform (client and rtwatch-sim; Debian 12's libcurl has none)
   clang libclang-rt-14-dev libbenchmark-dev
   curl jq openssl python3 procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh

@@ -29,9 +29,11 @@ constexpr const char* k_replay_about =
 
 // Raw option values before validation.
 struct RawOptions {
+    std::string platform = "sse", region, stream_url;
+    std::vector<std::string> media;
     std::string api_url, auth_url, client_id, client_secret_arg, secret_file, scope, cacert;
     std::vector<std::string> queues, skills, agents, fields;
-    std::string where, throttle = "0", duration, idle_timeout = "30s", max_backoff = "5s", token_grace = "60s";
+    std::string where, throttle = "0", duration, idle_timeout, max_backoff = "5s", token_grace = "60s";
     std::string request_timeout = "30s";
     std::string output, record, log_format = "text", log_level, config, count, metrics_listen;
     std::size_t max_event_size = 1 << 20;
@@ -50,6 +52,14 @@ CLI::Option* add_list(CLI::App& app, const char* name, std::vector<std::string>&
 
 void define_upstream(CLI::App& app, RawOptions& o) {
     auto up = "Upstream";
+    app.add_option("--platform", o.platform, "Upstream protocol: sse (default) or genesys (Genesys Cloud)")
+        ->type_name("NAME")
+        ->envname("RTWATCH_PLATFORM")
+        ->group(up);
+    app.add_option("--region", o.region, "Genesys Cloud region domain, e.g. mypurecloud.com (sets the three hosts)")
+        ->type_name("DOMAIN")
+        ->envname("RTWATCH_REGION")
+        ->group(up);
     app.add_option("--api-url", o.api_url, "Base URL of the real-time data service")
         ->type_name("URL")
         ->envname("RTWATCH_API_URL")
@@ -57,6 +67,10 @@ void define_upstream(CLI::App& app, RawOptions& o) {
     app.add_option("--auth-url", o.auth_url, "Base URL of the token endpoint (default: --api-url)")
         ->type_name("URL")
         ->envname("RTWATCH_AUTH_URL")
+        ->group(up);
+    app.add_option("--stream-url", o.stream_url, "Genesys: ws:// or wss:// base that replaces each channel's host")
+        ->type_name("URL")
+        ->envname("RTWATCH_STREAM_URL")
         ->group(up);
     app.add_option("--client-id", o.client_id, "OAuth client id")
         ->type_name("ID")
@@ -98,6 +112,10 @@ void define_selection(CLI::App& app, RawOptions& o) {
         ->type_name("ID")
         ->envname("RTWATCH_AGENTS")
         ->group(sel);
+    add_list(app, "--media", o.media, "Genesys: also write per-media metrics for TYPE, e.g. voice (oWaiting.voice)")
+        ->type_name("TYPE")
+        ->envname("RTWATCH_MEDIA")
+        ->group(sel);
     add_list(app, "--fields", o.fields, "Metrics to track and print, comma list (default: all)")
         ->type_name("NAME")
         ->envname("RTWATCH_FIELDS")
@@ -121,7 +139,7 @@ void define_pacing(CLI::App& app, RawOptions& o, bool live) {
     app.add_option("--count", o.count, "Exit after N records (N >= 1)")->type_name("N")->group(pace);
     app.add_option("--duration", o.duration, "Exit after DURATION")->type_name("DURATION")->group(pace);
     if (live) {
-        app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s)")
+        app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s; genesys 60s)")
             ->type_name("DURATION")
             ->envname("RTWATCH_IDLE_TIMEOUT")
             ->group(pace);
@@ -216,7 +234,7 @@ std::vector<ConfigKey> config_keys(const std::vector<CLI::App*>& apps) {
             const std::string& name = opt->get_lnames().front();
             if (name == "help" || name == "version" || name == "config" || name == "client-secret") continue;
             bool list = name == "queue" || name == "skill" || name == "agent" || name == "fields" || name == "level" ||
-                        name == "allow-origin";
+                        name == "allow-origin" || name == "media";
             keys.push_back(ConfigKey{name, list});
         }
     return keys;
@@ -282,7 +300,7 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
     if (!o.auth_url.empty())
         if (auto problem = detail::url_problem(o.auth_url, "--auth-url")) e.push_back(*problem);
     if (c.mode != Mode::live) return;
-    require(!c.api_url.empty(), e, "no upstream: set --api-url or RTWATCH_API_URL");
+    if (c.platform == Platform::sse) require(!c.api_url.empty(), e, "no upstream: set --api-url or RTWATCH_API_URL");
     require(!c.client_id.empty(), e, "no client id: set --client-id or RTWATCH_CLIENT_ID");
     require(!c.client_secret.empty() || !o.client_secret_arg.empty() || !o.secret_file.empty(), e,
             "no client secret: set RTWATCH_CLIENT_SECRET, pass --client-secret-file FILE, or under systemd "
@@ -291,7 +309,7 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
         r.warnings.push_back(
             "--insecure: TLS certificates are NOT verified; anyone on the path can read the token "
             "and forge data. Use --cacert FILE instead.");
-    if (o.queues.empty() && o.skills.empty() && o.agents.empty())
+    if (c.platform == Platform::sse && o.queues.empty() && o.skills.empty() && o.agents.empty())
         r.warnings.push_back(
             "no --queue, --skill or --agent: streaming every resource, which can be a very large "
             "stream; select what you need");
@@ -314,7 +332,9 @@ void validate_selection(const RawOptions& o, Config& c, std::vector<std::string>
 
 void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     take_duration(o.throttle, "--throttle", c.throttle, e);
-    take_duration(o.idle_timeout, "--idle-timeout", c.idle_timeout, e);
+    // Genesys sends a heartbeat about every 30 s: 60 s of silence is a dead socket.
+    const char* idle_default = c.platform == Platform::genesys ? "60s" : "30s";
+    take_duration(o.idle_timeout.empty() ? idle_default : o.idle_timeout, "--idle-timeout", c.idle_timeout, e);
     take_duration(o.max_backoff, "--max-backoff", c.max_backoff, e);
     take_duration(o.request_timeout, "--request-timeout", c.request_timeout, e);
     require(c.request_timeout.count() > 0, e, "--request-timeout must be more than 0 (e.g. 30s)");
@@ -347,12 +367,16 @@ void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e
 }
 
 void validate(const RawOptions& o, Config& c, CliOutcome& r) {
+    if (o.platform == "genesys") c.platform = Platform::genesys;
     validate_upstream(o, c, r);
     take_duration(o.token_grace, "--token-grace", c.token_grace, r.errors);
     validate_selection(o, c, r.errors);
     validate_pacing(o, c, r.errors);
     validate_output(o, c, r.errors);
     detail::validate_levels(o.levels, c, r.errors);
+    detail::validate_platform(detail::PlatformOptions{o.platform, o.region, o.stream_url, o.api_url, o.auth_url,
+                                                      o.scope, o.media, o.record},
+                              c, r.errors);
 }
 
 // How to log before the options are known to be valid: the format asked for

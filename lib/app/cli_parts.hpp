@@ -95,4 +95,16 @@ void apply_levels_env(CLI::App& app);
 // Needs c.raw and c.fields set already.
 void validate_levels(const LevelOptions& o, Config& c, std::vector<std::string>& errors);
 
+// The options that choose and place the upstream platform, as given.
+struct PlatformOptions {
+    std::string platform, region, stream_url, api_url, auth_url, scope;
+    std::vector<std::string> media;
+    std::string record;
+};
+// --platform and what goes with it: genesys takes its hosts from --region
+// unless --api-url/--auth-url/--stream-url say otherwise, needs ids, has no
+// skills, and its topics must fit in 20 channels. Runs after the selection
+// is validated (c.queues, c.agents set).
+void validate_platform(const PlatformOptions& o, Config& c, std::vector<std::string>& errors);
+
 }  // namespace rtwatch::app::detail

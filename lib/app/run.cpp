@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "genesys_source.hpp"
 #include "hook_runner.hpp"
 #include "live_source.hpp"
 #include "replay_source.hpp"
@@ -71,9 +72,10 @@ ExitCode run(const Config& config, const SinkFactory& extra) {
     }
     net::Loop loop(transport_of(config));
 
-    // source: the live SSE stream, or a capture replayed
+    // source: the live SSE stream, Genesys Cloud's notifications, or a capture replayed
     std::unique_ptr<Source> source;
     if (config.mode == Mode::replay) source = std::make_unique<ReplaySource>(config, loop, input);
+    else if (config.platform == Platform::genesys) source = std::make_unique<GenesysSource>(config, loop);
     else source = std::make_unique<LiveSseSource>(config, loop);
     // stages: decode -> filter -> fields -> levels -> diff + throttle
     Pipeline pipeline(config);

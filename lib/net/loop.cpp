@@ -83,7 +83,7 @@ void Loop::Impl::read_done() {
         CURLcode result = msg->data.result;
         // Keep it out of perform() until it is retired; a finished handle
         // left in the multi would be reported again.
-        curl_multi_remove_handle(multi, msg->easy_handle);
+        if (!transfer || !transfer->keeps_connection()) curl_multi_remove_handle(multi, msg->easy_handle);
         if (transfer && !transfer->retired) transfer->on_done(result);
     }
 }

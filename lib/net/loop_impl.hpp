@@ -25,6 +25,9 @@ public:
     virtual CURL* handle() const = 0;
     // The transfer finished (any reason). Runs at a safe point, outside curl.
     virtual void on_done(CURLcode result) = 0;
+    // CONNECT_ONLY: the handle stays in the multi after it is done, as
+    // curl_easy_send/recv need, until it is retired.
+    virtual bool keeps_connection() const { return false; }
     bool retired = false;  // handed back to the loop: no more callbacks
 };
 

@@ -12,7 +12,14 @@ _rtwatch() {
         --log-level)
             COMPREPLY=($(compgen -W 'error warning info debug trace' -- "$cur"))
             return ;;
-        --api-url | --auth-url | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
+        --platform)
+            COMPREPLY=($(compgen -W 'sse genesys' -- "$cur"))
+            return ;;
+        --region)
+            COMPREPLY=($(compgen -W 'mypurecloud.com mypurecloud.ie mypurecloud.de mypurecloud.com.au mypurecloud.jp
+                usw2.pure.cloud cac1.pure.cloud euw2.pure.cloud aps1.pure.cloud apne2.pure.cloud sae1.pure.cloud' -- "$cur"))
+            return ;;
+        --api-url | --auth-url | --stream-url | --media | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
         --fields | --where | --throttle | --count | --duration | --idle-timeout | --request-timeout | --max-backoff | \
         --max-event-size | --level | --exec | --exec-jobs | --exec-timeout | --metrics-listen | --listen | --history | \
         --viewer-timeout | --max-viewers | --allow-origin | --stale-after | --header-timeout)
@@ -20,8 +27,8 @@ _rtwatch() {
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--help --version --config
-            --api-url --auth-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
-            --queue --skill --agent --fields --where --raw
+            --platform --region --api-url --auth-url --stream-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
+            --queue --skill --agent --media --fields --where --raw
             --throttle --once --count --duration --idle-timeout --request-timeout --max-backoff --max-event-size
             --level --levels-only --exec --exec-jobs --exec-timeout
             --output --record --metrics-listen --status --log-format --log-level --verbose --quiet

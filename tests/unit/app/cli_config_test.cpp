@@ -300,3 +300,56 @@ TEST_CASE("cli secrets: the password of a URL is masked in every later message",
     CHECK(rtwatch::log::sanitize("the password url-pa55word alone") == "the password *** alone");
     rtwatch::log::clear_secrets();
 }
+
+TEST_CASE("cli: genesys options come from the config file like the others", "[app][genesys]") {
+    Env env{{"RTWATCH_CLIENT_SECRET", "s"}};
+    TempFile conf("platform = genesys\nregion = mypurecloud.de\nclient-id = c\nqueue = q1\nmedia = [\"voice\", \"chat\"]\n");
+    auto r = parse({"--config", conf.path});
+    INFO(joined(r.errors));
+    REQUIRE(r.config);
+    CHECK(r.config->platform == rtwatch::app::Platform::genesys);
+    CHECK(r.config->api_url == "https://api.mypurecloud.de");
+    CHECK(r.config->auth_url == "https://login.mypurecloud.de");
+    CHECK(r.config->stream_url == "wss://streaming.mypurecloud.de");
+    CHECK(r.config->media == std::vector<std::string>{"voice", "chat"});
+    CHECK(r.config->idle_timeout == Millis(60'000));
+    CHECK(r.config->scope.empty());
+}
+
+TEST_CASE("cli: genesys overrides win over the region; sse keeps its defaults", "[app][genesys]") {
+    Env env{{"RTWATCH_CLIENT_SECRET", "s"}};
+    auto g = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--api-url", "http://127.0.0.1:1",
+                    "--stream-url", "ws://127.0.0.1:2", "--client-id", "c", "--agent", "a", "--idle-timeout", "5s"});
+    INFO(joined(g.errors));
+    REQUIRE(g.config);
+    CHECK(g.config->api_url == "http://127.0.0.1:1");
+    CHECK(g.config->auth_url == "https://login.mypurecloud.com");
+    CHECK(g.config->stream_url == "ws://127.0.0.1:2");
+    CHECK(g.config->idle_timeout == Millis(5'000));
+    auto s = parse({"--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q"});
+    REQUIRE(s.config);
+    CHECK(s.config->platform == rtwatch::app::Platform::sse);
+    CHECK(s.config->idle_timeout == Millis(30'000));
+    CHECK(s.config->scope == "genesyscloud.realtime.data.view");
+}
+
+TEST_CASE("cli: genesys usage errors name the reason", "[app][genesys]") {
+    Env env{{"RTWATCH_CLIENT_SECRET", "s"}};
+    auto skill = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "c", "--queue", "q",
+                        "--skill", "s"});
+    CHECK(skill.exit_code == 2);
+    CHECK(joined(skill.errors).find("no skill topic") != std::string::npos);
+    auto none = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "c"});
+    CHECK(joined(none.errors).find("--queue and --agent") != std::string::npos);
+    auto hosts = parse({"--platform", "genesys", "--client-id", "c", "--queue", "q"});
+    CHECK(joined(hosts.errors).find("set --region") != std::string::npos);
+    auto region = parse({"--platform", "genesys", "--region", "https://api.mypurecloud.com", "--client-id", "c", "--queue", "q"});
+    CHECK(joined(region.errors).find("not a domain") != std::string::npos);
+    auto stream = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--stream-url", "http://x", "--client-id",
+                         "c", "--queue", "q"});
+    CHECK(joined(stream.errors).find("ws:// or wss://") != std::string::npos);
+    auto platform = parse({"--platform", "kafka", "--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q"});
+    CHECK(joined(platform.errors).find("use sse or genesys") != std::string::npos);
+    auto media = parse({"--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q", "--media", "voice"});
+    CHECK(joined(media.errors).find("--media is for --platform genesys") != std::string::npos);
+}

@@ -14,11 +14,17 @@
 namespace rtwatch::app {
 
 enum class Mode { live, replay };
+// The upstream's protocol: rtwatch's SSE endpoint, or Genesys Cloud's
+// Notifications API (REST channels, WebSocket events, REST snapshots).
+enum class Platform { sse, genesys };
 
 struct Config {
     Mode mode = Mode::live;
 
     // upstream
+    Platform platform = Platform::sse;
+    std::string region;      // genesys: the region domain the hosts follow from
+    std::string stream_url;  // genesys: replaces the scheme and host of each channel's connectUri
     std::string api_url;
     std::string auth_url;  // defaults to api_url
     bool auth_url_given = false;  // --auth-url (or its env/config form) was set: named in wrong-URL messages
@@ -31,6 +37,7 @@ struct Config {
 
     // selection
     std::vector<std::string> queues, skills, agents;
+    std::vector<std::string> media;   // genesys: media types with their own metric names (oWaiting.voice)
     std::vector<std::string> fields;  // empty = all
     std::string where;
     bool raw = false;

@@ -1,0 +1,113 @@
+// The channel lifecycle's decisions in pure functions: how a socket or a
+// REST call ended -> reconnect to the same channel, make a new channel
+// (with a new token first), back off, or fail with an exit code; when to
+// renew a channel before it expires; when to ping and when a quiet socket
+// is dead. The source carries the decisions out.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+
+#include "rtwatch/core/clock.hpp"
+#include "rtwatch/core/duration.hpp"
+#include "rtwatch/core/exit_code.hpp"
+#include "rtwatch/genesys/rest.hpp"
+
+namespace rtwatch::genesys {
+
+// Retry-After beyond this is cut to it, and the log says so: Genesys may
+// ask for minutes or hours, and a live view cannot sit that out silently.
+inline constexpr Millis k_default_retry_cap{60'000};
+
+struct Backoff {
+    int attempt = 0;  // failures since the last good connection
+    Millis base{500};
+    Millis max{5'000};
+};
+// base * 2^attempt capped at max, then jittered within its upper half
+// (`jitter` in [0, 1)); advances attempt.
+Millis next_delay(Backoff& backoff, double jitter);
+
+struct SocketEnd {
+    enum class Kind {
+        socket_closing,         // v2.system.socket_closing: the server closes soon
+        channel_gone,           // no_longer_subscribed, {"result":"404"}, close 1001, 404 on the upgrade
+        token_revoked,          // token_revoked, 401 on the upgrade
+        closed,                 // any other close (a second socket kicked this one, a network drop)
+        upgrade_refused,        // the upgrade answered `status` (not 101, 401, 404)
+        transport_error,        // connect, TLS or read failure
+        idle_timeout,           // no frame for the idle timeout
+        untrusted_certificate,  // TLS verification failed: the same every time
+    };
+    Kind kind = Kind::closed;
+    int close_code = 0;
+    long status = 0;
+    std::optional<Millis> retry_after;
+    std::string detail;
+    std::string url;  // named by failures
+};
+
+struct Step {
+    enum class Action {
+        reconnect,              // the same connectUri
+        new_channel,            // create, subscribe, connect
+        new_token_and_channel,  // the token went with the channel
+        fail,                   // end the run with exit_code
+    };
+    Action action = Action::reconnect;
+    Millis delay{0};
+    ExitCode exit_code = ExitCode::ok;
+    std::string message;  // the cause; for failures, the fix too
+};
+
+// Classifies how a socket ended. Socket closing and a channel lost for the
+// first time act at once (no data must be missed); repeats back off.
+Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Millis retry_cap = k_default_retry_cap);
+
+struct RestReply {
+    long status = 0;  // 0: no HTTP answer (transport_error says why)
+    std::optional<Millis> retry_after;
+    std::string transport_error;
+    bool untrusted_certificate = false;
+    std::string what;  // "creating a channel", "the observations query", ...
+    std::string url;
+    bool channel_call = false;  // a 404 means the channel is gone, not a wrong URL
+};
+struct RestStep {
+    enum class Action { ok, retry, new_token, new_channel, fail };
+    Action action = Action::ok;
+    Millis delay{0};
+    ExitCode exit_code = ExitCode::ok;
+    std::string message;
+};
+// 2xx ok; 401 a new token (once in a row, then auth failure); 429/5xx/0
+// back off, honouring Retry-After up to `retry_cap`; 403 permission; 404
+// a new channel for channel calls, else the URL is wrong; other 4xx fail.
+RestStep classify_rest(const RestReply& reply, Backoff& backoff, double jitter, int& unauthorized_in_a_row,
+                       Millis retry_cap = k_default_retry_cap);
+
+// When to replace a channel that expires at `expires` (24 h from now when
+// unknown): a tenth of its life before, at most 5 minutes before.
+TimePoint renew_at(TimePoint now, WallTime wall_now, std::optional<WallTime> expires);
+
+// The heartbeat watchdog: ping after half the idle timeout without a
+// frame; the socket is dead after the whole of it.
+struct Watchdog {
+    Millis idle_timeout{60'000};
+    TimePoint last_frame{};
+    TimePoint ping_at() const { return last_frame + idle_timeout / 2; }
+    TimePoint dead_at() const { return last_frame + idle_timeout; }
+};
+
+// The subscription answers of every channel together: ok with a warning
+// for the rejected topics (once, naming missingPermissions), or
+// ExitCode::permission naming them when nothing was permitted.
+struct PermissionVerdict {
+    bool ok = true;
+    std::string warning;  // empty when nothing was rejected
+    std::string error;
+};
+PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected);
+
+}  // namespace rtwatch::genesys

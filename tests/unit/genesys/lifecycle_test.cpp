@@ -1,0 +1,149 @@
+// The lifecycle decisions on a fake clock: socket endings, REST answers,
+// channel renewal ahead of expiry, the watchdog, the permission verdict.
+#include <catch2/catch.hpp>
+
+#include "rtwatch/genesys/lifecycle.hpp"
+
+using namespace rtwatch;
+using namespace rtwatch::genesys;
+using namespace std::chrono_literals;
+using A = Step::Action;
+using K = SocketEnd::Kind;
+
+namespace {
+const TimePoint k_now{std::chrono::hours(1000)};
+const WallTime k_wall{std::chrono::hours(500'000)};
+SocketEnd end(K kind, int code = 0, long status = 0, std::optional<Millis> retry_after = {}, std::string detail = {},
+              std::string url = {}) {
+    return SocketEnd{kind, code, status, retry_after, std::move(detail), std::move(url)};
+}
+}  // namespace
+
+TEST_CASE("genesys lifecycle: socket closing reconnects to the same channel at once", "[genesys]") {
+    Backoff b;
+    b.attempt = 3;
+    auto s = decide_socket_end(end(K::socket_closing), b, 0.5);
+    CHECK(s.action == A::reconnect);
+    CHECK(s.delay == 0ms);
+}
+
+TEST_CASE("genesys lifecycle: a lost channel is replaced at once, then with backoff", "[genesys]") {
+    Backoff b;
+    auto first = decide_socket_end(end(K::channel_gone, 1001), b, 0.0);
+    CHECK(first.action == A::new_channel);
+    CHECK(first.delay == 0ms);
+    auto again = decide_socket_end(end(K::channel_gone), b, 0.0);
+    CHECK(again.action == A::new_channel);
+    CHECK(again.delay == 500ms);  // base 500 ms * 2^1, lower half at jitter 0
+    auto revoked = decide_socket_end(end(K::token_revoked), b, 0.999);
+    CHECK(revoked.action == A::new_token_and_channel);
+    CHECK(revoked.delay > 1000ms);
+}
+
+TEST_CASE("genesys lifecycle: backoff doubles up to its cap", "[genesys]") {
+    Backoff b;
+    CHECK(next_delay(b, 0.0) == 250ms);
+    CHECK(next_delay(b, 0.0) == 500ms);
+    CHECK(next_delay(b, 0.0) == 1000ms);
+    for (int i = 0; i < 10; ++i) (void)next_delay(b, 0.0);
+    CHECK(next_delay(b, 0.0) == 2500ms);
+    CHECK(next_delay(b, 0.9999) <= 5000ms);
+}
+
+TEST_CASE("genesys lifecycle: upgrade refusals", "[genesys]") {
+    Backoff b;
+    CHECK(decide_socket_end(end(K::upgrade_refused, 0, 403), b, 0).action == A::fail);
+    CHECK(decide_socket_end(end(K::upgrade_refused, 0, 403), b, 0).exit_code == ExitCode::permission);
+    CHECK(decide_socket_end(end(K::upgrade_refused, 0, 400), b, 0).exit_code == ExitCode::upstream);
+    auto busy = decide_socket_end(end(K::upgrade_refused, 0, 503, 2000ms), b, 0);
+    CHECK(busy.action == A::reconnect);
+    CHECK(busy.delay >= 2000ms);
+    auto cert = decide_socket_end(end(K::untrusted_certificate, 0, 0, std::nullopt, "self signed", "wss://h"), b, 0);
+    CHECK(cert.exit_code == ExitCode::upstream);
+    CHECK(cert.message.find("--cacert") != std::string::npos);
+}
+
+TEST_CASE("genesys lifecycle: REST answers, Retry-After capped and said so", "[genesys]") {
+    Backoff b;
+    int unauthorized = 0;
+    RestReply r;
+    r.status = 429;
+    r.retry_after = std::chrono::duration_cast<Millis>(2h);
+    r.what = "the observations query";
+    r.url = "http://x";
+    auto s = classify_rest(r, b, 0.0, unauthorized, 30s);
+    CHECK(s.action == RestStep::Action::retry);
+    CHECK(s.delay == 30s);
+    CHECK(s.message.find("Retry-After 2h") != std::string::npos);
+    CHECK(s.message.find("waiting 30s") != std::string::npos);
+    r.retry_after = 3s;
+    CHECK(classify_rest(r, b, 0.0, unauthorized, 30s).delay == 3s);
+    r.status = 503;
+    r.retry_after.reset();
+    CHECK(classify_rest(r, b, 0.0, unauthorized).action == RestStep::Action::retry);
+    r.status = 200;
+    CHECK(classify_rest(r, b, 0.0, unauthorized).action == RestStep::Action::ok);
+}
+
+TEST_CASE("genesys lifecycle: REST 401 asks for a new token, three in a row is an auth failure", "[genesys]") {
+    Backoff b;
+    int unauthorized = 0;
+    RestReply r;
+    r.status = 401;
+    r.what = "subscribing";
+    r.url = "http://x";
+    r.channel_call = true;
+    CHECK(classify_rest(r, b, 0, unauthorized).action == RestStep::Action::new_token);
+    CHECK(classify_rest(r, b, 0, unauthorized).action == RestStep::Action::new_token);
+    auto third = classify_rest(r, b, 0, unauthorized);
+    CHECK(third.action == RestStep::Action::fail);
+    CHECK(third.exit_code == ExitCode::auth);
+}
+
+TEST_CASE("genesys lifecycle: REST 404 is a lost channel on channel calls, a wrong URL elsewhere", "[genesys]") {
+    Backoff b;
+    int unauthorized = 0;
+    RestReply r;
+    r.status = 404;
+    r.what = "subscribing";
+    r.url = "http://x";
+    r.channel_call = true;
+    CHECK(classify_rest(r, b, 0, unauthorized).action == RestStep::Action::new_channel);
+    r.channel_call = false;
+    auto s = classify_rest(r, b, 0, unauthorized);
+    CHECK(s.exit_code == ExitCode::upstream);
+    CHECK(s.message.find("--region") != std::string::npos);
+    r.status = 403;
+    CHECK(classify_rest(r, b, 0, unauthorized).exit_code == ExitCode::permission);
+    r.status = 400;
+    CHECK(classify_rest(r, b, 0, unauthorized).exit_code == ExitCode::bad_request);
+}
+
+TEST_CASE("genesys lifecycle: a channel is renewed before it expires", "[genesys]") {
+    // 24 h left: 5 minutes before.
+    CHECK(renew_at(k_now, k_wall, k_wall + 24h) == k_now + 24h - 5min);
+    // 10 s left: a tenth before.
+    CHECK(renew_at(k_now, k_wall, k_wall + 10s) == k_now + 9s);
+    // Unknown: assumed 24 h.
+    CHECK(renew_at(k_now, k_wall, std::nullopt) == k_now + 24h - 5min);
+    // Already past: now.
+    CHECK(renew_at(k_now, k_wall, k_wall - 1s) == k_now);
+}
+
+TEST_CASE("genesys lifecycle: the watchdog pings at half the idle timeout", "[genesys]") {
+    Watchdog w{60s, k_now};
+    CHECK(w.ping_at() == k_now + 30s);
+    CHECK(w.dead_at() == k_now + 60s);
+}
+
+TEST_CASE("genesys lifecycle: rejected topics: a warning, or exit 4 naming the permission", "[genesys]") {
+    std::vector<RejectedTopic> rejected{
+        {"v2.analytics.queues.q.observations", "MissingPermissions", {"analytics:queueObservation:view"}}};
+    auto some = judge_subscriptions(3, rejected);
+    CHECK(some.ok);
+    CHECK(some.warning.find("analytics:queueObservation:view") != std::string::npos);
+    auto none = judge_subscriptions(0, rejected);
+    CHECK_FALSE(none.ok);
+    CHECK(none.error.find("analytics:queueObservation:view") != std::string::npos);
+    CHECK(judge_subscriptions(3, {}).warning.empty());
+}
