@@ -18,7 +18,6 @@
 
 #include <fmt/format.h>
 
-
 namespace rtwatch::net {
 
 namespace {
@@ -111,9 +110,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_v
     std::string host;
     std::uint16_t port = 0;
     if (!parse_address(address, host, port))
-        return make_error(ExitCode::usage,
-                          fmt::format("'{}' is not HOST:PORT; use e.g. 127.0.0.1:8080 (port 0 picks a free one)",
-                                      address));
+        return make_error(
+            ExitCode::usage,
+            fmt::format("'{}' is not HOST:PORT; use e.g. 127.0.0.1:8080 (port 0 picks a free one)", address));
     sockaddr_storage ss{};
     socklen_t len = 0;
     bool loopback = false;
@@ -141,8 +140,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_v
     int one = 1;
     ::setsockopt(s->m_listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (::bind(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0)
-        return make_error(ExitCode::usage, fmt::format("cannot listen on {}: {}; pick another address or port",
-                                                       address, std::strerror(errno)));
+        return make_error(ExitCode::usage, fmt::format("cannot listen on {}: {}; pick another address or port", address,
+                                                       std::strerror(errno)));
     if (::listen(s->m_listen_fd, 1024) != 0)
         return make_error(ExitCode::failure, fmt::format("listen on {}: {}", address, std::strerror(errno)));
     ::getsockname(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
@@ -245,8 +244,10 @@ void HttpServer::on_conn_event(Conn& c, std::uint32_t events) {
     }
     Conn* again = find(id);
     if (!again || !(events & (EPOLLIN | EPOLLRDHUP))) return;
-    if (again->state == State::head) read_head(*again);
-    else read_discard(*again);
+    if (again->state == State::head)
+        read_head(*again);
+    else
+        read_discard(*again);
 }
 
 void HttpServer::read_head(Conn& c) {
@@ -264,14 +265,18 @@ void HttpServer::read_head(Conn& c) {
             ++m_counters.head_too_large;
             bool line_too_long = c.in.find('\n') == std::string::npos;
             respond(c.id, line_too_long ? 414 : 431, "application/json",
-                    line_too_long ? R"({"error":"request line too long"})" "\n"
-                                  : R"({"error":"request headers too large"})" "\n");
+                    line_too_long ? R"({"error":"request line too long"})"
+                                    "\n"
+                                  : R"({"error":"request headers too large"})"
+                                    "\n");
         }
         return;
     }
     if (head_end > m_options.max_head) {
         ++m_counters.head_too_large;
-        return respond(c.id, 431, "application/json", R"({"error":"request headers too large"})" "\n");
+        return respond(c.id, 431, "application/json",
+                       R"({"error":"request headers too large"})"
+                       "\n");
     }
     c.in.resize(head_end);
     handle_head(c);
@@ -281,15 +286,22 @@ void HttpServer::handle_head(Conn& c) {
     HttpRequest r;
     if (!parse_head(c.in, r)) {
         ++m_counters.bad_request;
-        return respond(c.id, 400, "application/json", R"({"error":"not an HTTP/1.x request"})" "\n");
+        return respond(c.id, 400, "application/json",
+                       R"({"error":"not an HTTP/1.x request"})"
+                       "\n");
     }
     c.in.clear();
     c.in.shrink_to_fit();
     c.state = State::answering;  // until the handler says otherwise
     if (r.method != "GET")
-        return respond(c.id, 405, "application/json", R"({"error":"only GET is served"})" "\n", "Allow: GET\r\n");
-    if (m_handler) m_handler(c.id, r);
-    else respond(c.id, 404, "application/json", "{}\n");
+        return respond(c.id, 405, "application/json",
+                       R"({"error":"only GET is served"})"
+                       "\n",
+                       "Allow: GET\r\n");
+    if (m_handler)
+        m_handler(c.id, r);
+    else
+        respond(c.id, 404, "application/json", "{}\n");
 }
 
 // Bytes a stream's peer sends are not for us: read and dropped, so the
@@ -297,8 +309,7 @@ void HttpServer::handle_head(Conn& c) {
 void HttpServer::read_discard(Conn& c) {
     char buf[k_read_chunk];
     ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-        return destroy(c.id, c.state == State::streaming);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, c.state == State::streaming);
 }
 
 void HttpServer::respond(ConnId id, int status, std::string_view content_type, std::string_view body,
@@ -374,8 +385,10 @@ void HttpServer::flush(Conn& c) {
         return destroy(c.id, c.state == State::streaming);  // EPIPE, ECONNRESET
     }
     // An idle stream keeps no more than a small buffer (a snapshot can be large).
-    if (c.out.capacity() > 16 * 1024) std::string().swap(c.out);
-    else c.out.clear();
+    if (c.out.capacity() > 16 * 1024)
+        std::string().swap(c.out);
+    else
+        c.out.clear();
     c.out_pos = 0;
     c.progress = m_loop.now();
     want_write(c, false);
@@ -419,31 +432,46 @@ void HttpServer::sweep(TimePoint now) {
     std::vector<ConnId> overdue;
     std::vector<ConnId> slow_heads;
     for (auto& [id, c] : m_conns) {
-        if (c->state == State::head && now >= c->deadline) slow_heads.push_back(id);
+        if (c->state == State::head && now >= c->deadline)
+            slow_heads.push_back(id);
         else if ((c->state == State::closing || c->state == State::answering) && now >= c->deadline)
             overdue.push_back(id);
     }
     for (ConnId id : slow_heads) {
         ++m_counters.head_timeout;
-        respond(id, 408, "application/json", R"({"error":"request head not complete in time"})" "\n");
+        respond(id, 408, "application/json",
+                R"({"error":"request head not complete in time"})"
+                "\n");
     }
     for (ConnId id : overdue) destroy(id, false);
 }
 
 std::string_view reason_phrase(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 414: return "URI Too Long";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Unknown";
+        case 200:
+            return "OK";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 414:
+            return "URI Too Long";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Unknown";
     }
 }
 
@@ -460,8 +488,7 @@ std::string url_decode(std::string_view text) {
         char ch = text[i];
         if (ch == '+') {
             out.push_back(' ');
-        } else if (ch == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
-                   hex(text[i + 2]) >= 0) {
+        } else if (ch == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
             out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
             i += 2;
         } else {

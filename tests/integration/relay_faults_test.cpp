@@ -65,10 +65,12 @@ TEST_CASE("relay: a viewer that stops reading is conflated, never slows the othe
 
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
     auto truth = truth_for(sim.state(), {}, {});
-    CHECK(wait_until([&] {
-        slow.poll();
-        return last_state(events_of(slow).events) == truth;
-    }, 15s));
+    CHECK(wait_until(
+        [&] {
+            slow.poll();
+            return last_state(events_of(slow).events) == truth;
+        },
+        15s));
     auto v = events_of(slow);
     CHECK(whole_events(v));
     CHECK(v.incomplete == 0);
@@ -103,10 +105,12 @@ TEST_CASE("relay: upstream drop, stall and token revocation: viewers stay, see s
     connected = count("connected");
     REQUIRE(sim.fault(R"({"kind":"stall","ms":3000})").status == 200);
     HttpResponse not_ready;
-    CHECK(wait_until([&] {
-        not_ready = http_get(relay.port, "/readyz");
-        return not_ready.status == 503;
-    }, 5s));
+    CHECK(wait_until(
+        [&] {
+            not_ready = http_get(relay.port, "/readyz");
+            return not_ready.status == 503;
+        },
+        5s));
     CHECK(parse_json(not_ready.body)["reason"].GetString() != std::string());
     CHECK(wait_until([&] { return http_get(relay.port, "/readyz").status == 200; }, 10s));
     CHECK(viewer.read_until([&](const RawStream&) { return count("connected") > connected; }, 10s));
@@ -118,10 +122,12 @@ TEST_CASE("relay: upstream drop, stall and token revocation: viewers stay, see s
 
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
     auto truth = truth_for(sim.state(), {}, {});
-    CHECK(wait_until([&] {
-        viewer.poll();
-        return last_state(events_of(viewer).events) == truth;
-    }, 15s));
+    CHECK(wait_until(
+        [&] {
+            viewer.poll();
+            return last_state(events_of(viewer).events) == truth;
+        },
+        15s));
     CHECK(!viewer.closed());
     auto metrics = http_get(relay.port, "/metrics").body;
     CHECK(metrics.find("rtwatch_reconnects_total 0\n") == std::string::npos);
