@@ -36,6 +36,7 @@ Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool 
 
 Relay::~Relay() {
     if (m_tick) m_loop.cancel_timer(*m_tick);
+    if (m_drain_timer) m_loop.cancel_timer(*m_drain_timer);
     for (auto& [conn, v] : m_viewers)
         if (v->timer) m_loop.cancel_timer(*v->timer);
 }
@@ -276,20 +277,23 @@ void Relay::drain(std::function<void()> done) {
     }
     m_viewers.clear();
     // Each close is bounded by the server's drain timeout; check until all are gone.
-    auto until = m_loop.now() + Millis(2500);
-    auto check = std::make_shared<std::function<void()>>();
-    *check = [this, until, done = std::move(done), check]() mutable {
-        m_server->sweep(m_loop.now());
-        if (m_server->connections() == 0 || m_loop.now() >= until) {
-            auto finish = std::move(done);
-            *check = nullptr;  // breaks the cycle
-            return finish();
-        }
-        m_loop.add_timer(m_loop.now() + Millis(20), [check] {
-            if (*check) (*check)();
-        });
-    };
-    (*check)();
+    m_drain_until = m_loop.now() + Millis(2500);
+    m_drain_done = std::move(done);
+    drain_step();
+}
+
+void Relay::drain_step() {
+    m_server->sweep(m_loop.now());
+    if (m_server->connections() == 0 || m_loop.now() >= m_drain_until) {
+        auto done = std::move(m_drain_done);
+        m_drain_done = nullptr;
+        if (done) done();
+        return;
+    }
+    m_drain_timer = m_loop.add_timer(m_loop.now() + Millis(20), [this] {
+        m_drain_timer.reset();
+        drain_step();
+    });
 }
 
 std::string url_of(const HttpServer& server) {

@@ -120,6 +120,7 @@ private:
     void cut(ConnId conn, std::uint64_t& counter);
     void on_closed(ConnId conn);
     void tick();
+    void drain_step();
     RunStats stats() const;
     double data_age_seconds() const;
     std::optional<std::string> not_ready_reason() const;
@@ -144,6 +145,9 @@ private:
     TimePoint m_last_heartbeat;
     std::optional<net::Loop::Id> m_tick;
     bool m_draining = false;
+    TimePoint m_drain_until{};
+    std::function<void()> m_drain_done;
+    std::optional<net::Loop::Id> m_drain_timer;
     RunStats m_stats;
     LogLimiter m_log;
     Record m_scratch, m_copy;
