@@ -19,6 +19,7 @@ LIBRARIES = {
     "fmt::fmt": "fmt/",
     "PkgConfig::HTTPLIB": "httplib.h",
     "OpenSSL::SSL": "openssl/",
+    "PkgConfig::NATS": "nats/",
 }
 # Prefixes that are not a declared library: the standard library and the OS.
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
