@@ -184,7 +184,7 @@ struct Client::Impl {
         kvConfig_Init(&cfg);
         cfg.Bucket = name.c_str();
         cfg.History = 1;
-        cfg.TTL = static_cast<std::int64_t>(options.lease_ttl.count());  // milliseconds
+        cfg.TTL = static_cast<std::int64_t>(options.lease_ttl.count()) * 1'000'000;  // nanoseconds
         cfg.StorageType = js_FileStorage;
         natsStatus s = js_CreateKeyValue(&kv, js, &cfg);
         if (s != NATS_OK) return why = fmt::format("lease bucket {}: {}", name, status_text(s)), false;
