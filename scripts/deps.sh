@@ -15,6 +15,8 @@ packages=(
   systemd   # systemd-analyze verify and security on the shipped units (tests/install)
   tmux      # a real terminal for the rtwatch top tests
   prometheus  # promtool check metrics on rtwatch relay's /metrics (tests/integration)
+  libnats-dev  # the nats C client: --broker (lib/broker)
+  nats-server  # JetStream for the broker tests and scripts/demo.sh cluster
 )
 # lintian checks the .deb in scripts/package.sh only: about 40 s to install,
 # so the test machines are spared it.
