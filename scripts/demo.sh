@@ -2,6 +2,8 @@
 # Installs what is missing, builds rtwatch (Release), starts the simulator
 # on a free loopback port and streams live changed metrics from it for about
 # 15 seconds (or until Ctrl-C). RTWATCH_DEMO_SECONDS changes the length.
+# "demo.sh relay" runs rtwatch relay on it instead and prints the wallboard's
+# URL (RTWATCH_DEMO_LISTEN, default 127.0.0.1:8080), until Ctrl-C.
 # "demo.sh cluster": nats-server, the simulator and three relays of one
 # tenant sharing its one upstream; prints the wallboard URLs, runs until Ctrl-C.
 set -euo pipefail
@@ -14,7 +16,9 @@ cmake --build "$build" -j "$(nproc)" --target rtwatch rtwatch-sim >/dev/null
 
 tmp=$(mktemp -d)
 sim_pid=""
+relay_pid=""  # a background job of a script ignores SIGINT: ended here
 cleanup() {
+  [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
   rm -rf "$tmp"
 }
@@ -75,6 +79,22 @@ for _ in $(seq 100); do
 done
 url=$(head -1 "$tmp/sim.out" | sed -E 's/.*"url":"([^"]+)".*/\1/')
 echo "rtwatch-sim is serving $url; streaming queue-0001..queue-0003 for ${RTWATCH_DEMO_SECONDS:-15}s" >&2
+
+if [ "${1:-}" = relay ]; then
+  listen=${RTWATCH_DEMO_LISTEN:-127.0.0.1:8080}
+  RTWATCH_CLIENT_SECRET=rtwatch-secret "$build/cmd/rtwatch/rtwatch" relay --listen "$listen" \
+    --api-url "$url" --client-id rtwatch --level 'waiting: yellow >= 3, red >= 6' >"$tmp/relay.out" &
+  relay_pid=$!
+  for _ in $(seq 100); do
+    [ -s "$tmp/relay.out" ] && break
+    kill -0 "$relay_pid" 2>/dev/null || exit 1
+    sleep 0.1
+  done
+  wall=$(head -1 "$tmp/relay.out" | sed -E 's/.*"url":"([^"]+)".*/\1/')
+  echo "the wallboard: $wall/  (events: $wall/events, state: $wall/state; Ctrl-C ends)" >&2
+  wait "$relay_pid" || true
+  exit 0
+fi
 
 pretty=(cat)
 command -v jq >/dev/null && pretty=(jq -c .)

@@ -373,7 +373,9 @@ void HttpServer::flush(Conn& c) {
         if (n < 0 && errno == EAGAIN) return want_write(c, true);
         return destroy(c.id, c.state == State::streaming);  // EPIPE, ECONNRESET
     }
-    c.out.clear();
+    // An idle stream keeps no more than a small buffer (a snapshot can be large).
+    if (c.out.capacity() > 16 * 1024) std::string().swap(c.out);
+    else c.out.clear();
     c.out_pos = 0;
     c.progress = m_loop.now();
     want_write(c, false);

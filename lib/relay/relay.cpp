@@ -3,6 +3,7 @@
 // them out to the viewers; plus the HTTP endpoints around that state.
 #include "rtwatch/relay/relay.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -225,7 +226,7 @@ Relay::~Relay() {
 
 void Relay::publish_metrics(const Record& record, std::span<const std::string_view> changed,
                             std::span<const output::NamedLevel> levels, WallTime now) {
-    if (!m_serves_viewers) return;
+    if (!m_serves_viewers || m_config.levels_only) return;  // --levels-only: level and status records only
     m_line.clear();
     if (levels.empty()) output::append_metrics_line(m_line, record, changed, now);
     else output::append_metrics_line(m_line, record, changed, levels, now);
@@ -352,7 +353,7 @@ void Relay::arm_viewer_timer(Viewer& v) {
 void Relay::send_snapshot(Viewer& v) {
     const std::string id = event_id(m_seq);
     const WallTime wall = WallClock::now();
-    if (!v.selection().levels_only) {
+    if (!v.selection().levels_only && !m_config.levels_only) {
         m_pipeline.committed().for_each_committed(m_scratch, [&](const Record& r) {
             if (!v.selection().wants(r.kind, r.id)) return;
             if (v.staged()) return feed_staged(v, r, true);
@@ -477,7 +478,25 @@ void Relay::drain(std::function<void()> done) {
 
 // --- HTTP ------------------------------------------------------------------
 
+// A loopback relay answers only to loopback names: a page whose DNS name
+// was rebound to 127.0.0.1 sends its own name as Host, and is refused.
+bool loopback_host(std::string_view host) {
+    auto colon = host.rfind(':');
+    if (colon != std::string_view::npos && host.find(']') != std::string_view::npos && colon < host.find(']'))
+        colon = std::string_view::npos;  // [::1] without a port
+    auto name = host.substr(0, colon);
+    return name == "localhost" || name.starts_with("127.") || name == "[::1]";
+}
+
 bool Relay::origin_allowed(ConnId conn, const net::HttpRequest& r, std::string& cors) {
+    if (m_server->loopback() && !loopback_host(r.header("host"))) {
+        ++m_stats.rejected_origin;
+        m_log.warn(m_loop.now(), "host", "refused a request for host {} on a loopback --listen",
+                   log::sanitize(r.header("host").substr(0, 200)));
+        m_server->respond(conn, 403, k_json,
+                          json_error("forbidden_host", "a loopback relay answers to 127.0.0.1, [::1] or localhost only"));
+        return false;
+    }
     std::string_view origin = r.header("origin");
     if (origin.empty()) return true;
     if (origin == "http://" + std::string(r.header("host"))) return true;
@@ -660,6 +679,12 @@ net::HttpServerOptions server_options(const app::Config& config) {
 }  // namespace
 
 Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context) {
+    // One descriptor per viewer: the soft limit (often 1024) goes up to the hard one.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
     auto server = HttpServer::listen(context.loop, context.config.listen, server_options(context.config));
     if (!server) return make_error(server.error().code, fmt::format("--listen: {}", server.error().message));
     std::string line = fmt::format(R"({{"type":"listening","url":"{}"}})"

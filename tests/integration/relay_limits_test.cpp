@@ -117,6 +117,10 @@ TEST_CASE("relay: cross-origin requests are refused unless --allow-origin names 
     auto allowed = http_get(relay.port, "/state", {{"Origin", "https://wall.example.com"}});
     CHECK(allowed.status == 200);
     CHECK(allowed.header("Access-Control-Allow-Origin") == "https://wall.example.com");
+    // A rebound DNS name: same origin as far as the browser knows, refused by Host.
+    auto rebound = http_get(relay.port, "/state", {{"Host", "evil.example.com:" + std::to_string(relay.port)},
+                                                   {"Origin", "http://evil.example.com:" + std::to_string(relay.port)}});
+    CHECK(rebound.status == 403);
 }
 
 TEST_CASE("relay: a bad query parameter is a 400 naming it, and --max-viewers answers 503 beyond", "[relay]") {
