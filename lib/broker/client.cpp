@@ -55,6 +55,9 @@ struct Client::Impl {
 
     std::atomic<std::uint64_t> last_seq{0};  // highest stream sequence handed out
     std::atomic<bool> caught_up_sent{false};
+    // set when the connection drops, cleared once the stream is read again
+    std::atomic<bool> resubscribe{false};
+    bool opened = false;  // worker only: connect() succeeded
     std::weak_ptr<Impl> self;
 
     Impl(net::Loop& l, Options o) : loop(l), options(std::move(o)) {}
@@ -83,8 +86,16 @@ struct Client::Impl {
             std::function<void()> task;
             {
                 std::unique_lock lock(mutex);
-                wake.wait(lock, [&] { return stopping || !tasks.empty(); });
+                wake.wait_for(lock, Millis{500}, [&] { return stopping || !tasks.empty(); });
                 if (stopping) return;
+                if (tasks.empty()) {
+                    lock.unlock();
+                    // the reconnected callback is not always called (seen
+                    // after a quick server restart): check the connection too
+                    if (opened && resubscribe && conn && natsConnection_Status(conn) == NATS_CONN_STATUS_CONNECTED)
+                        reopen();
+                    continue;
+                }
                 task = std::move(tasks.front());
                 tasks.pop_front();
             }
@@ -105,6 +116,7 @@ struct Client::Impl {
         for (bool first = true; !stopping; first = false) {
             std::string why;
             if (open(why)) {
+                opened = true;
                 to_loop([](Impl& i) {
                     if (i.handlers.connection) i.handlers.connection(true, "");
                 });
@@ -250,6 +262,7 @@ struct Client::Impl {
         auto& impl = *static_cast<Impl*>(closure);
         CallbackScope scope(impl);
         if (!scope.live()) return;
+        impl.resubscribe = true;
         impl.to_loop([](Impl& i) {
             if (i.handlers.connection) i.handlers.connection(false, "broker unreachable");
         });
@@ -260,15 +273,22 @@ struct Client::Impl {
         CallbackScope scope(impl);
         if (!scope.live()) return;
         impl.enqueue([&impl] {
-            std::string why;
-            // the server may have restarted: its consumer is gone
-            if (!impl.ensure_stream(why) || !impl.ensure_bucket(why) || !impl.subscribe(why)) {
-                log::warn("broker: {}", why);
-                return;
-            }
-            impl.to_loop([](Impl& i) {
-                if (i.handlers.connection) i.handlers.connection(true, "");
-            });
+            if (impl.resubscribe) impl.reopen();
+        });
+    }
+
+    // After a reconnect (worker): the server may have restarted, and its
+    // consumer is gone; read on after the last sequence handed out.
+    void reopen() {
+        std::string why;
+        if (!ensure_stream(why) || !ensure_bucket(why) || !subscribe(why)) {
+            log::warn("broker: {}", why);  // tried again on the next check
+            return;
+        }
+        resubscribe = false;
+        log::info("broker: reconnected; reading on after sequence {}", last_seq.load());
+        to_loop([](Impl& i) {
+            if (i.handlers.connection) i.handlers.connection(true, "");
         });
     }
 
