@@ -104,16 +104,18 @@ void UpstreamLease::renew() {
     if (m_request_in_flight) return;
     m_request_in_flight = true;
     TimePoint sent = m_loop.now();
-    std::uint64_t generation = m_generation;
-    m_client.lease_renew(m_revision, m_name, [this, sent, generation](broker::LeaseState st) {
+    std::uint64_t term = m_term;
+    m_client.lease_renew(m_revision, m_name, [this, sent, term](broker::LeaseState st) {
         m_request_in_flight = false;
-        if (!m_holding || generation != m_generation) return;
+        if (!m_holding || term != m_term) return;
         if (!st.revision)
             return lose(st.holder.empty() ? "the lease expired" : fmt::format("the lease is now {}'s", st.holder),
                         false);
         m_revision = *st.revision;
         m_deadline = sent + m_config.lease_ttl * 2 / 3;
+        // what waited while the deadline was near goes out now
         if (m_resync_needed) resync();
+        else pump();
     });
 }
 
@@ -135,6 +137,9 @@ void UpstreamLease::lose(std::string_view why, bool release) {
     m_holding = false;
     m_publishing = false;
     ++m_generation;
+    m_order.clear();
+    m_queued.clear();
+    m_resync_when_drained = false;
     if (release) m_client.lease_release(m_revision);
     close_upstream();
 }
@@ -147,6 +152,13 @@ bool UpstreamLease::may_publish() const { return m_holding && m_publishing && m_
 void UpstreamLease::resync() {
     m_publishing = false;
     m_resync_needed = false;
+    m_order.clear();
+    m_queued.clear();
+    // the stream's last sequence means something once ours have landed
+    if (m_in_flight > 0) {
+        m_resync_when_drained = true;
+        return;
+    }
     std::uint64_t generation = ++m_generation;
     m_client.last_sequence([this, generation](std::optional<std::uint64_t> last) {
         if (!m_holding || generation != m_generation) return;
@@ -165,22 +177,50 @@ void UpstreamLease::resync() {
     });
 }
 
+constexpr std::size_t k_window = 32;
+
 void UpstreamLease::send(const std::string& subject, const std::string& data) {
     if (!may_publish()) {
         m_resync_needed = m_holding;
         return;
     }
-    std::uint64_t generation = m_generation;
-    std::uint64_t expect = m_expect++;
-    m_client.publish(subject, data, m_term, expect, [this, generation](broker::PublishResult r, std::uint64_t) {
-        if (r == broker::PublishResult::ok || generation != m_generation || !m_holding) return;
+    auto [it, added] = m_queued.insert_or_assign(subject, data);
+    if (added) m_order.push_back(subject);
+    pump();
+}
+
+void UpstreamLease::pump() {
+    while (m_in_flight < k_window && !m_order.empty() && may_publish()) {
+        std::string subject = std::move(m_order.front());
+        m_order.pop_front();
+        auto it = m_queued.find(subject);
+        std::string data = std::move(it->second);
+        m_queued.erase(it);
+        ++m_in_flight;
+        std::uint64_t generation = m_generation;
+        m_client.publish(std::move(subject), std::move(data), m_term, m_expect++,
+                         [this, generation](broker::PublishResult r, std::uint64_t) { sent(r, generation); });
+    }
+}
+
+void UpstreamLease::sent(broker::PublishResult r, std::uint64_t generation) {
+    --m_in_flight;
+    if (r != broker::PublishResult::ok && generation == m_generation && m_holding) {
         // everything after it was sent with a wrong prediction too
         log::warn("broker: a publication was {}; publishing again once the lease is confirmed",
                   r == broker::PublishResult::fenced ? "refused (the stream moved on)" : "not confirmed");
         ++m_generation;
         m_publishing = false;
         m_resync_needed = true;
-    });
+        m_order.clear();
+        m_queued.clear();
+    }
+    if (m_in_flight == 0 && m_resync_when_drained) {
+        m_resync_when_drained = false;
+        if (m_holding) resync();
+        return;
+    }
+    pump();
 }
 
 void UpstreamLease::publish_status(std::string_view status, std::string_view message) {

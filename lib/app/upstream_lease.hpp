@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,8 @@ private:
     // publication
     void resync();
     void send(const std::string& subject, const std::string& data);
+    void pump();
+    void sent(broker::PublishResult result, std::uint64_t generation);
     void publish_status(std::string_view status, std::string_view message);
     // the upstream (holder only)
     void open_upstream();
@@ -85,6 +88,13 @@ private:
     std::uint64_t m_generation = 0;  // results of an older generation are ignored
     bool m_resync_needed = false;
     std::unordered_map<std::string, std::pair<std::string, std::string>> m_wanted;  // subject -> line, key
+    // Waiting to be published, in order; a newer line of a subject replaces
+    // the one waiting, so a backlog (after an outage) shrinks to one per
+    // resource. At most k_window publications are in flight.
+    std::deque<std::string> m_order;
+    std::unordered_map<std::string, std::string> m_queued;
+    std::size_t m_in_flight = 0;
+    bool m_resync_when_drained = false;
 
     // the upstream
     std::unique_ptr<Pipeline> m_pipeline;

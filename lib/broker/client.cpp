@@ -58,6 +58,7 @@ struct Client::Impl {
     // set when the connection drops, cleared once the stream is read again
     std::atomic<bool> resubscribe{false};
     bool opened = false;  // worker only: connect() succeeded
+    std::uint64_t seen_at_check = 0;  // worker only: last_seq at the last check
     std::weak_ptr<Impl> self;
 
     Impl(net::Loop& l, Options o) : loop(l), options(std::move(o)) {}
@@ -92,8 +93,10 @@ struct Client::Impl {
                     lock.unlock();
                     // the reconnected callback is not always called (seen
                     // after a quick server restart): check the connection too
-                    if (opened && resubscribe && conn && natsConnection_Status(conn) == NATS_CONN_STATUS_CONNECTED)
-                        reopen();
+                    if (opened && conn && natsConnection_Status(conn) == NATS_CONN_STATUS_CONNECTED) {
+                        if (!resubscribe && consumer_lost()) resubscribe = true;
+                        if (resubscribe) reopen();
+                    }
                     continue;
                 }
                 task = std::move(tasks.front());
@@ -263,6 +266,7 @@ struct Client::Impl {
         CallbackScope scope(impl);
         if (!scope.live()) return;
         impl.resubscribe = true;
+        log::info("broker: disconnected");
         impl.to_loop([](Impl& i) {
             if (i.handlers.connection) i.handlers.connection(false, "broker unreachable");
         });
@@ -275,6 +279,31 @@ struct Client::Impl {
         impl.enqueue([&impl] {
             if (impl.resubscribe) impl.reopen();
         });
+    }
+
+    // A server that restarted has forgotten the reading consumer, and the
+    // client does not always say so (worker).
+    bool consumer_lost() {
+        if (!sub) return true;
+        jsConsumerInfo* ci = nullptr;
+        jsErrCode err = static_cast<jsErrCode>(0);
+        natsStatus s = natsSubscription_GetConsumerInfo(&ci, sub, nullptr, &err);
+        std::uint64_t pending = ci ? ci->NumPending : 0;
+        if (ci) jsConsumerInfo_Destroy(ci);
+        if (s == NATS_OK) {
+            // messages wait at the server and none came since the last
+            // check: delivery stalled (flow control lost in an outage)
+            std::uint64_t seen = last_seq.load();
+            bool stalled = pending > 0 && seen == seen_at_check;
+            seen_at_check = seen;
+            if (stalled) log::info("broker: the stream's reader stalled; reading again");
+            return stalled;
+        }
+        if (err == JSConsumerNotFoundErr || s == NATS_NOT_FOUND) {
+            log::info("broker: the server lost the stream's reader; reading again");
+            return true;
+        }
+        return false;  // a timeout: the next check decides
     }
 
     // After a reconnect (worker): the server may have restarted, and its

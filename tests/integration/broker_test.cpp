@@ -198,7 +198,9 @@ TEST_CASE("the broker restarted mid-run: relays recover and viewers end with eve
     auto truth = truth_for(c.sim.state(), {}, {});
     for (std::size_t i = 0; i < viewers.size(); ++i) {
         INFO("relay " << i << ": " << c.relays[i].process->stderr_text());
-        CHECK(viewers[i]->read_until([&](const RawStream& s) { return state_is(s, truth); }, 20s));
+        bool ok = viewers[i]->read_until([&](const RawStream& s) { return state_is(s, truth); }, 20s);
+        INFO("relay " << i << " after: " << c.relays[i].process->stderr_text());
+        CHECK(ok);
         CHECK(!viewers[i]->closed());
         check_no_duplicates(*viewers[i]);
     }
