@@ -125,12 +125,12 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
         } else {
             c.viewer_token = std::string(trim(*text));
             if (c.viewer_token.empty())
-                errors.push_back(fmt::format("--viewer-token-file {} is empty: put the viewers' token in it",
-                                             o.token_file));
+                errors.push_back(
+                    fmt::format("--viewer-token-file {} is empty: put the viewers' token in it", o.token_file));
             else if (c.viewer_token.find_first_of(" \t\r\n;,\"") != std::string::npos)
-                errors.push_back(fmt::format(
-                    "--viewer-token-file {}: the token must be one word without spaces, quotes, ';' or ','",
-                    o.token_file));
+                errors.push_back(
+                    fmt::format("--viewer-token-file {}: the token must be one word without spaces, quotes, ';' or ','",
+                                o.token_file));
             else
                 log::add_secret(c.viewer_token);
         }

@@ -5,6 +5,8 @@
 // sends is only discarded).
 #include "rtwatch/net/http_server.hpp"
 
+#include "http_text.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,7 +20,6 @@
 
 #include <fmt/format.h>
 
-
 namespace rtwatch::net {
 
 namespace {
@@ -27,64 +28,6 @@ constexpr int k_accepts_per_pass = 64;  // a connect flood cannot starve the res
 constexpr std::size_t k_read_chunk = 4096;
 
 enum class State { head, answering, streaming, closing };
-
-bool parse_address(std::string_view address, std::string& host, std::uint16_t& port) {
-    auto colon = address.rfind(':');
-    if (colon == std::string_view::npos) return false;
-    host.assign(address.substr(0, colon));
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    auto port_text = address.substr(colon + 1);
-    if (port_text.empty() || port_text.size() > 5) return false;
-    unsigned value = 0;
-    for (char ch : port_text) {
-        if (ch < '0' || ch > '9') return false;
-        value = value * 10 + static_cast<unsigned>(ch - '0');
-    }
-    if (value > 65535) return false;
-    port = static_cast<std::uint16_t>(value);
-    return true;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& ch : out)
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    return out;
-}
-
-std::string_view trim_ows(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
-// Request line and header lines; false when it is not HTTP/1.x.
-bool parse_head(std::string_view head, HttpRequest& r) {
-    auto eol = head.find('\n');
-    std::string_view line = trim_ows(head.substr(0, eol));
-    auto sp1 = line.find(' ');
-    auto sp2 = line.rfind(' ');
-    if (sp1 == std::string_view::npos || sp2 == sp1) return false;
-    r.method.assign(line.substr(0, sp1));
-    r.target.assign(line.substr(sp1 + 1, sp2 - sp1 - 1));
-    if (!line.substr(sp2 + 1).starts_with("HTTP/1.")) return false;
-    if (r.target.empty() || r.target.front() != '/') return false;
-    auto q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    r.query = q == std::string::npos ? std::string() : r.target.substr(q + 1);
-    std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 1);
-    while (!rest.empty()) {
-        auto e = rest.find('\n');
-        std::string_view h = rest.substr(0, e);
-        rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 1);
-        h = trim_ows(h);
-        if (h.empty()) break;
-        auto colon = h.find(':');
-        if (colon == std::string_view::npos || colon == 0) return false;
-        r.headers.emplace_back(lower(h.substr(0, colon)), std::string(trim_ows(h.substr(colon + 1))));
-    }
-    return true;
-}
 
 }  // namespace
 
@@ -100,20 +43,14 @@ struct HttpServer::Conn {
     TimePoint progress{};
 };
 
-std::string_view HttpRequest::header(std::string_view name) const {
-    for (const auto& [n, v] : headers)
-        if (n == name) return v;
-    return {};
-}
-
 Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_view address,
                                                        HttpServerOptions options) {
     std::string host;
     std::uint16_t port = 0;
-    if (!parse_address(address, host, port))
-        return make_error(ExitCode::usage,
-                          fmt::format("'{}' is not HOST:PORT; use e.g. 127.0.0.1:8080 (port 0 picks a free one)",
-                                      address));
+    if (!detail::parse_address(address, host, port))
+        return make_error(
+            ExitCode::usage,
+            fmt::format("'{}' is not HOST:PORT; use e.g. 127.0.0.1:8080 (port 0 picks a free one)", address));
     sockaddr_storage ss{};
     socklen_t len = 0;
     bool loopback = false;
@@ -141,8 +78,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_v
     int one = 1;
     ::setsockopt(s->m_listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (::bind(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0)
-        return make_error(ExitCode::usage, fmt::format("cannot listen on {}: {}; pick another address or port",
-                                                       address, std::strerror(errno)));
+        return make_error(ExitCode::usage, fmt::format("cannot listen on {}: {}; pick another address or port", address,
+                                                       std::strerror(errno)));
     if (::listen(s->m_listen_fd, 1024) != 0)
         return make_error(ExitCode::failure, fmt::format("listen on {}: {}", address, std::strerror(errno)));
     ::getsockname(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
@@ -245,8 +182,10 @@ void HttpServer::on_conn_event(Conn& c, std::uint32_t events) {
     }
     Conn* again = find(id);
     if (!again || !(events & (EPOLLIN | EPOLLRDHUP))) return;
-    if (again->state == State::head) read_head(*again);
-    else read_discard(*again);
+    if (again->state == State::head)
+        read_head(*again);
+    else
+        read_discard(*again);
 }
 
 void HttpServer::read_head(Conn& c) {
@@ -264,14 +203,18 @@ void HttpServer::read_head(Conn& c) {
             ++m_counters.head_too_large;
             bool line_too_long = c.in.find('\n') == std::string::npos;
             respond(c.id, line_too_long ? 414 : 431, "application/json",
-                    line_too_long ? R"({"error":"request line too long"})" "\n"
-                                  : R"({"error":"request headers too large"})" "\n");
+                    line_too_long ? R"({"error":"request line too long"})"
+                                    "\n"
+                                  : R"({"error":"request headers too large"})"
+                                    "\n");
         }
         return;
     }
     if (head_end > m_options.max_head) {
         ++m_counters.head_too_large;
-        return respond(c.id, 431, "application/json", R"({"error":"request headers too large"})" "\n");
+        return respond(c.id, 431, "application/json",
+                       R"({"error":"request headers too large"})"
+                       "\n");
     }
     c.in.resize(head_end);
     handle_head(c);
@@ -279,17 +222,24 @@ void HttpServer::read_head(Conn& c) {
 
 void HttpServer::handle_head(Conn& c) {
     HttpRequest r;
-    if (!parse_head(c.in, r)) {
+    if (!detail::parse_head(c.in, r)) {
         ++m_counters.bad_request;
-        return respond(c.id, 400, "application/json", R"({"error":"not an HTTP/1.x request"})" "\n");
+        return respond(c.id, 400, "application/json",
+                       R"({"error":"not an HTTP/1.x request"})"
+                       "\n");
     }
     c.in.clear();
     c.in.shrink_to_fit();
     c.state = State::answering;  // until the handler says otherwise
     if (r.method != "GET")
-        return respond(c.id, 405, "application/json", R"({"error":"only GET is served"})" "\n", "Allow: GET\r\n");
-    if (m_handler) m_handler(c.id, r);
-    else respond(c.id, 404, "application/json", "{}\n");
+        return respond(c.id, 405, "application/json",
+                       R"({"error":"only GET is served"})"
+                       "\n",
+                       "Allow: GET\r\n");
+    if (m_handler)
+        m_handler(c.id, r);
+    else
+        respond(c.id, 404, "application/json", "{}\n");
 }
 
 // Bytes a stream's peer sends are not for us: read and dropped, so the
@@ -297,8 +247,7 @@ void HttpServer::handle_head(Conn& c) {
 void HttpServer::read_discard(Conn& c) {
     char buf[k_read_chunk];
     ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-        return destroy(c.id, c.state == State::streaming);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, c.state == State::streaming);
 }
 
 void HttpServer::respond(ConnId id, int status, std::string_view content_type, std::string_view body,
@@ -374,8 +323,10 @@ void HttpServer::flush(Conn& c) {
         return destroy(c.id, c.state == State::streaming);  // EPIPE, ECONNRESET
     }
     // An idle stream keeps no more than a small buffer (a snapshot can be large).
-    if (c.out.capacity() > 16 * 1024) std::string().swap(c.out);
-    else c.out.clear();
+    if (c.out.capacity() > 16 * 1024)
+        std::string().swap(c.out);
+    else
+        c.out.clear();
     c.out_pos = 0;
     c.progress = m_loop.now();
     want_write(c, false);
@@ -419,56 +370,18 @@ void HttpServer::sweep(TimePoint now) {
     std::vector<ConnId> overdue;
     std::vector<ConnId> slow_heads;
     for (auto& [id, c] : m_conns) {
-        if (c->state == State::head && now >= c->deadline) slow_heads.push_back(id);
+        if (c->state == State::head && now >= c->deadline)
+            slow_heads.push_back(id);
         else if ((c->state == State::closing || c->state == State::answering) && now >= c->deadline)
             overdue.push_back(id);
     }
     for (ConnId id : slow_heads) {
         ++m_counters.head_timeout;
-        respond(id, 408, "application/json", R"({"error":"request head not complete in time"})" "\n");
+        respond(id, 408, "application/json",
+                R"({"error":"request head not complete in time"})"
+                "\n");
     }
     for (ConnId id : overdue) destroy(id, false);
-}
-
-std::string_view reason_phrase(int status) {
-    switch (status) {
-        case 200: return "OK";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 414: return "URI Too Long";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Unknown";
-    }
-}
-
-std::string url_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    auto hex = [](char ch) -> int {
-        if (ch >= '0' && ch <= '9') return ch - '0';
-        if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-        if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-        return -1;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char ch = text[i];
-        if (ch == '+') {
-            out.push_back(' ');
-        } else if (ch == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
-                   hex(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(ch);
-        }
-    }
-    return out;
 }
 
 }  // namespace rtwatch::net

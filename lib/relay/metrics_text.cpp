@@ -55,12 +55,11 @@ std::string metrics_text(const RunStats& s, std::string_view version) {
     one(out, "rtwatch_token_refreshes_total", "counter", "Access tokens refreshed before expiry or after rejection.",
         d(s.token_refreshes));
     one(out, "rtwatch_viewer_conflated_total", "counter",
-        "Records a slow viewer never got because a newer record of the same resource replaced them.",
-        d(s.conflated));
+        "Records a slow viewer never got because a newer record of the same resource replaced them.", d(s.conflated));
     head(out, "rtwatch_viewer_disconnects_total", "counter", "Viewers that went away, by reason.");
-    for (auto [reason, value] : {std::pair{"closed", s.disconnect_closed}, std::pair{"timeout", s.disconnect_timeout},
-                                 std::pair{"overflow", s.disconnect_overflow},
-                                 std::pair{"shutdown", s.disconnect_shutdown}})
+    for (auto [reason, value] :
+         {std::pair{"closed", s.disconnect_closed}, std::pair{"timeout", s.disconnect_timeout},
+          std::pair{"overflow", s.disconnect_overflow}, std::pair{"shutdown", s.disconnect_shutdown}})
         fmt::format_to(std::back_inserter(out), "rtwatch_viewer_disconnects_total{{reason=\"{}\"}} {}\n", reason,
                        value);
     head(out, "rtwatch_http_rejected_total", "counter", "HTTP requests refused, by reason.");

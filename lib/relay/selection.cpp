@@ -38,9 +38,12 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 bool ViewerSelection::wants(ResourceKind kind, std::string_view id) const {
     if (queues.empty() && skills.empty() && agents.empty()) return true;
     switch (kind) {
-        case ResourceKind::queue: return contains(queues, id);
-        case ResourceKind::skill: return contains(skills, id);
-        case ResourceKind::agent: return contains(agents, id);
+        case ResourceKind::queue:
+            return contains(queues, id);
+        case ResourceKind::skill:
+            return contains(skills, id);
+        case ResourceKind::agent:
+            return contains(agents, id);
     }
     return false;
 }
@@ -63,10 +66,12 @@ std::optional<ViewerSelection> parse_selection(std::string_view query, const app
         std::string value = eq == std::string_view::npos ? std::string() : net::url_decode(pair.substr(eq + 1));
         if (name == "queueId" || name == "skillId" || name == "agentId") {
             auto& into = name == "queueId" ? s.queues : name == "skillId" ? s.skills : s.agents;
-            if (!split_list(value, into)) return fail(name, fmt::format("{}: an empty id; give ids, comma-separated", name));
+            if (!split_list(value, into))
+                return fail(name, fmt::format("{}: an empty id; give ids, comma-separated", name));
             if (into.size() > k_max_ids) return fail(name, fmt::format("{}: more than {} ids", name, k_max_ids));
         } else if (name == "fields") {
-            if (!split_list(value, s.fields)) return fail(name, "fields: an empty name; give metric names, comma-separated");
+            if (!split_list(value, s.fields))
+                return fail(name, "fields: an empty name; give metric names, comma-separated");
             if (!relay.fields.empty())
                 for (const auto& f : s.fields)
                     if (!contains(relay.fields, f))
@@ -81,9 +86,12 @@ std::optional<ViewerSelection> parse_selection(std::string_view query, const app
             if (!d) return fail(name, fmt::format("throttle: {}", d.error().message));
             s.throttle = *d;
         } else if (name == "levelsOnly") {
-            if (value.empty() || value == "1" || value == "true") s.levels_only = true;
-            else if (value == "0" || value == "false") s.levels_only = false;
-            else return fail(name, fmt::format("levelsOnly '{}': use true or false", value));
+            if (value.empty() || value == "1" || value == "true")
+                s.levels_only = true;
+            else if (value == "0" || value == "false")
+                s.levels_only = false;
+            else
+                return fail(name, fmt::format("levelsOnly '{}': use true or false", value));
         } else {
             return fail(name, fmt::format("unknown parameter '{}'; use queueId, skillId, agentId, fields, where, "
                                           "throttle or levelsOnly",

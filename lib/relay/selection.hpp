@@ -31,8 +31,7 @@ struct SelectionError {
 
 // `relay` is the relay's own configuration: fields must be among its
 // --fields when it has any.
-std::optional<ViewerSelection> parse_selection(std::string_view query, const app::Config& relay,
-                                               SelectionError& error);
+std::optional<ViewerSelection> parse_selection(std::string_view query, const app::Config& relay, SelectionError& error);
 
 // The relay's config narrowed to the viewer's stages (fields, where,
 // throttle, ids), for a pipeline of its own.

@@ -14,8 +14,7 @@ std::string sse_event(std::string_view type, std::string_view id, std::string_vi
     return out;
 }
 
-Viewer::Viewer(net::HttpServer::ConnId conn, ViewerSelection selection, net::HttpServer& server,
-               ViewerContext context)
+Viewer::Viewer(net::HttpServer::ConnId conn, ViewerSelection selection, net::HttpServer& server, ViewerContext context)
     : m_conn(conn), m_selection(std::move(selection)), m_server(server), m_context(std::move(context)) {
     if (m_selection.staged()) {
         m_config = std::make_unique<app::Config>(stage_config(m_selection));
@@ -56,8 +55,10 @@ bool Viewer::push(std::string text, const diff::ResourceKeyView* key, bool statu
 }
 
 void Viewer::erase(List::iterator it) {
-    if (it->keyed) m_by_key.erase(*it->key);
-    else --m_unkeyed;
+    if (it->keyed)
+        m_by_key.erase(*it->key);
+    else
+        --m_unkeyed;
     if (it->status) m_status.reset();
     m_pending.erase(it);
 }
@@ -101,8 +102,10 @@ void Viewer::metrics(const Record& record, std::span<const std::string_view> cha
     m_line.clear();
     auto levels = m_context.levels(record);
     std::span<const std::string_view> none;
-    if (levels.empty()) output::append_metrics_line(m_line, record, m_snapshot ? none : changed, now);
-    else output::append_metrics_line(m_line, record, m_snapshot ? none : changed, levels, now);
+    if (levels.empty())
+        output::append_metrics_line(m_line, record, m_snapshot ? none : changed, now);
+    else
+        output::append_metrics_line(m_line, record, m_snapshot ? none : changed, levels, now);
     if (!m_line.empty() && m_line.back() == '\n') m_line.pop_back();
     auto key = diff::key_of(record);
     push(sse_event(m_snapshot ? "snapshot" : "metrics", m_context.event_id(m_seq), m_line), &key);

@@ -39,7 +39,7 @@ std::string sse_event(std::string_view type, std::string_view id, std::string_vi
 struct ViewerContext {
     std::function<std::string(std::uint64_t)> event_id;
     std::function<std::span<const output::NamedLevel>(const Record&)> levels;  // empty span: none
-    std::uint64_t* conflated = nullptr;  // the relay's counter
+    std::uint64_t* conflated = nullptr;                                        // the relay's counter
 };
 
 class Viewer final : public app::RecordSink {

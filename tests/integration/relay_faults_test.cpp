@@ -1,5 +1,6 @@
 // rtwatch relay under strain: a viewer that stops reading, an upstream that
 // drops, stalls or revokes its tokens, and SIGTERM with viewers connected.
+#include <algorithm>
 #include <chrono>
 
 #include "relay_support.hpp"
@@ -32,32 +33,39 @@ TEST_CASE("relay: a viewer that stops reading is conflated, never slows the othe
     }
     // The fast ones read for 3 s while the slow one reads nothing; the
     // newest record of each read is timed against its ts (the relay's write).
-    double worst_ms = 0;
-    std::size_t samples = 0;
+    std::vector<double> delays;
     auto until = std::chrono::steady_clock::now() + 3s;
-    std::vector<std::size_t> seen(fast.size(), 0);
+    std::vector<std::size_t> seen(fast.size(), 0);  // body bytes already looked at
     while (std::chrono::steady_clock::now() < until) {
+        fast.front()->read_for(5ms);  // a wait for the next bytes, then every stream drained
         for (std::size_t i = 0; i < fast.size(); ++i) {
-            fast[i]->read_for(20ms);
-            auto v = events_of(*fast[i]);
+            fast[i]->poll();
             auto now = std::chrono::system_clock::now();
-            if (v.events.size() > seen[i] && v.events.back().type == "metrics") {
-                std::string ts = parse_json(v.events.back().data)["ts"].GetString();
+            std::string_view body = fast[i]->body();
+            // The newest record read: only the new bytes are searched, so this
+            // loop's own cost stays flat as the streams grow.
+            auto at = body.rfind("\"ts\":\"");
+            if (at != std::string_view::npos && at >= seen[i] && at + 29 <= body.size()) {
+                std::string ts(body.substr(at + 6, 23));
                 std::tm tm{};
                 strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
                 auto t = std::chrono::system_clock::from_time_t(timegm(&tm)) +
                          std::chrono::milliseconds(std::stoi(ts.substr(20, 3)));
-                double ms = std::chrono::duration<double, std::milli>(now - t).count();
-                worst_ms = std::max(worst_ms, ms);
-                ++samples;
+                delays.push_back(std::chrono::duration<double, std::milli>(now - t).count());
             }
-            seen[i] = v.events.size();
+            seen[i] = body.size();
         }
     }
-    CHECK(samples > 20);
-    // A read loop over 5 streams at 20 ms each bounds what this can see; the
-    // relay itself adds well under that.
-    CHECK(worst_ms < 250);
+    REQUIRE(delays.size() > 20);
+    std::sort(delays.begin(), delays.end());
+    // From the relay reading a record to this loop reading it, the loop's own
+    // turn (5 ms and five polls) included. A viewer that blocked the relay
+    // would hold the others back for the whole 3 s; a machine shared with
+    // builds can add a spike, so the median is held tight and the worst loose.
+    INFO("median " << delays[delays.size() / 2] << " ms, worst " << delays.back() << " ms, " << delays.size()
+                   << " samples");
+    CHECK(delays[delays.size() / 2] < 50);
+    CHECK(delays.back() < 1000);
     auto metrics = http_get(relay.port, "/metrics").body;
     INFO(metrics);
     CHECK(metrics.find("rtwatch_viewer_conflated_total 0\n") == std::string::npos);
@@ -65,10 +73,12 @@ TEST_CASE("relay: a viewer that stops reading is conflated, never slows the othe
 
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
     auto truth = truth_for(sim.state(), {}, {});
-    CHECK(wait_until([&] {
-        slow.poll();
-        return last_state(events_of(slow).events) == truth;
-    }, 15s));
+    CHECK(wait_until(
+        [&] {
+            slow.poll();
+            return last_state(events_of(slow).events) == truth;
+        },
+        15s));
     auto v = events_of(slow);
     CHECK(whole_events(v));
     CHECK(v.incomplete == 0);
@@ -103,10 +113,12 @@ TEST_CASE("relay: upstream drop, stall and token revocation: viewers stay, see s
     connected = count("connected");
     REQUIRE(sim.fault(R"({"kind":"stall","ms":3000})").status == 200);
     HttpResponse not_ready;
-    CHECK(wait_until([&] {
-        not_ready = http_get(relay.port, "/readyz");
-        return not_ready.status == 503;
-    }, 5s));
+    CHECK(wait_until(
+        [&] {
+            not_ready = http_get(relay.port, "/readyz");
+            return not_ready.status == 503;
+        },
+        5s));
     CHECK(parse_json(not_ready.body)["reason"].GetString() != std::string());
     CHECK(wait_until([&] { return http_get(relay.port, "/readyz").status == 200; }, 10s));
     CHECK(viewer.read_until([&](const RawStream&) { return count("connected") > connected; }, 10s));
@@ -118,10 +130,12 @@ TEST_CASE("relay: upstream drop, stall and token revocation: viewers stay, see s
 
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
     auto truth = truth_for(sim.state(), {}, {});
-    CHECK(wait_until([&] {
-        viewer.poll();
-        return last_state(events_of(viewer).events) == truth;
-    }, 15s));
+    CHECK(wait_until(
+        [&] {
+            viewer.poll();
+            return last_state(events_of(viewer).events) == truth;
+        },
+        15s));
     CHECK(!viewer.closed());
     auto metrics = http_get(relay.port, "/metrics").body;
     CHECK(metrics.find("rtwatch_reconnects_total 0\n") == std::string::npos);

@@ -24,13 +24,16 @@ std::map<std::string, double> parse_prometheus(const std::string& text) {
     std::map<std::string, std::string> types;
     std::regex help(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$)");
     std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
-    std::regex sample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$)");
+    std::regex sample(
+        R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$)");
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
         std::smatch m;
         INFO("line: " << line);
-        if (std::regex_match(line, m, help)) helped.insert(m[1]);
-        else if (std::regex_match(line, m, type)) types[m[1]] = m[2];
+        if (std::regex_match(line, m, help))
+            helped.insert(m[1]);
+        else if (std::regex_match(line, m, type))
+            types[m[1]] = m[2];
         else {
             REQUIRE(std::regex_match(line, m, sample));
             std::string name = m[1];
@@ -78,8 +81,9 @@ std::string read_to_close(int fd, std::chrono::milliseconds timeout) {
 }  // namespace
 
 TEST_CASE("relay: a non-loopback --listen without a token file is refused at start", "[relay]") {
-    auto p = start_rtwatch_raw({"relay", "--listen", "0.0.0.0:0", "--api-url", "http://127.0.0.1:1", "--client-id", "x"},
-                               {{"RTWATCH_CLIENT_SECRET", "s"}});
+    auto p =
+        start_rtwatch_raw({"relay", "--listen", "0.0.0.0:0", "--api-url", "http://127.0.0.1:1", "--client-id", "x"},
+                          {{"RTWATCH_CLIENT_SECRET", "s"}});
     auto st = p->wait_for(10s);
     REQUIRE(st);
     CHECK(st->code == 2);
@@ -118,16 +122,19 @@ TEST_CASE("relay: cross-origin requests are refused unless --allow-origin names 
     CHECK(allowed.status == 200);
     CHECK(allowed.header("Access-Control-Allow-Origin") == "https://wall.example.com");
     // A rebound DNS name: same origin as far as the browser knows, refused by Host.
-    auto rebound = http_get(relay.port, "/state", {{"Host", "evil.example.com:" + std::to_string(relay.port)},
-                                                   {"Origin", "http://evil.example.com:" + std::to_string(relay.port)}});
+    auto rebound = http_get(relay.port, "/state",
+                            {{"Host", "evil.example.com:" + std::to_string(relay.port)},
+                             {"Origin", "http://evil.example.com:" + std::to_string(relay.port)}});
     CHECK(rebound.status == 403);
 }
 
 TEST_CASE("relay: a bad query parameter is a 400 naming it, and --max-viewers answers 503 beyond", "[relay]") {
     Sim sim(busy_model());
     auto relay = start_relay(sim, {"--max-viewers", "2"});
-    for (auto [query, parameter] : {std::pair{"?bogus=1", "bogus"}, {"?where=waiting%20%3E", "where"},
-                                    {"?throttle=soon", "throttle"}, {"?queueId=a,,b", "queueId"},
+    for (auto [query, parameter] : {std::pair{"?bogus=1", "bogus"},
+                                    {"?where=waiting%20%3E", "where"},
+                                    {"?throttle=soon", "throttle"},
+                                    {"?queueId=a,,b", "queueId"},
                                     {"?levelsOnly=maybe", "levelsOnly"}}) {
         auto r = http_get(relay.port, std::string("/events") + query);
         INFO(query << ": " << r.body);
@@ -171,10 +178,12 @@ TEST_CASE("relay: a viewer that reads nothing for --viewer-timeout is disconnect
     auto relay = start_relay(sim, {"--viewer-timeout", "1s"});
     RawStream stuck(relay.port, "/events", {}, 2048);
     REQUIRE(stuck.read_until(ready_seen, 10s));
-    CHECK(wait_until([&] {
-        auto s = parse_prometheus(http_get(relay.port, "/metrics").body);
-        return s["rtwatch_viewer_disconnects_total{reason=\"timeout\"}"] == 1 && s["rtwatch_viewers"] == 0;
-    }, 15s));
+    CHECK(wait_until(
+        [&] {
+            auto s = parse_prometheus(http_get(relay.port, "/metrics").body);
+            return s["rtwatch_viewer_disconnects_total{reason=\"timeout\"}"] == 1 && s["rtwatch_viewers"] == 0;
+        },
+        15s));
 }
 
 TEST_CASE("relay: /metrics parses as Prometheus text and its counters move", "[relay]") {
@@ -196,16 +205,20 @@ TEST_CASE("relay: /metrics parses as Prometheus text and its counters move", "[r
     CHECK(a.count("rtwatch_viewer_disconnects_total{reason=\"timeout\"}") == 1);
     CHECK(a["rtwatch_viewers"] == 1);
     CHECK(a["rtwatch_upstream_connected"] == 1);
-    REQUIRE(wait_until([&] {
-        auto b = parse_prometheus(http_get(relay.port, "/metrics").body);
-        return b["rtwatch_upstream_events_total"] > a["rtwatch_upstream_events_total"] &&
-               b["rtwatch_records_total"] > a["rtwatch_records_total"];
-    }, 10s));
+    REQUIRE(wait_until(
+        [&] {
+            auto b = parse_prometheus(http_get(relay.port, "/metrics").body);
+            return b["rtwatch_upstream_events_total"] > a["rtwatch_upstream_events_total"] &&
+                   b["rtwatch_records_total"] > a["rtwatch_records_total"];
+        },
+        10s));
     viewer.close();
-    CHECK(wait_until([&] {
-        auto b = parse_prometheus(http_get(relay.port, "/metrics").body);
-        return b["rtwatch_viewers"] == 0 && b["rtwatch_viewer_disconnects_total{reason=\"closed\"}"] == 1;
-    }, 5s));
+    CHECK(wait_until(
+        [&] {
+            auto b = parse_prometheus(http_get(relay.port, "/metrics").body);
+            return b["rtwatch_viewers"] == 0 && b["rtwatch_viewer_disconnects_total{reason=\"closed\"}"] == 1;
+        },
+        5s));
     if (::access("/usr/bin/promtool", X_OK) == 0) {
         auto dir = make_temp_dir();
         std::ofstream(dir + "/m.txt") << http_get(relay.port, "/metrics").body;

@@ -43,8 +43,8 @@ inline RelayProcess start_relay(const Sim& sim, std::vector<std::string> args) {
 
 // A busy model: 10 queues, 4 skills, 20 agents, changing many times a second.
 inline std::vector<std::string> busy_model() {
-    return {"--seed", "11", "--queues", "10", "--skills", "4", "--agents", "20", "--speed", "300", "--rate", "1000",
-            "--heartbeat", "200ms"};
+    return {"--seed", "11",      "--queues", "10",     "--skills", "4",           "--agents",
+            "20",     "--speed", "300",      "--rate", "1000",     "--heartbeat", "200ms"};
 }
 
 inline std::string key_of(const rapidjson::Value& record) {
@@ -110,7 +110,9 @@ inline std::map<std::string, std::string> truth_for(const rapidjson::Document& s
     return out;
 }
 
-inline std::uint64_t seq_of(const std::string& event_id) { return std::stoull(event_id.substr(event_id.rfind('-') + 1)); }
+inline std::uint64_t seq_of(const std::string& event_id) {
+    return std::stoull(event_id.substr(event_id.rfind('-') + 1));
+}
 
 }  // namespace rtwatch::test
 

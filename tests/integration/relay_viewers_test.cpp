@@ -19,14 +19,17 @@ std::vector<std::string> keys_of_kind(const std::map<std::string, std::string>& 
 
 // 50 different selections over queues, skills and agents, some with fields.
 std::vector<Selection> fifty_selections(const std::map<std::string, std::string>& all) {
-    auto queues = keys_of_kind(all, "queue/"), skills = keys_of_kind(all, "skill/"), agents = keys_of_kind(all, "agent/");
+    auto queues = keys_of_kind(all, "queue/"), skills = keys_of_kind(all, "skill/"),
+         agents = keys_of_kind(all, "agent/");
     std::vector<Selection> out;
     for (std::size_t i = 0; i < 50; ++i) {
         Selection s;
         s.keys.push_back(queues[i % queues.size()]);
         if (i % 3 == 0) s.keys.push_back(skills[i % skills.size()]);
-        if (i % 4 == 0) s.fields = {"waiting", "availableAgents"};
-        else if (i % 2 == 1) s.keys.push_back(agents[i % agents.size()]);
+        if (i % 4 == 0)
+            s.fields = {"waiting", "availableAgents"};
+        else if (i % 2 == 1)
+            s.keys.push_back(agents[i % agents.size()]);
         if (i % 5 == 0) s.keys.push_back(queues[(i + 1) % queues.size()]);
         out.push_back(s);
     }
@@ -93,10 +96,16 @@ TEST_CASE("relay: 50 viewers get /sim/state for their selection, then the record
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
     auto truth2 = sim.state();
     CHECK(wait_until([&] { return all_match(viewers, selections, truth2); }, 15s));
-    CHECK(wait_until([&] { return last_metrics_by_resource(parse_lines(plain_b->stdout_text())) ==
-                                  truth_for(truth2, b.keys, b.fields); }, 10s));
-    CHECK(wait_until([&] { return last_metrics_by_resource(parse_lines(plain_a->stdout_text())) ==
-                                  truth_for(truth2, a.keys, a.fields); }, 10s));
+    CHECK(wait_until(
+        [&] {
+            return last_metrics_by_resource(parse_lines(plain_b->stdout_text())) == truth_for(truth2, b.keys, b.fields);
+        },
+        10s));
+    CHECK(wait_until(
+        [&] {
+            return last_metrics_by_resource(parse_lines(plain_a->stdout_text())) == truth_for(truth2, a.keys, a.fields);
+        },
+        10s));
     auto live_a = live_after(records_of(events_of(*viewers[1]).events), paused_at);
     auto live_b = live_after(records_of(events_of(*viewers[0]).events), paused_at);
     CHECK(!live_a.empty());
@@ -114,30 +123,37 @@ TEST_CASE("relay: a viewer reconnecting with Last-Event-ID gets exactly the even
     std::string last_id;
     {
         RawStream first(relay.port, "/events" + query);
-        REQUIRE(first.read_until([](const RawStream& s) {
-            auto v = events_of(s);
-            return v.ready != std::string::npos && v.events.size() > v.ready + 5;
-        }, 10s));
+        REQUIRE(first.read_until(
+            [](const RawStream& s) {
+                auto v = events_of(s);
+                return v.ready != std::string::npos && v.events.size() > v.ready + 5;
+            },
+            10s));
         auto v = events_of(first);
         last_id = v.events.back().id;
     }
     // Events go on while it is away.
     auto seq = seq_of(last_id);
     INFO("relay: " << relay.process->stderr_text() << "; last id " << last_id);
-    REQUIRE(witness.read_until([&](const RawStream& s) {
-        auto v = events_of(s);
-        return !v.events.empty() && seq_of(v.events.back().id) > seq + 20;
-    }, 10s));
+    REQUIRE(witness.read_until(
+        [&](const RawStream& s) {
+            auto v = events_of(s);
+            return !v.events.empty() && seq_of(v.events.back().id) > seq + 20;
+        },
+        10s));
     RawStream again(relay.port, "/events" + query, {{"Last-Event-ID", last_id}});
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
-    auto truth = truth_for(sim.state(), {"queue/queue-0001", "queue/queue-0002", "queue/queue-0003", "agent/agent-00002"}, {});
-    REQUIRE(wait_until([&] {
-        witness.poll();
-        again.poll();
-        auto w = events_of(witness).events;
-        auto a = events_of(again).events;
-        return last_state(w) == truth && !a.empty() && !w.empty() && a.back().id == w.back().id;
-    }, 15s));
+    auto truth =
+        truth_for(sim.state(), {"queue/queue-0001", "queue/queue-0002", "queue/queue-0003", "agent/agent-00002"}, {});
+    REQUIRE(wait_until(
+        [&] {
+            witness.poll();
+            again.poll();
+            auto w = events_of(witness).events;
+            auto a = events_of(again).events;
+            return last_state(w) == truth && !a.empty() && !w.empty() && a.back().id == w.back().id;
+        },
+        15s));
     std::vector<std::string> expected, got;
     for (const auto& e : events_of(witness).events)
         if (e.type != "snapshot" && e.type != "ready" && e.type != "status" && seq_of(e.id) > seq)
@@ -159,12 +175,14 @@ TEST_CASE("relay: a Last-Event-ID outside the history or of another run gets res
         old_id = events_of(first).events.back().id;
     }
     // More than 5 events later the id is out of the history.
-    REQUIRE(wait_until([&] { return parse_json(http_get(relay.port, "/state").body)["event_id"].GetString() !=
-                                    std::string(); }, 5s));
-    REQUIRE(wait_until([&] {
-        std::string now = parse_json(http_get(relay.port, "/state").body)["event_id"].GetString();
-        return seq_of(now) > seq_of(old_id) + 10;
-    }, 10s));
+    REQUIRE(wait_until(
+        [&] { return parse_json(http_get(relay.port, "/state").body)["event_id"].GetString() != std::string(); }, 5s));
+    REQUIRE(wait_until(
+        [&] {
+            std::string now = parse_json(http_get(relay.port, "/state").body)["event_id"].GetString();
+            return seq_of(now) > seq_of(old_id) + 10;
+        },
+        10s));
     for (const std::string& id : {old_id, std::string("0-1")}) {
         RawStream again(relay.port, "/events?queueId=queue-0001", {{"Last-Event-ID", id}});
         REQUIRE(again.read_until(ready_seen, 10s));
@@ -178,8 +196,13 @@ TEST_CASE("relay: a Last-Event-ID outside the history or of another run gets res
 }
 
 TEST_CASE("relay: relay replay FILE serves the capture's final state and level records", "[relay]") {
-    std::vector<std::string> args{"relay", "--listen", "127.0.0.1:0", "--level", "waiting: yellow >= 3, red >= 6",
-                                  "replay", std::string(RTWATCH_TEST_DATA) + "/levels.sse"};
+    std::vector<std::string> args{"relay",
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  "--level",
+                                  "waiting: yellow >= 3, red >= 6",
+                                  "replay",
+                                  std::string(RTWATCH_TEST_DATA) + "/levels.sse"};
     auto p = start_rtwatch_raw(args);
     int port = listening_port(*p);
     RawStream viewer(port, "/events");

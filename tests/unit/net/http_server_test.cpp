@@ -31,7 +31,8 @@ struct Served {
             REQUIRE(s);
             server = std::move(*s);
             server->on_request([this](net::HttpServer::ConnId id, const net::HttpRequest& r) {
-                requests.update([&](auto& v) { v.push_back(r.method + " " + r.target + " " + std::string(r.header("x-test"))); });
+                requests.update(
+                    [&](auto& v) { v.push_back(r.method + " " + r.target + " " + std::string(r.header("x-test"))); });
                 if (r.path == "/stream") {
                     server->start_stream(id, "text/event-stream");
                     stream = id;
@@ -56,7 +57,9 @@ struct Served {
     }
 };
 
-void send_all(int fd, std::string_view s) { REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size())); }
+void send_all(int fd, std::string_view s) {
+    REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()));
+}
 
 std::string read_all(int fd) {
     timeval tv{5, 0};

@@ -17,8 +17,8 @@ std::optional<relay::ViewerSelection> parse(std::string_view query, relay::Selec
 
 TEST_CASE("relay selection: repeated and comma ids, fields, where, throttle, levelsOnly", "[relay]") {
     relay::SelectionError e;
-    auto s = parse("queueId=q1,q2&queueId=q3&skillId=s%2D1&fields=waiting&where=waiting%20%3E%205&throttle=2s&levelsOnly",
-                   e);
+    auto s = parse(
+        "queueId=q1,q2&queueId=q3&skillId=s%2D1&fields=waiting&where=waiting%20%3E%205&throttle=2s&levelsOnly", e);
     REQUIRE(s);
     CHECK(s->queues == std::vector<std::string>{"q1", "q2", "q3"});
     CHECK(s->skills == std::vector<std::string>{"s-1"});
@@ -41,8 +41,11 @@ TEST_CASE("relay selection: no parameters select everything and need no stages",
 }
 
 TEST_CASE("relay selection: a bad value names its parameter", "[relay]") {
-    for (auto [query, parameter] : {std::pair{"nope=1", "nope"}, {"agentId=", "agentId"}, {"where=%3E%3E", "where"},
-                                    {"throttle=-1x", "throttle"}, {"levelsOnly=2", "levelsOnly"},
+    for (auto [query, parameter] : {std::pair{"nope=1", "nope"},
+                                    {"agentId=", "agentId"},
+                                    {"where=%3E%3E", "where"},
+                                    {"throttle=-1x", "throttle"},
+                                    {"levelsOnly=2", "levelsOnly"},
                                     {"fields=a,,b", "fields"}}) {
         relay::SelectionError e;
         INFO(query);

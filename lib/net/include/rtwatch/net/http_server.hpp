@@ -25,17 +25,17 @@ struct HttpRequest {
     std::string method;
     std::string target;  // as sent: path?query
     std::string path;
-    std::string query;   // after '?', undecoded
+    std::string query;                                         // after '?', undecoded
     std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
     // The value of header `name` (lowercase), "" when absent.
     std::string_view header(std::string_view name) const;
 };
 
 struct HttpServerOptions {
-    std::size_t max_head = 8192;            // request line + headers
-    Millis head_timeout{10'000};            // to send the whole head
-    std::size_t max_connections = 10'240;   // beyond: accepted and closed at once
-    Millis drain_timeout{2'000};            // closing: unsent bytes wait this long
+    std::size_t max_head = 8192;           // request line + headers
+    Millis head_timeout{10'000};           // to send the whole head
+    std::size_t max_connections = 10'240;  // beyond: accepted and closed at once
+    Millis drain_timeout{2'000};           // closing: unsent bytes wait this long
     // SO_SNDBUF of accepted sockets (0: the kernel's autotuning): what a
     // reader that stopped can make the kernel hold, and how stale it gets.
     int send_buffer = 0;
@@ -43,10 +43,10 @@ struct HttpServerOptions {
 
 struct HttpServerCounters {
     std::uint64_t accepted = 0;
-    std::uint64_t refused_full = 0;     // over max_connections
-    std::uint64_t head_too_large = 0;   // 431 / 414
-    std::uint64_t head_timeout = 0;     // 408
-    std::uint64_t bad_request = 0;      // 400 (not HTTP)
+    std::uint64_t refused_full = 0;    // over max_connections
+    std::uint64_t head_too_large = 0;  // 431 / 414
+    std::uint64_t head_timeout = 0;    // 408
+    std::uint64_t bad_request = 0;     // 400 (not HTTP)
 };
 
 class HttpServer {
@@ -61,8 +61,7 @@ public:
     using Drained = std::function<void(ConnId)>;
 
     // Binds "HOST:PORT" (an IPv4 address or [IPv6]; port 0 picks one).
-    static Result<std::unique_ptr<HttpServer>> listen(Loop& loop, std::string_view address,
-                                                      HttpServerOptions options);
+    static Result<std::unique_ptr<HttpServer>> listen(Loop& loop, std::string_view address, HttpServerOptions options);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
