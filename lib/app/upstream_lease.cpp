@@ -124,6 +124,7 @@ void UpstreamLease::became_holder(std::uint64_t revision) {
     m_term = m_revision = revision;
     ++m_generation;
     m_wanted.clear();
+    m_sent.clear();
     log::warn("broker: this relay ({}) holds the upstream lease of tenant {} (term {})", m_name, m_config.tenant,
               m_term);
     resync();
@@ -168,23 +169,28 @@ void UpstreamLease::resync() {
         }
         m_expect = *last;
         m_publishing = true;
-        for (auto& [subject, wanted] : m_wanted) {
-            auto it = m_view.last_metrics.find(subject);
-            if (it != m_view.last_metrics.end() && it->second == wanted.second) continue;
-            send(subject, wanted.first);
-        }
+        for (auto& [subject, wanted] : m_wanted)
+            if (!stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
         if (m_upstream_ok) publish_status("connected", "");
     });
 }
 
 constexpr std::size_t k_window = 32;
 
-void UpstreamLease::send(const std::string& subject, const std::string& data) {
+bool UpstreamLease::stream_has(const std::string& subject, const std::string& key) const {
+    // the reader's view lags behind what is in flight: a resource that went
+    // A -> B -> A would otherwise end as B in the stream
+    if (auto it = m_sent.find(subject); it != m_sent.end()) return it->second == key;
+    auto it = m_view.last_metrics.find(subject);
+    return it != m_view.last_metrics.end() && it->second == key;
+}
+
+void UpstreamLease::send(const std::string& subject, const std::string& data, const std::string& key) {
     if (!may_publish()) {
         m_resync_needed = m_holding;
         return;
     }
-    auto [it, added] = m_queued.insert_or_assign(subject, data);
+    auto [it, added] = m_queued.insert_or_assign(subject, std::pair{data, key});
     if (added) m_order.push_back(subject);
     pump();
 }
@@ -194,17 +200,21 @@ void UpstreamLease::pump() {
         std::string subject = std::move(m_order.front());
         m_order.pop_front();
         auto it = m_queued.find(subject);
-        std::string data = std::move(it->second);
+        std::string data = std::move(it->second.first);
+        m_sent[subject] = std::move(it->second.second);
         m_queued.erase(it);
         ++m_in_flight;
         std::uint64_t generation = m_generation;
-        m_client.publish(std::move(subject), std::move(data), m_term, m_expect++,
-                         [this, generation](broker::PublishResult r, std::uint64_t) { sent(r, generation); });
+        m_client.publish(subject, std::move(data), m_term, m_expect++,
+                         [this, generation, subject](broker::PublishResult r, std::uint64_t) {
+                             sent(r, generation, subject);
+                         });
     }
 }
 
-void UpstreamLease::sent(broker::PublishResult r, std::uint64_t generation) {
+void UpstreamLease::sent(broker::PublishResult r, std::uint64_t generation, const std::string& subject) {
     --m_in_flight;
+    if (r != broker::PublishResult::ok) m_sent.erase(subject);  // unknown whether the stream has it
     if (r != broker::PublishResult::ok && generation == m_generation && m_holding) {
         // everything after it was sent with a wrong prediction too
         log::warn("broker: a publication was {}; publishing again once the lease is confirmed",
@@ -231,7 +241,7 @@ void UpstreamLease::publish_status(std::string_view status, std::string_view mes
     data += ",\"holder\":";
     append_json_string(data, m_name);
     data += '}';
-    send(broker::status_subject(m_config.tenant), data);
+    send(broker::status_subject(m_config.tenant), data, data);
 }
 
 // --- the upstream --------------------------------------------------------
@@ -300,9 +310,8 @@ void UpstreamLease::metrics(const Record& record, std::span<const std::string_vi
     auto& wanted = m_wanted[subject];
     wanted = {m_line, key};
     // the stream has it already (a fail-over's fresh snapshot): no storm
-    auto it = m_view.last_metrics.find(subject);
-    if (it != m_view.last_metrics.end() && it->second == key) return;
-    send(subject, wanted.first);
+    if (stream_has(subject, key)) return;
+    send(subject, wanted.first, key);
 }
 
 }  // namespace rtwatch::app

@@ -45,9 +45,12 @@ private:
     bool may_publish() const;
     // publication
     void resync();
-    void send(const std::string& subject, const std::string& data);
+    void send(const std::string& subject, const std::string& data, const std::string& key);
+    // The stream holds `key` for `subject` already, or will once what is in
+    // flight lands: what this term published counts, else what was read.
+    bool stream_has(const std::string& subject, const std::string& key) const;
     void pump();
-    void sent(broker::PublishResult result, std::uint64_t generation);
+    void sent(broker::PublishResult result, std::uint64_t generation, const std::string& subject);
     void publish_status(std::string_view status, std::string_view message);
     // the upstream (holder only)
     void open_upstream();
@@ -92,7 +95,8 @@ private:
     // the one waiting, so a backlog (after an outage) shrinks to one per
     // resource. At most k_window publications are in flight.
     std::deque<std::string> m_order;
-    std::unordered_map<std::string, std::string> m_queued;
+    std::unordered_map<std::string, std::pair<std::string, std::string>> m_queued;  // subject -> line, key
+    std::unordered_map<std::string, std::string> m_sent;  // subject -> key published this term
     std::size_t m_in_flight = 0;
     bool m_resync_when_drained = false;
 
