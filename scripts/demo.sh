@@ -8,13 +8,16 @@
 #
 # "demo.sh genesys" runs the same demo over the Genesys Cloud platform: the
 # simulator's Notifications API, channels and WebSocket.
+#
+# "demo.sh cluster": nats-server, the simulator and three relays of one
+# tenant sharing its one upstream; prints the wallboard URLs, runs until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-stream}
 case "$mode" in
-  stream | relay | genesys) ;;
-  *) echo "usage: scripts/demo.sh [relay|genesys]" >&2; exit 2 ;;
+  stream | relay | genesys | cluster) ;;
+  *) echo "usage: scripts/demo.sh [relay|genesys|cluster]" >&2; exit 2 ;;
 esac
 
 scripts/deps.sh
@@ -42,6 +45,38 @@ first_url() {
   done
   head -1 "$1" | sed -E 's/.*"url": *"([^"]+)".*/\1/'
 }
+
+if [ "$mode" = cluster ]; then
+  pids=()
+  cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+  }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  /usr/sbin/nats-server -js -a 127.0.0.1 -p "$port" -sd "$tmp/nats" >"$tmp/nats.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  "$build/cmd/rtwatch-sim/rtwatch-sim" --port 0 --seed 42 --queues 8 --skills 4 --agents 40 --speed 60 --rate 200 \
+    >"$tmp/sim.out" 2>"$tmp/sim.err" &
+  pids+=($!)
+  url=$(first_url "$tmp/sim.out" "${pids[-1]}")
+  echo "nats-server on nats://127.0.0.1:$port, rtwatch-sim on $url; three relays of tenant demo:" >&2
+  for i in 1 2 3; do
+    RTWATCH_CLIENT_SECRET=rtwatch-secret "$build/cmd/rtwatch/rtwatch" --api-url "$url" --client-id rtwatch \
+      relay --listen 127.0.0.1:0 --broker "nats://127.0.0.1:$port" --tenant demo --lease-ttl 2s \
+      >"$tmp/relay$i.out" 2>"$tmp/relay$i.err" &
+    pids+=($!)
+    relay_url=$(first_url "$tmp/relay$i.out" "${pids[-1]}")
+    echo "  wallboard $relay_url/   (kill $! to see another relay take the upstream)"
+  done
+  echo "Ctrl-C stops them all." >&2
+  wait "${pids[0]}"
+  exit 0
+fi
 
 sim_args=(--port 0 --seed 42 --queues 8 --skills 4 --agents 40 --speed 60 --rate 200)
 watch_args=(--queue queue-0001,queue-0002,queue-0003)

@@ -18,6 +18,8 @@ packages=(
   tmux      # a real terminal for the rtwatch top tests
   prometheus  # promtool check metrics on rtwatch relay's /metrics (tests/integration)
   chromium  # headless, for the wallboard page tests (tests/browser)
+  libnats-dev  # the nats C client: --broker (lib/broker)
+  nats-server  # JetStream for the broker tests and scripts/demo.sh cluster
 )
 # lintian checks the .deb in scripts/package.sh only: about 40 s to install,
 # so the test machines are spared it.

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_parts.hpp"
+#include "cli_broker.hpp"
 #include "cli_relay.hpp"
 #include "cli_top.hpp"
 #include "rtwatch/app/version.hpp"
@@ -41,6 +42,7 @@ struct RawOptions {
     int verbose = 0, quiet = 0;
     std::string replay_input = "-";
     detail::LevelOptions levels;
+    detail::BrokerRawOptions broker;
 };
 
 // One value per occurrence, so a list option never swallows the positional
@@ -203,6 +205,7 @@ void define_options(CLI::App& app, RawOptions& o) {
     app.set_version_flag("--version", version_text);
     define_config(app, o);
     define_upstream(app, o);
+    detail::define_broker(app, o.broker);
     define_selection(app, o);
     define_pacing(app, o, true);
     detail::define_level_options(app, o.levels);
@@ -299,7 +302,8 @@ void validate_upstream(const RawOptions& o, Config& c, CliOutcome& r) {
         if (auto problem = detail::url_problem(o.api_url, "--api-url")) e.push_back(*problem);
     if (!o.auth_url.empty())
         if (auto problem = detail::url_problem(o.auth_url, "--auth-url")) e.push_back(*problem);
-    if (c.mode != Mode::live) return;
+    // a plain run on a broker reads the tenant's stream: no upstream of its own
+    if (c.mode != Mode::live || (!c.broker_urls.empty() && !c.relay)) return;
     if (c.platform == Platform::sse) require(!c.api_url.empty(), e, "no upstream: set --api-url or RTWATCH_API_URL");
     require(!c.client_id.empty(), e, "no client id: set --client-id or RTWATCH_CLIENT_ID");
     require(!c.client_secret.empty() || !o.client_secret_arg.empty() || !o.secret_file.empty(), e,
@@ -373,6 +377,7 @@ void validate(const RawOptions& o, Config& c, CliOutcome& r) {
     validate_selection(o, c, r.errors);
     validate_pacing(o, c, r.errors);
     validate_output(o, c, r.errors);
+    detail::validate_broker(o.broker, c, c.relay, c.mode == Mode::replay, r.errors);
     detail::validate_levels(o.levels, c, r.errors);
     detail::validate_platform(detail::PlatformOptions{o.platform, o.region, o.stream_url, o.api_url, o.auth_url,
                                                       o.scope, o.media, o.record},
@@ -437,6 +442,7 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     c.mode = replay->parsed() || top.replay->parsed() || relay.replay->parsed() ? Mode::replay : Mode::live;
     c.replay_input = o.replay_input;
     c.log.journal_priority = r.log.journal_priority;
+    c.relay = relay.parsed();
     validate(o, c, r);
     if (top.parsed()) detail::validate_top(top_options, c, r.errors);
     if (relay.parsed()) detail::validate_relay(relay_options, c, r.errors, r.warnings);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "broker_source.hpp"
 #include "genesys_source.hpp"
 #include "hook_runner.hpp"
 #include "live_source.hpp"
@@ -72,11 +73,22 @@ ExitCode run(const Config& config, const SinkFactory& extra) {
     }
     net::Loop loop(transport_of(config));
 
-    // source: the live SSE stream, Genesys Cloud's notifications, or a capture replayed
+    // source: the live SSE stream, Genesys Cloud's notifications, a capture
+    // replayed, or the tenant's stream on a broker (which a relay's lease
+    // holder feeds from upstream)
     std::unique_ptr<Source> source;
-    if (config.mode == Mode::replay) source = std::make_unique<ReplaySource>(config, loop, input);
-    else if (config.platform == Platform::genesys) source = std::make_unique<GenesysSource>(config, loop);
-    else source = std::make_unique<LiveSseSource>(config, loop);
+    BrokerSource* broker = nullptr;
+    if (config.mode == Mode::replay) {
+        source = std::make_unique<ReplaySource>(config, loop, input);
+    } else if (!config.broker_urls.empty()) {
+        auto b = std::make_unique<BrokerSource>(config, loop);
+        broker = b.get();
+        source = std::move(b);
+    } else if (config.platform == Platform::genesys) {
+        source = std::make_unique<GenesysSource>(config, loop);
+    } else {
+        source = std::make_unique<LiveSseSource>(config, loop);
+    }
     // stages: decode -> filter -> fields -> levels -> diff + throttle
     Pipeline pipeline(config);
     Session session(config, loop, signals, *source, pipeline, *writer, record ? &*record : nullptr);
@@ -98,7 +110,8 @@ ExitCode run(const Config& config, const SinkFactory& extra) {
     if (config.relay) session.hold_at_end();  // a replayed capture stays served after its end
     std::unique_ptr<RecordSink> extra_sink;
     if (extra) {
-        RunContext context{config, loop, pipeline, [&session] { return session.last_input(); }};
+        RunContext context{config, loop, pipeline, [&session] { return session.last_input(); }, {}};
+        if (broker) context.upstream_holder = [broker] { return broker->holds_upstream(); };
         auto built = extra(context);
         if (!built) {
             log::error("{}", built.error().message);

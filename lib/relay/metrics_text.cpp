@@ -40,6 +40,10 @@ std::string metrics_text(const RunStats& s, std::string_view version) {
         d(s.viewers_connected));
     one(out, "rtwatch_upstream_connected", "gauge", "1 while the upstream stream is connected, else 0.",
         s.upstream_connected ? 1 : 0);
+    if (s.upstream_holder >= 0)
+        one(out, "rtwatch_upstream_holder", "gauge",
+            "1 while this relay holds the tenant's upstream lease (--broker) and runs the upstream, else 0.",
+            s.upstream_holder);
     one(out, "rtwatch_upstream_events_total", "counter", "Data events received from the upstream.",
         d(s.upstream_events));
     one(out, "rtwatch_records_total", "counter", "Metric records committed (changes of tracked metrics).",

@@ -25,6 +25,7 @@ struct RunStats {
                   rejected_head = 0, rejected_head_timeout = 0, rejected_full = 0;
     double data_age_seconds = 0;
     std::uint64_t history = 0;
+    int upstream_holder = -1;  // --broker: 1 while this relay holds the upstream lease, else 0; -1 = no broker
 };
 
 std::string metrics_text(const RunStats& stats, std::string_view version);

@@ -26,6 +26,9 @@ Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool 
       m_last_heartbeat(context.loop.now()) {
     auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(WallClock::now().time_since_epoch()).count();
     m_epoch = fmt::format("{:x}{:04x}", wall_ms, static_cast<unsigned>(::getpid()) & 0xffff);
+    m_broker = !context.config.broker_urls.empty();
+    if (m_broker) m_epoch = "b" + context.config.tenant;
+    m_upstream_holder = context.upstream_holder;
     m_server->on_request([this](ConnId c, const net::HttpRequest& r) { on_request(c, r); });
     m_server->on_closed([this](ConnId c) { on_closed(c); });
     m_server->on_drained([this](ConnId c) {
@@ -52,7 +55,7 @@ void Relay::publish_metrics(const Record& record, std::span<const std::string_vi
     else
         output::append_metrics_line(m_line, record, changed, levels, now);
     m_line.pop_back();  // the newline: an SSE data line has none
-    ++m_seq;
+    next_seq(record.event_id);
     std::string text = sse_event("metrics", event_id(m_seq), m_line);
     auto key = diff::key_of(record);
     for (auto& [conn, v] : m_viewers) {
@@ -70,7 +73,7 @@ void Relay::level(const output::LevelLine& change, WallTime now) {
     m_line.clear();
     output::append_level_line(m_line, change, now);
     m_line.pop_back();
-    ++m_seq;
+    next_seq({});
     std::string text = sse_event("level", event_id(m_seq), m_line);
     std::vector<ConnId> overflow;
     for (auto& [conn, v] : m_viewers)
@@ -104,7 +107,7 @@ void Relay::status(const app::StatusChange& change, WallTime now) {
                                change.status == UpstreamStatus::connected ? &fields : nullptr);
     m_line.pop_back();
     m_status_line = m_line;
-    ++m_seq;
+    next_seq({});
     std::string text = sse_event("status", event_id(m_seq), m_line);
     std::vector<ConnId> overflow;
     for (auto& [conn, v] : m_viewers)
@@ -115,7 +118,25 @@ void Relay::status(const app::StatusChange& change, WallTime now) {
 
 void Relay::remember(Kind kind, ResourceKind resource, std::string_view id, const std::string& text) {
     m_history.push_back(HistoryEntry{m_seq, kind, resource, std::string(id), text});
-    while (m_history.size() > m_config.history) m_history.pop_front();
+    while (m_history.size() > m_config.history) {
+        m_history_floor = m_history.front().seq;
+        m_history.pop_front();
+    }
+}
+
+// A broker's record carries its stream sequence; other events (levels,
+// local status) share the id of the record before them.
+void Relay::next_seq(std::string_view stream_seq) {
+    if (!m_broker) {
+        ++m_seq;
+        return;
+    }
+    std::uint64_t seq = 0;
+    for (char c : stream_seq) {
+        if (c < '0' || c > '9') return;
+        seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    m_seq = std::max(m_seq, seq);
 }
 
 void Relay::remember_levels(const Record& record, std::span<const output::NamedLevel> levels) {
@@ -201,7 +222,7 @@ bool Relay::resume(Viewer& v, std::string_view last, std::string& reason) {
         return false;
     }
     for (char c : digits) seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-    if (seq > m_seq || seq + m_history.size() < m_seq) {
+    if (m_broker ? seq > m_seq || seq < m_history_floor : seq > m_seq || seq + m_history.size() < m_seq) {
         reason = "outside_history";
         return false;
     }

@@ -231,6 +231,7 @@ RunStats Relay::stats() const {
     s.bad_events = counters.bad_events;
     s.data_age_seconds = data_age_seconds();
     s.history = m_history.size();
+    if (m_upstream_holder) s.upstream_holder = m_upstream_holder() ? 1 : 0;
     const auto& http = m_server->counters();
     s.rejected_head = http.head_too_large;
     s.rejected_head_timeout = http.head_timeout;

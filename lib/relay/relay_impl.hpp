@@ -133,6 +133,13 @@ private:
     bool m_serves_viewers;
     std::string m_epoch;
     std::uint64_t m_seq = 0;
+    // --broker: ids are the tenant's stream sequences, the same on every
+    // relay, so a viewer resumes on any of them; history entries are
+    // sparse, and complete after the last one trimmed
+    bool m_broker = false;
+    std::uint64_t m_history_floor = 0;
+    std::function<bool()> m_upstream_holder;
+    void next_seq(std::string_view stream_seq);
     std::deque<HistoryEntry> m_history;
     std::unordered_map<ConnId, std::unique_ptr<Viewer>> m_viewers;
     std::unordered_map<diff::ResourceKey, std::vector<std::pair<std::string, std::string>>, diff::ResourceKeyHash,

@@ -22,12 +22,14 @@ _rtwatch() {
         --api-url | --auth-url | --stream-url | --media | --client-id | --scope | --token-grace | --queue | --skill | --agent | \
         --fields | --where | --throttle | --count | --duration | --idle-timeout | --request-timeout | --max-backoff | \
         --max-event-size | --level | --exec | --exec-jobs | --exec-timeout | --metrics-listen | --listen | --history | \
-        --viewer-timeout | --max-viewers | --allow-origin | --stale-after | --header-timeout)
+        --viewer-timeout | --max-viewers | --allow-origin | --stale-after | --header-timeout | --broker | --tenant | \
+        --lease-ttl | --broker-history)
             return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--help --version --config
             --platform --region --api-url --auth-url --stream-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
+            --broker --tenant --broker-creds --lease-ttl --broker-history
             --queue --skill --agent --media --fields --where --raw
             --throttle --once --count --duration --idle-timeout --request-timeout --max-backoff --max-event-size
             --level --levels-only --exec --exec-jobs --exec-timeout

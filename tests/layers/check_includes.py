@@ -21,6 +21,7 @@ LIBRARIES = {
     "OpenSSL::SSL": "openssl/",
     "OpenSSL::Crypto": "openssl/",
     "wslay": "wslay/",
+    "PkgConfig::NATS": "nats/",
 }
 # Prefixes that are not a declared library: the standard library and the OS.
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')

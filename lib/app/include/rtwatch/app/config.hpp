@@ -84,6 +84,13 @@ struct Config {
     Millis heartbeat{15'000};           // SSE comment to idle viewers
     Millis header_timeout{10'000};      // a request head must be complete within this
 
+    // --broker: the tenant's stream on NATS JetStream (see lib/broker)
+    std::vector<std::string> broker_urls;  // empty = no broker
+    std::string broker_creds;              // --broker-creds FILE
+    std::string tenant;
+    Millis lease_ttl{5'000};               // --lease-ttl
+    std::int64_t broker_history = 64;      // --broker-history: messages kept per subject
+
     log::Options log;
 };
 

@@ -26,6 +26,8 @@ struct RunContext {
     Pipeline& pipeline;
     // When upstream bytes (heartbeats included) last arrived, if ever.
     std::function<std::optional<TimePoint>()> last_input;
+    // With --broker in rtwatch relay: whether this relay holds the upstream lease.
+    std::function<bool()> upstream_holder;
 };
 using SinkFactory = std::function<Result<std::unique_ptr<RecordSink>>(RunContext&)>;
 

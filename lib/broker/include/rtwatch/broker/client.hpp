@@ -1,0 +1,109 @@
+// The tenant's share of a NATS JetStream broker: one stream of committed
+// records (rtwatch.<tenant>.<kind>.<id>, a per-subject history), one KV
+// bucket holding the upstream lease. The nats C client blocks and runs its
+// own threads: every call here returns at once, the blocking work happens
+// on one worker thread of this client, and every callback runs on the
+// rtwatch loop (net::Loop::post), so callers stay single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rtwatch/core/duration.hpp"
+
+namespace rtwatch::net {
+class Loop;
+}
+
+namespace rtwatch::broker {
+
+struct Options {
+    std::vector<std::string> urls;  // nats://HOST:PORT or tls://HOST:PORT
+    std::string creds_file;         // --broker-creds: a NATS .creds file (JWT and NKey seed)
+    std::string cacert;             // --cacert: CA bundle for tls:// brokers
+    std::string tenant;             // [A-Za-z0-9_-]+
+    Millis lease_ttl{5'000};        // the KV bucket's TTL
+    std::int64_t history = 64;      // messages kept per subject (resume across relays)
+};
+
+// One message of the tenant's stream.
+struct Message {
+    std::uint64_t seq = 0;      // the stream sequence: viewers' resume position
+    std::uint64_t pending = 0;  // messages after it still to come (0: caught up)
+    std::uint64_t term = 0;     // the Rtwatch-Lease header: the publisher's lease term (0 if none)
+    std::string subject;
+    std::string data;
+};
+
+struct Handlers {
+    // The broker became reachable (true) or not (false, with why).
+    std::function<void(bool up, const std::string& why)> connection;
+    std::function<void(const Message&)> message;
+    // Every message that was in the stream when reading began has been
+    // handed out (at once for an empty stream).
+    std::function<void()> caught_up;
+};
+
+enum class PublishResult {
+    ok,
+    fenced,  // the stream moved on (another publisher): the precondition failed
+    failed,  // no answer or another error: unknown whether it was stored
+};
+
+// What the lease key holds now.
+struct LeaseState {
+    std::optional<std::uint64_t> revision;  // ours, when the operation succeeded
+    std::string holder;                     // who holds it ("" when nobody)
+};
+
+class Client {
+public:
+    Client(net::Loop& loop, Options options);
+    ~Client();  // no callbacks after it
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    // Connects (retrying with backoff), makes the stream and the bucket if
+    // they are missing, and reads the stream: the last message of every
+    // subject, then live. After a reconnect it goes on after the last
+    // sequence seen, so nothing the stream kept is missed.
+    void start(Handlers handlers);
+
+    // The lease: take() succeeds only if nobody holds it (create-only);
+    // renew() only if `revision` is still the current one (compare and
+    // swap); release() deletes it if `revision` is still current.
+    void lease_take(std::string holder, std::function<void(LeaseState)> done);
+    void lease_renew(std::uint64_t revision, std::string holder, std::function<void(LeaseState)> done);
+    void lease_release(std::uint64_t revision);
+
+    // The stream's last sequence, read from the server.
+    void last_sequence(std::function<void(std::optional<std::uint64_t>)> done);
+    // Publishes with the precondition "the stream's last sequence is
+    // expect_last": only one writer can extend a given stream state, so a
+    // publisher that lost the lease is refused once the new one published.
+    // Publications are sent in call order.
+    void publish(std::string subject, std::string data, std::uint64_t term, std::uint64_t expect_last,
+                 std::function<void(PublishResult, std::uint64_t seq)> done);
+
+    const Options& options() const;
+    struct Impl;
+
+private:
+    std::shared_ptr<Impl> m_impl;
+};
+
+// rtwatch.<tenant>.<kind>.<id>, the id escaped so that it is one subject
+// token ('.', '*', '>', '%', whitespace and non-ASCII as %XX).
+std::string record_subject(const std::string& tenant, std::string_view kind, std::string_view id);
+// rtwatch.<tenant>.status.upstream: the holder's upstream state.
+std::string status_subject(const std::string& tenant);
+std::string stream_name(const std::string& tenant);
+std::string bucket_name(const std::string& tenant);
+// "" when `tenant` is usable in subjects and names, else why not.
+std::string tenant_problem(const std::string& tenant);
+
+}  // namespace rtwatch::broker
