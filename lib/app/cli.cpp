@@ -372,12 +372,15 @@ void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e
 
 void validate(const RawOptions& o, Config& c, CliOutcome& r) {
     if (o.platform == "genesys") c.platform = Platform::genesys;
+    // first: a plain broker reader needs no upstream options
+    c.raw = o.raw;
+    c.record = o.record;
+    detail::validate_broker(o.broker, c, c.relay, c.mode == Mode::replay, r.errors);
     validate_upstream(o, c, r);
     take_duration(o.token_grace, "--token-grace", c.token_grace, r.errors);
     validate_selection(o, c, r.errors);
     validate_pacing(o, c, r.errors);
     validate_output(o, c, r.errors);
-    detail::validate_broker(o.broker, c, c.relay, c.mode == Mode::replay, r.errors);
     detail::validate_levels(o.levels, c, r.errors);
     detail::validate_platform(detail::PlatformOptions{o.platform, o.region, o.stream_url, o.api_url, o.auth_url,
                                                       o.scope, o.media, o.record},
