@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "broker_source.hpp"
@@ -196,6 +198,11 @@ void UpstreamLease::send(const std::string& subject, const std::string& data, co
     pump();
 }
 
+void UpstreamLease::unqueue(std::unordered_map<std::string, std::pair<std::string, std::string>>::iterator it) {
+    if (auto at = std::find(m_order.begin(), m_order.end(), it->first); at != m_order.end()) m_order.erase(at);
+    m_queued.erase(it);
+}
+
 void UpstreamLease::pump() {
     while (m_in_flight < k_window && !m_order.empty() && may_publish()) {
         std::string subject = std::move(m_order.front());
@@ -311,8 +318,16 @@ void UpstreamLease::metrics(const Record& record, std::span<const std::string_vi
     std::string key = metrics_key(record);
     auto& wanted = m_wanted[subject];
     wanted = {m_line, key};
+    auto queued = m_queued.find(subject);
+    if (queued != m_queued.end() && queued->second.second == key) return;  // waiting already
     // the stream has it already (a fail-over's fresh snapshot): no storm
-    if (stream_has(subject, key)) return;
+    if (stream_has(subject, key)) {
+        // back to what the stream ends with while a change waits: the
+        // waiting one would land after it and undo it (A -> B -> A ended
+        // as B when B still waited for the window)
+        if (queued != m_queued.end()) unqueue(queued);
+        return;
+    }
     send(subject, wanted.first, key);
 }
 

@@ -48,8 +48,12 @@ private:
     void send(const std::string& subject, const std::string& data, const std::string& key);
     // The stream holds `key` for `subject` already, or will once what is in
     // flight lands: what this term published counts, else what was read.
+    // What waits in m_queued is not counted: the caller looks at it first.
     bool stream_has(const std::string& subject, const std::string& key) const;
     void pump();
+    // A waiting publication withdrawn (the resource went back to what the
+    // stream ends with).
+    void unqueue(std::unordered_map<std::string, std::pair<std::string, std::string>>::iterator it);
     void sent(broker::PublishResult result, std::uint64_t generation, const std::string& subject);
     void publish_status(std::string_view status, std::string_view message);
     // the upstream (holder only)
