@@ -192,7 +192,7 @@ def run_idle(bins, n):
     sim, url = start_sim(bins, ["--queues", "100", "--agents", "100"])
     relay, port = start_relay(bins, url, n + 10, ["--queue", queues])
     # The baseline holds the whole state: every selected queue committed.
-    wait_until("relay state", lambda: http_get(port, "/state")[1].count('"queueId"') >= 100, proc=relay)
+    wait_until("relay state", lambda: http_get(port, "/state")[1].count('"kind":"queue"') >= 100, proc=relay)
     before = rss_kib(relay.pid)
     viewers = Viewers(bins, port, "/events?queueId=queue-0001", n, "event: ready")
     wait_until("relay counts the viewers", lambda: metric(port, "rtwatch_viewers") == n, proc=relay)
