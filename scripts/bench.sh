@@ -32,7 +32,7 @@ usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants 
   --build-dir D use (and, without --no-build, build) this build folder
                 (default build-bench-release, a Release build)
 
-  --relay       the relay benchmark instead, 1 to 5 minutes (not part of
+  --relay       the relay benchmark instead, about a minute (not part of
                 --quick): rtwatch relay holding 10,000 idle viewers (RSS per
                 viewer), then 1,000 viewers of every change of 1,000 queues at
                 ~1,000 changes/s, delay from the simulator's send time to the
