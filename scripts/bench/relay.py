@@ -17,6 +17,7 @@ The two delivery runs go one after the other, not at once: on 2 cores they
 would share the CPU they are measured on.
 """
 import argparse
+import atexit
 import json
 import os
 import pwd
@@ -53,6 +54,18 @@ def binary(build, name):
         if os.access(path, os.X_OK) and os.path.isfile(path):
             return path
     sys.exit(f"bench: {name} not found under {build}: build it first (scripts/bench.sh --relay builds it)")
+
+
+STARTED = []
+
+
+def started(proc):
+    """Every process started here is stopped at exit, a failed check (sys.exit) included."""
+    STARTED.append(proc)
+    return proc
+
+
+atexit.register(lambda: stop(*reversed(STARTED)))
 
 
 def wait_until(what, check, seconds=30, proc=None):
@@ -162,16 +175,16 @@ def free_port():
 
 
 def start_sim(bins, extra):
-    sim = subprocess.Popen([bins["sim"], "--port", "0", "--seed", "1"] + extra, stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, text=True)
+    sim = started(subprocess.Popen([bins["sim"], "--port", "0", "--seed", "1"] + extra, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True))
     return sim, first_line(sim, "rtwatch-sim")["url"]
 
 
 def start_relay(bins, sim_url, max_viewers, extra=()):
     env = dict(os.environ, RTWATCH_CLIENT_SECRET="rtwatch-secret")
-    relay = subprocess.Popen([bins["rtwatch"], "relay", "--listen", "127.0.0.1:0", "--max-viewers", str(max_viewers),
-                              "--api-url", sim_url, "--client-id", "rtwatch", *extra],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    relay = started(subprocess.Popen([bins["rtwatch"], "relay", "--listen", "127.0.0.1:0", "--max-viewers",
+                                      str(max_viewers), "--api-url", sim_url, "--client-id", "rtwatch", *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env))
     port = int(first_line(relay, "rtwatch relay")["url"].rsplit(":", 1)[1])
     wait_until("relay ready", lambda: http_get(port, "/readyz")[0] == 200, proc=relay)
     return relay, port
@@ -182,7 +195,7 @@ class Viewers:
 
     def __init__(self, bins, port, path, n, ready=None):
         argv = [bins["viewers"], str(port), path, str(n)] + ([ready] if ready else [])
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = started(subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         self.info = first_line(self.proc, f"{n} viewers ready", seconds=150)
 
     def measure(self, seconds):
@@ -304,8 +317,8 @@ def run_nchan_delivery(bins, args, tmp):
     with open(os.path.join(tmp, "nginx.conf"), "w") as f:
         f.write(NGINX_CONF.format(module=NCHAN_MODULE, files=files, dir=tmp, port=port,
                                   user=pwd.getpwuid(os.getuid()).pw_name))
-    nginx = subprocess.Popen([bins["nginx"], "-p", tmp, "-c", os.path.join(tmp, "nginx.conf"), "-e",
-                              os.path.join(tmp, "error.log")], stderr=subprocess.PIPE, text=True)
+    nginx = started(subprocess.Popen([bins["nginx"], "-p", tmp, "-c", os.path.join(tmp, "nginx.conf"), "-e",
+                                      os.path.join(tmp, "error.log")], stderr=subprocess.DEVNULL))
     # Ours is the listener when its pid file names it and the port answers as nchan.
     pid_file = os.path.join(tmp, "nginx.pid")
     wait_until("nginx pid", lambda: os.path.exists(pid_file) and open(pid_file).read().strip() == str(nginx.pid),
@@ -316,10 +329,10 @@ def run_nchan_delivery(bins, args, tmp):
 
     sim, url = start_sim(bins, SIM_LOAD)
     env = dict(os.environ, RTWATCH_CLIENT_SECRET="rtwatch-secret")
-    publisher = subprocess.Popen([bins["publish"], str(port), "/pub"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True)
-    plain = subprocess.Popen([bins["rtwatch"], "--api-url", url, "--client-id", "rtwatch"], stdout=publisher.stdin,
-                             stderr=subprocess.DEVNULL, env=env)
+    publisher = started(subprocess.Popen([bins["publish"], str(port), "/pub"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True))
+    plain = started(subprocess.Popen([bins["rtwatch"], "--api-url", url, "--client-id", "rtwatch"], stdout=publisher.stdin,
+                                     stderr=subprocess.DEVNULL, env=env))
     publisher.stdin.close()
     viewers.measure(args.warmup)
     servers = [nginx.pid] + workers
