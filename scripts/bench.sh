@@ -6,11 +6,14 @@
 # peers (curl|jq, Node eventsource, Python stdlib) on the same rtwatch-sim
 # stream and prints the comparison table with the ratios.
 # Details and definitions: scripts/bench/harness.py.
+# --relay runs the relay benchmark instead (scripts/bench/relay.py): idle
+# viewers held, and delivery to many viewers against nginx + nchan.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench-release
 runs=5 warmup=1 events=1000000 latency=10 build_it=1 node=1 micro=1
+relay=0 relay_idle=10000 relay_viewers=1000 relay_seconds=10
 variants=base,all-changed,50k tools="rtwatch,limit,rtwatch replay,limit replay,curl|jq,node,python" extra=()
 
 usage() {
@@ -28,6 +31,17 @@ usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants 
                 curl|jq, node, python (default all)
   --build-dir D use (and, without --no-build, build) this build folder
                 (default build-bench-release, a Release build)
+
+  --relay       the relay benchmark instead, about a minute (not part of
+                --quick): rtwatch relay holding 10,000 idle viewers (RSS per
+                viewer), then 1,000 viewers of every change of 1,000 queues at
+                ~1,000 changes/s, delay from the simulator's send time to the
+                viewer's read and CPU, then the same through nginx + nchan
+                (scripts/deps.sh bench installs it; without it, no nchan row).
+                Needs an open-files hard limit above 10,300.
+  --relay-idle N      idle viewers (default 10,000; 0 skips)
+  --relay-viewers N   viewers of every change (default 1,000)
+  --relay-seconds S   measured seconds per delivery run (default 10)
 USAGE
 }
 
@@ -44,11 +58,25 @@ while [ $# -gt 0 ]; do
     --build-dir) build=$(cd "$2" && pwd); shift ;;
     --no-build) build_it=0 ;;
     --verify-all) extra+=(--verify-all) ;;
+    --relay) relay=1 ;;
+    --relay-idle) relay_idle=$2; shift ;;
+    --relay-viewers) relay_viewers=$2; shift ;;
+    --relay-seconds) relay_seconds=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
   shift
 done
+
+if [ "$relay" = 1 ]; then
+  if [ "$build_it" = 1 ]; then
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRTWATCH_BENCH=ON -DRTWATCH_TESTS=ON >/dev/null
+    cmake --build "$build" -j2 --target rtwatch rtwatch-sim bench-viewers bench-nchan-publish
+  fi
+  mkdir -p "$build/bench-out"
+  exec python3 "$root/scripts/bench/relay.py" --build-dir "$build" --out-dir "$build/bench-out" \
+    --idle "$relay_idle" --viewers "$relay_viewers" --seconds "$relay_seconds"
+fi
 
 for cmd in curl jq python3 taskset /usr/bin/time; do
   command -v "$cmd" >/dev/null || { echo "bench: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of rtwatch from Debian packages.
 # Only what is missing; safe to run again. Needs root (or sudo).
-# "deps.sh package" adds what scripts/package.sh needs on top.
+# "deps.sh package" adds what scripts/package.sh needs on top;
+# "deps.sh bench" adds nginx + nchan, the anchor of scripts/bench.sh --relay.
 set -euo pipefail
 
 packages=(
@@ -24,6 +25,8 @@ packages=(
 # lintian checks the .deb in scripts/package.sh only: about 40 s to install,
 # so the test machines are spared it.
 [ "${1:-}" = package ] && packages+=(lintian)
+# nginx + nchan only for the relay benchmark's comparison (scripts/bench.sh --relay)
+[ "${1:-}" = bench ] && packages+=(nginx libnginx-mod-nchan)
 
 missing=()
 for p in "${packages[@]}"; do
