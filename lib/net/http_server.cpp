@@ -39,6 +39,7 @@ struct HttpServer::Conn {
     std::string out;
     std::size_t out_pos = 0;
     bool writing = false;  // EPOLLOUT registered
+    bool queued = false;   // in m_dirty: bytes to write at the end of this turn
     TimePoint deadline{};  // head: by when it must be complete; closing: drop after
     TimePoint progress{};
 };
@@ -99,6 +100,7 @@ HttpServer::HttpServer(Loop& loop, HttpServerOptions options) : m_loop(loop), m_
 
 HttpServer::~HttpServer() {
     if (m_gone_timer) m_loop.cancel_timer(*m_gone_timer);
+    if (m_flush_timer) m_loop.cancel_timer(*m_flush_timer);
     for (auto& [id, c] : m_conns) ::close(c->fd);
     if (m_epoll_fd >= 0) {
         m_loop.unwatch_fd(m_epoll_fd);
@@ -286,7 +288,31 @@ void HttpServer::send(ConnId id, std::string_view bytes) {
         c->out_pos = 0;
     }
     c->out.append(bytes);
-    flush(*c);
+    // Written once per turn of the loop, not once per event: a record fanned
+    // out to 1,000 viewers costs 1,000 appends, and each viewer one send(2)
+    // for all the records of the turn. A socket that was full is written
+    // when epoll says it takes bytes again.
+    if (!c->writing && !c->queued) {
+        c->queued = true;
+        m_dirty.push_back(id);
+    }
+    if (!m_flush_timer) m_flush_timer = m_loop.add_timer(m_loop.now(), [this] { flush_dirty(); });
+}
+
+void HttpServer::flush_dirty() {
+    m_flush_timer.reset();
+    std::vector<ConnId> dirty;
+    dirty.swap(m_dirty);
+    for (ConnId id : dirty) {
+        Conn* c = find(id);
+        if (!c) continue;
+        c->queued = false;
+        flush(*c);
+        // All out: the caller may refill from its pending set (its sends
+        // then wait for the next pass).
+        Conn* after = find(id);
+        if (after && after->state == State::streaming && after->out.empty() && m_drained) m_drained(id);
+    }
 }
 
 std::size_t HttpServer::unsent(ConnId id) const {

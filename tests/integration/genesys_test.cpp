@@ -88,7 +88,7 @@ bool snapshot_written(Process& rt) {
 }
 
 std::string fmt_queue(int i) {
-    char name[16];
+    char name[32];
     std::snprintf(name, sizeof name, "queue-%04d", i);
     return name;
 }

@@ -80,7 +80,8 @@ public:
                  std::string_view extra_headers = {});
     // A 200 whose body goes on: `headers` are the header lines ("Name: v\r\n").
     void start_stream(ConnId id, std::string_view content_type, std::string_view headers = {});
-    // Stream bytes: written now as far as the socket takes them, the rest kept.
+    // Stream bytes: written at the end of this turn of the loop as far as the
+    // socket takes them, the rest kept.
     void send(ConnId id, std::string_view bytes);
     // Unsent bytes of a stream.
     std::size_t unsent(ConnId id) const;
@@ -113,6 +114,7 @@ private:
     void read_discard(Conn& c);
     void handle_head(Conn& c);
     void flush(Conn& c);
+    void flush_dirty();
     void want_write(Conn& c, bool on);
     void destroy(ConnId id, bool notify);
     Conn* find(ConnId id) const;
@@ -132,6 +134,8 @@ private:
     HttpServerCounters m_counters;
     std::vector<ConnId> m_gone;  // closed streams not yet reported
     std::optional<Loop::Id> m_gone_timer;
+    std::vector<ConnId> m_dirty;  // streams with bytes to write this turn
+    std::optional<Loop::Id> m_flush_timer;
 };
 
 // Status line reason phrases for the codes the relay uses.
