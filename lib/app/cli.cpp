@@ -329,7 +329,6 @@ void validate_selection(const RawOptions& o, Config& c, std::vector<std::string>
         auto w = filter::Where::parse(c.where);
         if (!w) e.push_back(w.error().message);
     }
-    c.raw = o.raw;
     require(!c.raw || (o.fields.empty() && o.where.empty()), e,
             "--raw prints every event as it arrives: it cannot be combined with --fields or --where; drop one");
 }
@@ -357,7 +356,6 @@ void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e
 
 void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     c.output = o.output;
-    c.record = o.record;
     c.metrics_listen = o.metrics_listen;
     c.status = o.status;
     require(o.log_format == "text" || o.log_format == "json", e,
