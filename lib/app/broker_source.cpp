@@ -148,7 +148,17 @@ BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
 
 BrokerSource::~BrokerSource() = default;
 
-bool BrokerSource::holds_upstream() const { return m_lease && m_lease->holding(); }
+BrokerStats BrokerSource::stats() const {
+    BrokerStats s;
+    s.stale_dropped = m_view.stale_dropped;
+    if (m_lease) {
+        s.holder = m_lease->holding();
+        s.stored = m_lease->counters().stored;
+        s.refused = m_lease->counters().refused;
+        s.unconfirmed = m_lease->counters().unconfirmed;
+    }
+    return s;
+}
 
 void BrokerSource::start(SourceListener& listener) {
     m_listener = &listener;
@@ -171,7 +181,14 @@ void BrokerSource::start(SourceListener& listener) {
         m_listener->input_ends();
     };
     m_client.start(std::move(h));
-    if (m_lease) m_lease->start();
+    // an empty batch: the data is fresh (for /readyz and systemd's STATUS)
+    // though a quiet tenant publishes nothing
+    if (m_lease)
+        m_lease->start([this] {
+            if (m_stopped) return;
+            m_listener->input_begins(WallClock::now());
+            m_listener->input_ends();
+        });
 }
 
 void BrokerSource::stop() {
@@ -189,6 +206,7 @@ void BrokerSource::on_message(const broker::Message& m) {
     if (m.term < m_view.max_term) {
         ++m_view.stale_dropped;
         log::info("broker: message {} of lease term {} dropped (term {} is newer)", m.seq, m.term, m_view.max_term);
+        if (m_lease) m_lease->stream_read(m.seq);
         return;
     }
     m_view.max_term = m.term;
@@ -213,6 +231,8 @@ void BrokerSource::on_message(const broker::Message& m) {
         log::warn("broker: message {} on {} is not a metrics record; skipped", m.seq, m.subject);
     }
     m_listener->input_ends();
+    // after the view holds this message: the holder may diff against it now
+    if (m_lease) m_lease->stream_read(m.seq);
 }
 
 }  // namespace rtwatch::app

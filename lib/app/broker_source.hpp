@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "rtwatch/app/config.hpp"
+#include "rtwatch/app/run.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/broker/client.hpp"
 
@@ -50,8 +51,8 @@ public:
     void pause() override {}
     void resume() override {}
 
-    // rtwatch relay: 1 while this process holds the upstream lease.
-    bool holds_upstream() const;
+    // rtwatch relay: whether it holds the upstream lease, and its publications.
+    BrokerStats stats() const;
 
 private:
     void on_message(const broker::Message& m);

@@ -54,9 +54,13 @@ UpstreamLease::UpstreamLease(const Config& config, net::Loop& loop, broker::Clie
 
 UpstreamLease::~UpstreamLease() {
     if (m_timer) m_loop.cancel_timer(*m_timer);
+    if (m_diff_timer) m_loop.cancel_timer(*m_diff_timer);
 }
 
-void UpstreamLease::start() { tick(); }
+void UpstreamLease::start(std::function<void()> alive) {
+    m_alive = std::move(alive);
+    tick();
+}
 
 void UpstreamLease::stop() {
     if (m_stopped) return;
@@ -97,7 +101,10 @@ void UpstreamLease::take() {
             if (st.revision) m_client.lease_release(*st.revision);
             return;
         }
-        if (!st.revision) return;
+        if (!st.revision) {
+            if (!st.holder.empty() && m_alive) m_alive();
+            return;
+        }
         m_deadline = sent + m_config.lease_ttl * 2 / 3;
         became_holder(*st.revision);
     });
@@ -116,6 +123,7 @@ void UpstreamLease::renew() {
                         false);
         m_revision = *st.revision;
         m_deadline = sent + m_config.lease_ttl * 2 / 3;
+        if (m_upstream_ok && m_alive) m_alive();
         // what waited while the deadline was near goes out now
         if (m_resync_needed) resync();
         else pump();
@@ -140,6 +148,7 @@ void UpstreamLease::lose(std::string_view why, bool release) {
     if (release && m_publishing) publish_status("stopped", fmt::format("{} gave up the upstream", m_name));
     m_holding = false;
     m_publishing = false;
+    m_resyncing = false;
     ++m_generation;
     m_order.clear();
     m_queued.clear();
@@ -156,6 +165,7 @@ bool UpstreamLease::may_publish() const { return m_holding && m_publishing && m_
 void UpstreamLease::resync() {
     m_publishing = false;
     m_resync_needed = false;
+    m_resyncing = true;
     m_order.clear();
     m_queued.clear();
     // the stream's last sequence means something once ours have landed
@@ -167,15 +177,48 @@ void UpstreamLease::resync() {
     m_client.last_sequence([this, generation](std::optional<std::uint64_t> last) {
         if (!m_holding || generation != m_generation) return;
         if (!last) {
+            m_resyncing = false;
             m_resync_needed = true;
             return;
         }
-        m_expect = *last;
-        m_publishing = true;
-        for (auto& [subject, wanted] : m_wanted)
-            if (!stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
-        if (m_upstream_ok) publish_status("connected", "");
+        diff_against_stream(generation, *last, m_loop.now() + m_config.lease_ttl);
     });
+}
+
+// The reader's picture of the stream (m_view) lags behind the broker by
+// what is on its way: diffed against an older picture, the holder would
+// publish again what the stream already ends with.
+void UpstreamLease::diff_against_stream(std::uint64_t generation, std::uint64_t last, TimePoint give_up) {
+    if (!m_holding || generation != m_generation) return;
+    if (m_view.last_seq < last && m_loop.now() < give_up) {
+        m_diff_generation = generation;
+        m_diff_last = last;
+        m_diff_give_up = give_up;
+        if (!m_diff_timer)
+            m_diff_timer = m_loop.add_timer(give_up, [this] {
+                m_diff_timer.reset();
+                diff_against_stream(m_diff_generation, m_diff_last, m_diff_give_up);
+            });
+        return;
+    }
+    if (m_diff_timer) m_loop.cancel_timer(*m_diff_timer), m_diff_timer.reset();
+    if (m_view.last_seq < last)
+        log::info("broker: the stream's reader is at sequence {} of {}; publishing what its picture lacks",
+                  m_view.last_seq, last);
+    m_resyncing = false;
+    m_expect = last;
+    m_publishing = true;
+    for (auto& [subject, wanted] : m_wanted)
+        if (!stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
+    if (m_upstream_ok) publish_status("connected", "");
+}
+
+void UpstreamLease::stream_read(std::uint64_t seq) {
+    if (m_diff_timer && seq >= m_diff_last) {
+        m_loop.cancel_timer(*m_diff_timer);
+        m_diff_timer.reset();
+        diff_against_stream(m_diff_generation, m_diff_last, m_diff_give_up);
+    }
 }
 
 constexpr std::size_t k_window = 32;
@@ -190,7 +233,8 @@ bool UpstreamLease::stream_has(const std::string& subject, const std::string& ke
 
 void UpstreamLease::send(const std::string& subject, const std::string& data, const std::string& key) {
     if (!may_publish()) {
-        m_resync_needed = m_holding;
+        // a resync under way diffs everything wanted once it knows the stream
+        if (m_holding && !m_resyncing) m_resync_needed = true;
         return;
     }
     auto [it, added] = m_queued.insert_or_assign(subject, std::pair{data, key});
@@ -222,6 +266,9 @@ void UpstreamLease::pump() {
 
 void UpstreamLease::sent(broker::PublishResult r, std::uint64_t generation, const std::string& subject) {
     --m_in_flight;
+    if (r == broker::PublishResult::ok) ++m_counters.stored;
+    else if (r == broker::PublishResult::fenced) ++m_counters.refused;
+    else ++m_counters.unconfirmed;
     if (r != broker::PublishResult::ok) m_sent.erase(subject);  // unknown whether the stream has it
     if (r != broker::PublishResult::ok && generation == m_generation && m_holding) {
         // everything after it was sent with a wrong prediction too

@@ -25,6 +25,7 @@ namespace {
 
 constexpr const char* k_lease_key = "upstream";
 constexpr const char* k_term_header = "Rtwatch-Lease";
+constexpr const char* k_expect_last_header = "Nats-Expected-Last-Sequence";
 
 std::string status_text(natsStatus s) {
     std::string text = natsStatus_GetText(s);
@@ -458,7 +459,11 @@ void Client::publish(std::string subject, std::string data, std::uint64_t term, 
             natsMsgHeader_Set(msg, k_term_header, std::to_string(term).c_str());
             jsPubOptions po;
             jsPubOptions_Init(&po);
-            po.ExpectLastSeq = expect_last;  // 0 (an empty stream) sets no precondition
+            // the client sends no precondition for 0, the server checks one
+            // that is there: an empty stream is expected explicitly, or two
+            // holders could both write a tenant's first message
+            if (expect_last == 0) natsMsgHeader_Set(msg, k_expect_last_header, "0");
+            else po.ExpectLastSeq = expect_last;
             jsPubAck* ack = nullptr;
             jsErrCode err = static_cast<jsErrCode>(0);
             natsStatus s = js_PublishMsg(&ack, impl->js, msg, &po, &err);

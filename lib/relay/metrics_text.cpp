@@ -44,6 +44,17 @@ std::string metrics_text(const RunStats& s, std::string_view version) {
         one(out, "rtwatch_upstream_holder", "gauge",
             "1 while this relay holds the tenant's upstream lease (--broker) and runs the upstream, else 0.",
             s.upstream_holder);
+    if (s.upstream_holder >= 0) {
+        head(out, "rtwatch_broker_publications_total", "counter",
+             "Records and statuses this relay published to the tenant's stream as holder, by the broker's answer.");
+        for (auto [result, value] : {std::pair{"stored", s.broker_stored}, std::pair{"refused", s.broker_refused},
+                                     std::pair{"unconfirmed", s.broker_unconfirmed}})
+            fmt::format_to(std::back_inserter(out), "rtwatch_broker_publications_total{{result=\"{}\"}} {}\n", result,
+                           value);
+        one(out, "rtwatch_broker_stale_dropped_total", "counter",
+            "Stream messages dropped because an older lease term published them after a newer one.",
+            d(s.broker_stale_dropped));
+    }
     one(out, "rtwatch_upstream_events_total", "counter", "Data events received from the upstream.",
         d(s.upstream_events));
     one(out, "rtwatch_records_total", "counter", "Metric records committed (changes of tracked metrics).",

@@ -28,7 +28,7 @@ Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool 
     m_epoch = fmt::format("{:x}{:04x}", wall_ms, static_cast<unsigned>(::getpid()) & 0xffff);
     m_broker = !context.config.broker_urls.empty();
     if (m_broker) m_epoch = "b" + context.config.tenant;
-    m_upstream_holder = context.upstream_holder;
+    m_broker_stats = context.broker;
     m_server->on_request([this](ConnId c, const net::HttpRequest& r) { on_request(c, r); });
     m_server->on_closed([this](ConnId c) { on_closed(c); });
     m_server->on_drained([this](ConnId c) {

@@ -231,7 +231,14 @@ RunStats Relay::stats() const {
     s.bad_events = counters.bad_events;
     s.data_age_seconds = data_age_seconds();
     s.history = m_history.size();
-    if (m_upstream_holder) s.upstream_holder = m_upstream_holder() ? 1 : 0;
+    if (m_broker_stats) {
+        auto b = m_broker_stats();
+        s.upstream_holder = b.holder ? 1 : 0;
+        s.broker_stored = b.stored;
+        s.broker_refused = b.refused;
+        s.broker_unconfirmed = b.unconfirmed;
+        s.broker_stale_dropped = b.stale_dropped;
+    }
     const auto& http = m_server->counters();
     s.rejected_head = http.head_too_large;
     s.rejected_head_timeout = http.head_timeout;

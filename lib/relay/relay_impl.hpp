@@ -138,7 +138,7 @@ private:
     // sparse, and complete after the last one trimmed
     bool m_broker = false;
     std::uint64_t m_history_floor = 0;
-    std::function<bool()> m_upstream_holder;
+    std::function<app::BrokerStats()> m_broker_stats;
     void next_seq(std::string_view stream_seq);
     std::deque<HistoryEntry> m_history;
     std::unordered_map<ConnId, std::unique_ptr<Viewer>> m_viewers;

@@ -2,6 +2,7 @@
 // recorded one. Both end with an exit code from the one table.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,6 +19,15 @@ class Loop;
 
 namespace rtwatch::app {
 
+// With --broker in rtwatch relay: this relay's part in the tenant's stream.
+struct BrokerStats {
+    bool holder = false;            // holds the upstream lease
+    std::uint64_t stored = 0;       // publications the broker stored
+    std::uint64_t refused = 0;      // refused: the stream had moved on (another holder)
+    std::uint64_t unconfirmed = 0;  // no answer: published again once the lease is confirmed
+    std::uint64_t stale_dropped = 0;  // messages read of an older lease term than one already read
+};
+
 // What an extra end of the pipeline (the relay's viewers, /metrics) is
 // built from, once the loop and the stages exist.
 struct RunContext {
@@ -26,8 +36,8 @@ struct RunContext {
     Pipeline& pipeline;
     // When upstream bytes (heartbeats included) last arrived, if ever.
     std::function<std::optional<TimePoint>()> last_input;
-    // With --broker in rtwatch relay: whether this relay holds the upstream lease.
-    std::function<bool()> upstream_holder;
+    // With --broker in rtwatch relay.
+    std::function<BrokerStats()> broker;
 };
 using SinkFactory = std::function<Result<std::unique_ptr<RecordSink>>(RunContext&)>;
 
