@@ -42,6 +42,11 @@ usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants 
   --relay-idle N      idle viewers (default 10,000; 0 skips)
   --relay-viewers N   viewers of every change (default 1,000)
   --relay-seconds S   measured seconds per delivery run (default 10)
+  --cluster     the scale-out benchmark instead (a few minutes): one relay,
+                then three relays of one tenant on a loopback nats-server,
+                --relay-viewers viewers on each, of ~1,000 changes/s: p99
+                delay and CPU per relay; then 10 kill -9 of the holder
+                (--lease-ttl 1s): time to a new holder and to records again.
 USAGE
 }
 
@@ -59,6 +64,7 @@ while [ $# -gt 0 ]; do
     --no-build) build_it=0 ;;
     --verify-all) extra+=(--verify-all) ;;
     --relay) relay=1 ;;
+    --cluster) relay=cluster ;;
     --relay-idle) relay_idle=$2; shift ;;
     --relay-viewers) relay_viewers=$2; shift ;;
     --relay-seconds) relay_seconds=$2; shift ;;
@@ -67,6 +73,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+if [ "$relay" = cluster ]; then
+  if [ "$build_it" = 1 ]; then
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRTWATCH_BENCH=ON -DRTWATCH_TESTS=ON >/dev/null
+    cmake --build "$build" -j2 --target rtwatch rtwatch-sim bench-viewers
+  fi
+  mkdir -p "$build/bench-out"
+  exec python3 "$root/scripts/bench/cluster.py" --build-dir "$build" --out-dir "$build/bench-out" \
+    --viewers "$relay_viewers" --seconds "$relay_seconds"
+fi
 
 if [ "$relay" = 1 ]; then
   if [ "$build_it" = 1 ]; then
