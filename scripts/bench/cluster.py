@@ -27,7 +27,7 @@ import tempfile
 import time
 
 from relay import (SIM_LOAD, Viewers, binary, cpu_s, first_line, free_port, http_get, load_average, metric,
-                   run_relay_delivery, sim_fault, start_sim, started, stop, wait_until)
+                   print_table, run_relay_delivery, sim_fault, start_sim, started, stop, wait_until)
 
 NATS_SERVER = "/usr/sbin/nats-server"
 
@@ -178,9 +178,7 @@ def report(r, args):
         table.append([f"cluster relay {i + 1}{' (holder)' if d['holder'] else ''}", f"{d['events_per_s']:,.0f}",
                       f"{d['p50_ms']:.1f}", f"{d['p99_ms']:.1f}", f"{d['max_ms']:.0f}",
                       f"{100 * d['server_cpu']:.0f}%"])
-    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
-    for row in table:
-        print("  " + "  ".join(cell.rjust(w) if c else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))))
+    print_table(table)
     worst = max(d["p99_ms"] for d in r["cluster"]["relays"])
     print(f"  nats-server CPU {100 * r['cluster']['nats_cpu']:.0f}%; worst cluster p99 / one relay's p99: "
           f"{worst / s['p99_ms']:.2f}")

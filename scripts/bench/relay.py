@@ -391,6 +391,13 @@ def main():
     print_report(results, args)
 
 
+def print_table(table):
+    """Rows of cells, the first column left-aligned, the others right-aligned."""
+    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+    for row in table:
+        print("  " + "  ".join(cell.rjust(w) if c else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))))
+
+
 def print_report(r, args):
     print(f"\nrtwatch relay benchmark ({r['cores']} cores; load average {r['load_before']} before, "
           f"{r['load_after']} after)")
@@ -416,9 +423,7 @@ def print_report(r, args):
                       f"{d['p99_ms']:.1f}", f"{d['max_ms']:.0f}",
                       f"{d['upstream_p50_ms']:.1f} / {d['upstream_p99_ms']:.1f}", f"{100 * d['server_cpu']:.0f}%", pub,
                       f"{100 * d['viewers_cpu']:.0f}%"])
-    widths = [max(len(row[c]) for row in table) for c in range(len(head))]
-    for row in table:
-        print("  " + "  ".join(cell.rjust(w) if c else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))))
+    print_table(table)
     rel = r["relay"]
     if rel.get("changes_per_s") is None:
         print("  (the relay did not answer /metrics within 5 s: changes/s in unknown)")
