@@ -206,7 +206,6 @@ void BrokerSource::on_message(const broker::Message& m) {
     if (m.term < m_view.max_term) {
         ++m_view.stale_dropped;
         log::info("broker: message {} of lease term {} dropped (term {} is newer)", m.seq, m.term, m_view.max_term);
-        if (m_lease) m_lease->stream_read(m.seq);
         return;
     }
     m_view.max_term = m.term;
@@ -231,8 +230,6 @@ void BrokerSource::on_message(const broker::Message& m) {
         log::warn("broker: message {} on {} is not a metrics record; skipped", m.seq, m.subject);
     }
     m_listener->input_ends();
-    // after the view holds this message: the holder may diff against it now
-    if (m_lease) m_lease->stream_read(m.seq);
 }
 
 }  // namespace rtwatch::app

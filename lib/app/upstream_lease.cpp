@@ -54,7 +54,6 @@ UpstreamLease::UpstreamLease(const Config& config, net::Loop& loop, broker::Clie
 
 UpstreamLease::~UpstreamLease() {
     if (m_timer) m_loop.cancel_timer(*m_timer);
-    if (m_diff_timer) m_loop.cancel_timer(*m_diff_timer);
 }
 
 void UpstreamLease::start(std::function<void()> alive) {
@@ -148,7 +147,6 @@ void UpstreamLease::lose(std::string_view why, bool release) {
     if (release && m_publishing) publish_status("stopped", fmt::format("{} gave up the upstream", m_name));
     m_holding = false;
     m_publishing = false;
-    m_resyncing = false;
     ++m_generation;
     m_order.clear();
     m_queued.clear();
@@ -165,7 +163,6 @@ bool UpstreamLease::may_publish() const { return m_holding && m_publishing && m_
 void UpstreamLease::resync() {
     m_publishing = false;
     m_resync_needed = false;
-    m_resyncing = true;
     m_order.clear();
     m_queued.clear();
     // the stream's last sequence means something once ours have landed
@@ -177,48 +174,15 @@ void UpstreamLease::resync() {
     m_client.last_sequence([this, generation](std::optional<std::uint64_t> last) {
         if (!m_holding || generation != m_generation) return;
         if (!last) {
-            m_resyncing = false;
             m_resync_needed = true;
             return;
         }
-        diff_against_stream(generation, *last, m_loop.now() + m_config.lease_ttl);
+        m_expect = *last;
+        m_publishing = true;
+        for (auto& [subject, wanted] : m_wanted)
+            if (!stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
+        if (m_upstream_ok) publish_status("connected", "");
     });
-}
-
-// The reader's picture of the stream (m_view) lags behind the broker by
-// what is on its way: diffed against an older picture, the holder would
-// publish again what the stream already ends with.
-void UpstreamLease::diff_against_stream(std::uint64_t generation, std::uint64_t last, TimePoint give_up) {
-    if (!m_holding || generation != m_generation) return;
-    if (m_view.last_seq < last && m_loop.now() < give_up) {
-        m_diff_generation = generation;
-        m_diff_last = last;
-        m_diff_give_up = give_up;
-        if (!m_diff_timer)
-            m_diff_timer = m_loop.add_timer(give_up, [this] {
-                m_diff_timer.reset();
-                diff_against_stream(m_diff_generation, m_diff_last, m_diff_give_up);
-            });
-        return;
-    }
-    if (m_diff_timer) m_loop.cancel_timer(*m_diff_timer), m_diff_timer.reset();
-    if (m_view.last_seq < last)
-        log::info("broker: the stream's reader is at sequence {} of {}; publishing what its picture lacks",
-                  m_view.last_seq, last);
-    m_resyncing = false;
-    m_expect = last;
-    m_publishing = true;
-    for (auto& [subject, wanted] : m_wanted)
-        if (!stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
-    if (m_upstream_ok) publish_status("connected", "");
-}
-
-void UpstreamLease::stream_read(std::uint64_t seq) {
-    if (m_diff_timer && seq >= m_diff_last) {
-        m_loop.cancel_timer(*m_diff_timer);
-        m_diff_timer.reset();
-        diff_against_stream(m_diff_generation, m_diff_last, m_diff_give_up);
-    }
 }
 
 constexpr std::size_t k_window = 32;
@@ -233,8 +197,7 @@ bool UpstreamLease::stream_has(const std::string& subject, const std::string& ke
 
 void UpstreamLease::send(const std::string& subject, const std::string& data, const std::string& key) {
     if (!may_publish()) {
-        // a resync under way diffs everything wanted once it knows the stream
-        if (m_holding && !m_resyncing) m_resync_needed = true;
+        m_resync_needed = m_holding;
         return;
     }
     auto [it, added] = m_queued.insert_or_assign(subject, std::pair{data, key});

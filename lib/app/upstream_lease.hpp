@@ -39,8 +39,6 @@ public:
     // The run ends: the upstream closes, the lease is given back.
     void stop();
     bool holding() const { return m_holding; }
-    // The reader handed on messages up to `seq`.
-    void stream_read(std::uint64_t seq);
 
     struct Counters {
         std::uint64_t stored = 0, refused = 0, unconfirmed = 0;
@@ -57,9 +55,6 @@ private:
     bool may_publish() const;
     // publication
     void resync();
-    // Publishes what the stream's last messages lack, once the reader has
-    // read up to `last` (the stream's last sequence) or waited long enough.
-    void diff_against_stream(std::uint64_t generation, std::uint64_t last, TimePoint give_up);
     void send(const std::string& subject, const std::string& data, const std::string& key);
     // The stream holds `key` for `subject` already, or will once what is in
     // flight lands: what this term published counts, else what was read.
@@ -97,10 +92,7 @@ private:
     std::optional<net::Loop::Id> m_timer;
     std::function<void()> m_alive;
     Counters m_counters;
-    // resync(): waiting for the reader to reach the stream's last sequence
-    std::optional<net::Loop::Id> m_diff_timer;
-    std::uint64_t m_diff_generation = 0, m_diff_last = 0;
-    TimePoint m_diff_give_up{};
+
     bool m_stopped = false;
     bool m_request_in_flight = false;
     TimePoint m_compete_after{};
@@ -115,7 +107,6 @@ private:
     std::uint64_t m_expect = 0;
     std::uint64_t m_generation = 0;  // results of an older generation are ignored
     bool m_resync_needed = false;
-    bool m_resyncing = false;  // from resync() until the stream's state is known
     std::unordered_map<std::string, std::pair<std::string, std::string>> m_wanted;  // subject -> line, key
     // Waiting to be published, in order; a newer line of a subject replaces
     // the one waiting, so a backlog (after an outage) shrinks to one per
