@@ -111,7 +111,7 @@ ExitCode run(const Config& config, const SinkFactory& extra) {
     std::unique_ptr<RecordSink> extra_sink;
     if (extra) {
         RunContext context{config, loop, pipeline, [&session] { return session.last_input(); }, {}};
-        if (broker && config.relay) context.broker = [broker] { return broker->stats(); };
+        if (broker) context.broker = [broker] { return broker->stats(); };
         auto built = extra(context);
         if (!built) {
             log::error("{}", built.error().message);

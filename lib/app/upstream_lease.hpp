@@ -92,7 +92,6 @@ private:
     std::optional<net::Loop::Id> m_timer;
     std::function<void()> m_alive;
     Counters m_counters;
-
     bool m_stopped = false;
     bool m_request_in_flight = false;
     TimePoint m_compete_after{};

@@ -40,11 +40,10 @@ std::string metrics_text(const RunStats& s, std::string_view version) {
         d(s.viewers_connected));
     one(out, "rtwatch_upstream_connected", "gauge", "1 while the upstream stream is connected, else 0.",
         s.upstream_connected ? 1 : 0);
-    if (s.upstream_holder >= 0)
+    if (s.upstream_holder >= 0) {
         one(out, "rtwatch_upstream_holder", "gauge",
             "1 while this relay holds the tenant's upstream lease (--broker) and runs the upstream, else 0.",
             s.upstream_holder);
-    if (s.upstream_holder >= 0) {
         head(out, "rtwatch_broker_publications_total", "counter",
              "Records and statuses this relay published to the tenant's stream as holder, by the broker's answer.");
         for (auto [result, value] : {std::pair{"stored", s.broker_stored}, std::pair{"refused", s.broker_refused},

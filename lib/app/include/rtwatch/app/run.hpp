@@ -19,7 +19,7 @@ class Loop;
 
 namespace rtwatch::app {
 
-// With --broker in rtwatch relay: this relay's part in the tenant's stream.
+// With --broker: this process's part in the tenant's stream.
 struct BrokerStats {
     bool holder = false;            // holds the upstream lease
     std::uint64_t stored = 0;       // publications the broker stored
@@ -36,7 +36,7 @@ struct RunContext {
     Pipeline& pipeline;
     // When upstream bytes (heartbeats included) last arrived, if ever.
     std::function<std::optional<TimePoint>()> last_input;
-    // With --broker in rtwatch relay.
+    // With --broker: the lease and publications (rtwatch relay), the reader's drops.
     std::function<BrokerStats()> broker;
 };
 using SinkFactory = std::function<Result<std::unique_ptr<RecordSink>>(RunContext&)>;
