@@ -33,6 +33,7 @@ private:
     void on_comment(std::string_view text) override;
     void on_retry(std::chrono::milliseconds base) override;
     void on_oversize(std::size_t limit) override;
+    void on_ahead(std::string_view bytes) override { m_listener->ahead(bytes); }
     void on_bytes(std::string_view bytes) override;
     void on_chunk_done() override;
     void on_end(const net::StreamEnd& end) override;

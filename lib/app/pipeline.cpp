@@ -7,6 +7,7 @@
 
 #include "rtwatch/core/log.hpp"
 #include "rtwatch/core/text.hpp"
+#include "rtwatch/decode/id_scan.hpp"
 
 namespace rtwatch::app {
 
@@ -195,6 +196,24 @@ void Pipeline::on_snapshot_complete() {
     note(ResourceKind::agent, m_config.agents);
     m_snapshot_problem = fmt::format("the upstream's snapshot lacks {} of the selected resources ({}): check the ids",
                                      m_expected_ids - m_snapshot.size(), missing);
+}
+
+void Pipeline::prefetch(std::string_view bytes) const {
+    // A few thousand resources' state stays in the core's cache: scanning
+    // for ids would cost more than the misses it hides.
+    constexpr std::size_t k_cached_resources = 4096;
+    if (m_config.raw || m_tracker.resources() < k_cached_resources) return;
+    std::uint64_t hashes[128];
+    std::size_t n = 0;
+    decode::scan_ids(bytes, [&](ResourceKind kind, std::string_view id) {
+        if (n == std::size(hashes)) return false;
+        hashes[n++] = diff::hash_key({kind, id});
+        return true;
+    });
+    // Two passes: the slots of the whole run first, then (with those
+    // arrived) the states they point to.
+    for (std::size_t i = 0; i < n; ++i) m_tracker.prefetch_slot(hashes[i]);
+    for (std::size_t i = 0; i < n; ++i) m_tracker.prefetch_state(hashes[i]);
 }
 
 void Pipeline::on_oversize(std::size_t limit) {

@@ -28,6 +28,7 @@ private:
     void on_event(const sse::Event& event) override;
     void on_comment(std::string_view text) override;
     void on_oversize(std::size_t limit) override;
+    void on_ahead(std::string_view bytes) override { m_listener->ahead(bytes); }
 
     const Config& m_config;
     net::Loop& m_loop;

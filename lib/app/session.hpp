@@ -48,6 +48,7 @@ private:
     void record(Record& record) override { m_pipeline.on_record(record, arrival()); }
     void snapshot_complete() override;
     void oversize(std::size_t limit) override { m_pipeline.on_oversize(limit); }
+    void ahead(std::string_view bytes) override { m_pipeline.prefetch(bytes); }
     void status(const StatusChange& change) override;
     void bytes(std::string_view bytes) override;
     void input_ends() override { after_input(); }

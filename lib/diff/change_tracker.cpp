@@ -16,7 +16,7 @@ bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>&
         return !changed.empty();
     }
     const State& state = *found_state;
-    const std::string_view packed = state.packed();
+    const std::string_view packed = ChangeTracker::packed(state);
     // Most events repeat the stored state byte for byte.
     if (packed_equals(packed, record)) return false;
     PackedReader in_order(packed);
@@ -33,56 +33,53 @@ bool ChangeTracker::compare(const Record& record, std::vector<std::string_view>&
         if (found) ++matched;
         if (!found || !same_value(stored, m.value)) changed.push_back(m.name);
     }
-    if (matched != state.count) add_disappeared(state, record, changed);
+    if (matched != state.header.count) add_disappeared(state, record, changed);
     return !changed.empty();
 }
 
 void ChangeTracker::add_disappeared(const State& state, const Record& record,
                                     std::vector<std::string_view>& changed) const {
-    PackedReader reader(state.packed());
+    PackedReader reader(packed(state));
     PackedMetric stored;
     while (reader.next(stored))
         if (!record.find(stored.name)) changed.push_back(stored.name);
 }
 
 void ChangeTracker::commit(const Record& record) {
-    State& state = m_states.find_or_add(key_of(record));
-    // Packed into scratch, then assigned: the state's buffer is sized
-    // exactly (growing it in place would double it), and reused once sized.
     m_scratch.assign(record.metrics_json);
     pack_text(m_scratch, record.source_ts);
     pack_text(m_scratch, record.event_id);
     const std::size_t meta_end = m_scratch.size();
     pack_metrics(m_scratch, record);
-    state.bytes.assign(m_scratch);
-    state.json_size = static_cast<std::uint32_t>(record.metrics_json.size());
-    state.meta_size = static_cast<std::uint32_t>(meta_end - record.metrics_json.size());
-    state.count = static_cast<std::uint32_t>(record.metric_count);
+    State& state = m_states.assign(key_of(record), m_scratch);
+    state.header.json = static_cast<std::uint32_t>(record.metrics_json.size());
+    state.header.meta = static_cast<std::uint32_t>(meta_end - record.metrics_json.size());
+    state.header.count = static_cast<std::uint32_t>(record.metric_count);
 }
 
 bool ChangeTracker::committed(ResourceKeyView key, Record& out) const {
     const State* state = m_states.find(key);
     if (!state) return false;
-    unpack(key.kind, key.id, *state, out);
+    unpack(*state, out);
     return true;
 }
 
-void ChangeTracker::unpack(ResourceKind kind, std::string_view id, const State& state, Record& out) {
+void ChangeTracker::unpack(const State& state, Record& out) {
     out.clear();
-    out.kind = kind;
-    out.id.assign(id);
-    PackedReader meta(state.meta());
+    out.kind = state.kind;
+    out.id.assign(state.id());
+    PackedReader in_meta(meta(state));
     std::string_view text;
-    if (meta.next_text(text)) out.source_ts.assign(text);
-    if (meta.next_text(text)) out.event_id.assign(text);
-    PackedReader metrics(state.packed());
+    if (in_meta.next_text(text)) out.source_ts.assign(text);
+    if (in_meta.next_text(text)) out.event_id.assign(text);
+    PackedReader metrics(packed(state));
     PackedMetric metric;
     while (metrics.next(metric)) unpack_metric(metric, out.add_metric());
 }
 
 std::string_view ChangeTracker::committed_json(ResourceKeyView key) const {
     const State* state = m_states.find(key);
-    return state ? state->json() : std::string_view();
+    return state ? json(*state) : std::string_view();
 }
 
 }  // namespace rtwatch::diff

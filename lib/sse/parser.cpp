@@ -124,7 +124,15 @@ void Parser::feed_lines(std::string_view bytes) {
         if (bytes[0] == '\n') pos = 1;
     }
     const unsigned generation = m_generation;
+    std::size_t announced = pos;
     while (pos < size) {
+        if (pos >= announced) {
+            // Windows follow one another (a line longer than a window
+            // leaves a gap: its event is past prefetching for).
+            const std::size_t from = pos - announced < Handler::k_ahead_bytes ? announced : pos;
+            announced = std::min(size, from + Handler::k_ahead_bytes);
+            m_handler.on_ahead(bytes.substr(from, announced - from));
+        }
         const std::size_t eol = detail::find_line_end(bytes.data(), pos, size);
         if (eol == size) {
             keep_partial_line(bytes.substr(pos));

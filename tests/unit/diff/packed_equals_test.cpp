@@ -66,21 +66,46 @@ TEST_CASE("packed_equals: truncated stored bytes are unequal, not an overrun", "
 TEST_CASE("resource table: finds what was added, by kind and id, across growth", "[diff]") {
     diff::ResourceTable<int> table;
     CHECK(table.find({ResourceKind::queue, "q1"}) == nullptr);
-    for (int i = 0; i < 5000; ++i) table.find_or_add({ResourceKind::queue, "queue-" + std::to_string(i)}) = i;
-    table.find_or_add({ResourceKind::agent, "queue-7"}) = -7;
+    table.prefetch_slot(diff::hash_key({ResourceKind::queue, "q1"}));  // harmless on an empty table
+    table.prefetch_entry(diff::hash_key({ResourceKind::queue, "q1"}));
+    for (int i = 0; i < 5000; ++i)
+        table.assign({ResourceKind::queue, "queue-" + std::to_string(i)}, "v" + std::to_string(i)).header = i;
+    table.assign({ResourceKind::agent, "queue-7"}, "agent").header = -7;
     CHECK(table.size() == 5001);
     for (int i = 0; i < 5000; ++i) {
-        const int* v = table.find({ResourceKind::queue, "queue-" + std::to_string(i)});
-        REQUIRE(v != nullptr);
-        CHECK(*v == i);
+        const std::string id = "queue-" + std::to_string(i);
+        table.prefetch_slot(diff::hash_key({ResourceKind::queue, id}));
+        table.prefetch_entry(diff::hash_key({ResourceKind::queue, id}));
+        const auto* e = table.find({ResourceKind::queue, id});
+        REQUIRE(e != nullptr);
+        CHECK(e->header == i);
+        CHECK(e->id() == id);
+        CHECK(e->bytes() == "v" + std::to_string(i));
+        CHECK(&table.entry(static_cast<std::size_t>(i)) == e);  // insertion order
     }
-    CHECK(*table.find({ResourceKind::agent, "queue-7"}) == -7);
+    CHECK(table.find({ResourceKind::agent, "queue-7"})->header == -7);
     CHECK(table.find({ResourceKind::skill, "queue-7"}) == nullptr);
     CHECK(table.find({ResourceKind::queue, "queue-5000"}) == nullptr);
     CHECK(table.find({ResourceKind::queue, ""}) == nullptr);
-    table.find_or_add({ResourceKind::queue, "queue-3"}) += 100;
-    CHECK(table.size() == 5001);
-    CHECK(*table.find({ResourceKind::queue, "queue-3"}) == 103);
+}
+
+TEST_CASE("resource table: new bytes reuse the room or move the entry, keeping header and order", "[diff]") {
+    diff::ResourceTable<int> table;
+    table.assign({ResourceKind::queue, "a"}, "first").header = 1;
+    table.assign({ResourceKind::queue, "b"}, "b").header = 2;
+    const auto* before = table.find({ResourceKind::queue, "a"});
+    auto& shorter = table.assign({ResourceKind::queue, "a"}, "1st");
+    CHECK(&shorter == before);  // fits: same block
+    CHECK(shorter.bytes() == "1st");
+    auto& longer = table.assign({ResourceKind::queue, "a"}, std::string(300, 'x'));
+    CHECK(longer.bytes() == std::string(300, 'x'));
+    CHECK(longer.header == 1);
+    CHECK(table.find({ResourceKind::queue, "a"}) == &longer);
+    CHECK(&table.entry(0) == &longer);
+    CHECK(table.entry(1).id() == "b");
+    CHECK(table.size() == 2);
+    table.assign({ResourceKind::queue, "a"}, "");
+    CHECK(table.find({ResourceKind::queue, "a"})->bytes().empty());
 }
 
 TEST_CASE("resource table: ids differing only past 8 bytes or in length hash apart", "[diff]") {

@@ -36,6 +36,9 @@ public:
     virtual void oversize(std::size_t limit) = 0;
     virtual void status(const StatusChange& change) = 0;
     void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
+    // Stream bytes the next events will be parsed from: a hint, to start
+    // loading the state they will need (sse::Handler::on_ahead).
+    virtual void ahead(std::string_view /*bytes*/) {}
     // Raw upstream bytes as received, for --record.
     virtual void bytes(std::string_view /*bytes*/) {}
     // The batch is over: a good moment to pass output on.

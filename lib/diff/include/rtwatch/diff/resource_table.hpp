@@ -1,12 +1,17 @@
 // A flat open-addressing hash table keyed by (kind, id), for the lookup the
-// diff stage does on every event: one probe array of (hash, index) pairs and
-// the entries in insertion order, so a hit costs a short hash of the id, a
-// hash compare and one memcmp, with no node to chase.
+// diff stage does on every event. Each resource is one heap block: a small
+// header, the id, then the caller's bytes; the probe array holds (hash,
+// block) pairs. A hit is two cache lines deep (the slot, then the block,
+// whose id and first bytes are adjacent), which is what bounds the cost per
+// event once the resources outgrow the caches; prefetch() starts both.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rtwatch/diff/resource_key.hpp"
@@ -50,66 +55,149 @@ inline std::uint64_t hash_key(ResourceKeyView key) {
     return h ^ (h >> 32);
 }
 
-template <class Value>
+// `Header` is a small trivially copyable struct kept with each entry.
+template <class Header>
 class ResourceTable {
 public:
-    struct Entry {
-        ResourceKind kind;
-        std::string id;
-        Value value;
+    class Entry {
+    public:
+        Header header{};
+        ResourceKind kind{};
+        std::string_view id() const { return {data(), m_id_size}; }
+        // What assign() last stored.
+        std::string_view bytes() const { return {data() + m_id_size, m_size}; }
+
+    private:
+        friend class ResourceTable;
+        const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+        char* data() { return reinterpret_cast<char*>(this + 1); }
+        std::uint32_t m_order = 0;     // index in insertion order
+        std::uint32_t m_id_size = 0;
+        std::uint32_t m_size = 0;      // bytes after the id
+        std::uint32_t m_capacity = 0;  // room after the id
     };
 
-    // Pointers stay valid until the next add().
-    const Value* find(ResourceKeyView key) const {
-        if (m_entries.empty()) return nullptr;
-        const std::uint64_t h = hash_key(key);
+    ResourceTable() = default;
+    ResourceTable(const ResourceTable&) = delete;
+    ResourceTable& operator=(const ResourceTable&) = delete;
+    ~ResourceTable() {
+        for (Entry* e : m_order) release(e);
+    }
+
+    // Valid until the next assign().
+    const Entry* find(ResourceKeyView key) const { return find(key, hash_key(key)); }
+    const Entry* find(ResourceKeyView key, std::uint64_t h) const {
+        if (m_slots.empty()) return nullptr;
         const std::size_t mask = m_slots.size() - 1;
         for (std::size_t i = h & mask;; i = (i + 1) & mask) {
             const Slot& s = m_slots[i];
-            if (s.index == 0) return nullptr;
-            const Entry& e = m_entries[s.index - 1];
-            if (s.hash == h && e.kind == key.kind && e.id == key.id) return &e.value;
+            if (!s.entry) return nullptr;
+            if (s.hash == h && matches(*s.entry, key)) return s.entry;
         }
     }
-    Value* find(ResourceKeyView key) {
-        return const_cast<Value*>(static_cast<const ResourceTable&>(*this).find(key));
+
+    // Starts loading what find() of a key with hash `h` will read: call
+    // prefetch_slot() for a run of keys, then prefetch_entry() for the same
+    // run (its slots have arrived by then), then find() them: the misses of
+    // the run overlap instead of following one another.
+    void prefetch_slot(std::uint64_t h) const {
+        if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & (m_slots.size() - 1)]);
+    }
+    void prefetch_entry(std::uint64_t h) const {
+        if (m_slots.empty()) return;
+        // The home slot only: a key further along its probe run is rare at
+        // this load factor, and prefetching another key's entry is harmless.
+        const char* p = reinterpret_cast<const char*>(m_slots[h & (m_slots.size() - 1)].entry);
+        if (!p) return;
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + 64);
+        __builtin_prefetch(p + 128);
     }
 
-    // The value for `key`, default-constructed if new.
-    Value& find_or_add(ResourceKeyView key) {
-        if (Value* v = find(key)) return *v;
-        if ((m_entries.size() + 1) * 2 > m_slots.size()) grow();
-        m_entries.push_back(Entry{key.kind, std::string(key.id), Value{}});
-        place(hash_key(key), static_cast<std::uint32_t>(m_entries.size()));
-        return m_entries.back().value;
+    // Stores `bytes` as the entry of `key` (added if new, its header
+    // value-initialized) and returns it. Its room is reused when big enough,
+    // else the block is replaced by one of the exact size.
+    Entry& assign(ResourceKeyView key, std::string_view bytes) {
+        const std::uint64_t h = hash_key(key);
+        if ((m_order.size() + 1) * 2 > m_slots.size()) grow();
+        Slot& slot = slot_for(key, h);
+        Entry* e = slot.entry;
+        if (e && e->m_capacity >= bytes.size()) {
+            store(*e, bytes);
+            return *e;
+        }
+        Entry* fresh = allocate(key, bytes.size());
+        if (e) {
+            fresh->header = e->header;
+            fresh->m_order = e->m_order;
+            m_order[e->m_order] = fresh;
+            release(e);
+        } else {
+            fresh->m_order = static_cast<std::uint32_t>(m_order.size());
+            m_order.push_back(fresh);
+        }
+        slot = Slot{h, fresh};
+        store(*fresh, bytes);
+        return *fresh;
     }
 
-    std::size_t size() const { return m_entries.size(); }
+    std::size_t size() const { return m_order.size(); }
     // Entries in the order they were added.
-    const Entry& entry(std::size_t i) const { return m_entries[i]; }
+    const Entry& entry(std::size_t i) const { return *m_order[i]; }
 
 private:
     struct Slot {
         std::uint64_t hash = 0;
-        std::uint32_t index = 0;  // entry index + 1; 0 = empty
+        Entry* entry = nullptr;  // null: empty
     };
+    static_assert(alignof(Header) <= alignof(std::max_align_t));
 
-    void place(std::uint64_t h, std::uint32_t index) {
+    static bool matches(const Entry& e, ResourceKeyView key) {
+        return e.kind == key.kind && e.m_id_size == key.id.size() &&
+               std::memcmp(e.data(), key.id.data(), key.id.size()) == 0;
+    }
+
+    // The slot holding `key`, or the empty one where it goes.
+    Slot& slot_for(ResourceKeyView key, std::uint64_t h) {
         const std::size_t mask = m_slots.size() - 1;
-        std::size_t i = h & mask;
-        while (m_slots[i].index != 0) i = (i + 1) & mask;
-        m_slots[i] = Slot{h, index};
+        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+            Slot& s = m_slots[i];
+            if (!s.entry || (s.hash == h && matches(*s.entry, key))) return s;
+        }
+    }
+
+    static Entry* allocate(ResourceKeyView key, std::size_t capacity) {
+        void* p = ::operator new(sizeof(Entry) + key.id.size() + capacity);
+        Entry* e = new (p) Entry();
+        e->kind = key.kind;
+        e->m_id_size = static_cast<std::uint32_t>(key.id.size());
+        e->m_capacity = static_cast<std::uint32_t>(capacity);
+        std::memcpy(e->data(), key.id.data(), key.id.size());
+        return e;
+    }
+    static void release(Entry* e) {
+        e->~Entry();
+        ::operator delete(e);
+    }
+    static void store(Entry& e, std::string_view bytes) {
+        if (!bytes.empty()) std::memmove(e.data() + e.m_id_size, bytes.data(), bytes.size());
+        e.m_size = static_cast<std::uint32_t>(bytes.size());
     }
 
     // Load factor at most 1/2 keeps probe runs short.
     void grow() {
         m_slots.assign(m_slots.empty() ? 64 : m_slots.size() * 2, Slot{});
-        for (std::size_t i = 0; i < m_entries.size(); ++i)
-            place(hash_key({m_entries[i].kind, m_entries[i].id}), static_cast<std::uint32_t>(i + 1));
+        const std::size_t mask = m_slots.size() - 1;
+        for (Entry* e : m_order) {
+            const std::uint64_t h = hash_key({e->kind, e->id()});
+            std::size_t i = h & mask;
+            while (m_slots[i].entry) i = (i + 1) & mask;
+            m_slots[i] = Slot{h, e};
+        }
     }
 
     std::vector<Slot> m_slots;
-    std::vector<Entry> m_entries;
+    std::vector<Entry*> m_order;
 };
 
 }  // namespace rtwatch::diff

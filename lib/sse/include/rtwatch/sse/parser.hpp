@@ -27,6 +27,12 @@ public:
     // The event being built grew past max_event_bytes: it is dropped and the
     // parser skips to the next blank line.
     virtual void on_oversize(std::size_t /*max_event_bytes*/) {}
+    // The bytes the next events will be parsed from (a window of at most
+    // k_ahead_bytes of the chunk being fed), before any of their lines: for
+    // a handler that prefetches what those events will need. Must not call
+    // back into the parser. (Announcing a window earlier measured no faster.)
+    virtual void on_ahead(std::string_view /*bytes*/) {}
+    static constexpr std::size_t k_ahead_bytes = 16 * 1024;
 };
 
 struct ParserOptions {
