@@ -69,7 +69,7 @@ TEST_CASE("resource table: finds what was added, by kind and id, across growth",
     table.prefetch_slot(diff::hash_key({ResourceKind::queue, "q1"}));  // harmless on an empty table
     table.prefetch_entry(diff::hash_key({ResourceKind::queue, "q1"}));
     for (int i = 0; i < 5000; ++i)
-        table.assign({ResourceKind::queue, "queue-" + std::to_string(i)}, "v" + std::to_string(i)).header = i;
+        table.assign({ResourceKind::queue, "queue-" + std::to_string(i)}, std::string("v").append(std::to_string(i))).header = i;
     table.assign({ResourceKind::agent, "queue-7"}, "agent").header = -7;
     CHECK(table.size() == 5001);
     for (int i = 0; i < 5000; ++i) {
@@ -80,7 +80,7 @@ TEST_CASE("resource table: finds what was added, by kind and id, across growth",
         REQUIRE(e != nullptr);
         CHECK(e->header == i);
         CHECK(e->id() == id);
-        CHECK(e->bytes() == "v" + std::to_string(i));
+        CHECK(e->bytes() == std::string("v").append(std::to_string(i)));
         CHECK(&table.entry(static_cast<std::size_t>(i)) == e);  // insertion order
     }
     CHECK(table.find({ResourceKind::agent, "queue-7"})->header == -7);

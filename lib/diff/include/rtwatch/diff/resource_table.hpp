@@ -1,9 +1,10 @@
 // A flat open-addressing hash table keyed by (kind, id), for the lookup the
-// diff stage does on every event. Each resource is one heap block: a small
-// header, the id, then the caller's bytes; the probe array holds (hash,
-// block) pairs. A hit is two cache lines deep (the slot, then the block,
-// whose id and first bytes are adjacent), which is what bounds the cost per
-// event once the resources outgrow the caches; prefetch() starts both.
+// diff stage does on every event. Each resource is one cache-line-aligned
+// block (BlockArena): a small header, the id, then the caller's bytes; the
+// probe array holds (hash, block) pairs. A hit is two loads deep (the slot,
+// then the block, whose id and first bytes share its first lines), which is
+// what bounds the cost per event once the resources outgrow the caches;
+// prefetch_slot() and prefetch_entry() start both ahead of time.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rtwatch/diff/block_arena.hpp"
 #include "rtwatch/diff/resource_key.hpp"
 
 namespace rtwatch::diff {
@@ -81,7 +83,8 @@ public:
     ResourceTable(const ResourceTable&) = delete;
     ResourceTable& operator=(const ResourceTable&) = delete;
     ~ResourceTable() {
-        for (Entry* e : m_order) release(e);
+        for (Entry* e : m_order)
+            if (block_bytes(*e) > BlockArena::k_max_block) release(e);  // the arena frees the rest at once
     }
 
     // Valid until the next assign().
@@ -150,7 +153,7 @@ private:
         std::uint64_t hash = 0;
         Entry* entry = nullptr;  // null: empty
     };
-    static_assert(alignof(Header) <= alignof(std::max_align_t));
+    static_assert(alignof(Header) <= BlockArena::k_line);
 
     static bool matches(const Entry& e, ResourceKeyView key) {
         return e.kind == key.kind && e.m_id_size == key.id.size() &&
@@ -166,18 +169,23 @@ private:
         }
     }
 
-    static Entry* allocate(ResourceKeyView key, std::size_t capacity) {
-        void* p = ::operator new(sizeof(Entry) + key.id.size() + capacity);
-        Entry* e = new (p) Entry();
+    // Room is rounded up to the arena's cache lines: the entry starts a
+    // line, so prefetch_entry()'s three lines hold its head, id and first
+    // bytes, and a slightly longer text later still fits in place.
+    Entry* allocate(ResourceKeyView key, std::size_t capacity) {
+        const std::size_t bytes = sizeof(Entry) + key.id.size() + capacity;
+        Entry* e = new (m_arena.allocate(bytes)) Entry();
         e->kind = key.kind;
         e->m_id_size = static_cast<std::uint32_t>(key.id.size());
-        e->m_capacity = static_cast<std::uint32_t>(capacity);
+        e->m_capacity = static_cast<std::uint32_t>(BlockArena::block_size(bytes) - sizeof(Entry) - key.id.size());
         std::memcpy(e->data(), key.id.data(), key.id.size());
         return e;
     }
-    static void release(Entry* e) {
+    static std::size_t block_bytes(const Entry& e) { return sizeof(Entry) + e.m_id_size + e.m_capacity; }
+    void release(Entry* e) {
+        const std::size_t bytes = block_bytes(*e);
         e->~Entry();
-        ::operator delete(e);
+        m_arena.release(e, bytes);
     }
     static void store(Entry& e, std::string_view bytes) {
         if (!bytes.empty()) std::memmove(e.data() + e.m_id_size, bytes.data(), bytes.size());
@@ -196,6 +204,7 @@ private:
         }
     }
 
+    BlockArena m_arena;
     std::vector<Slot> m_slots;
     std::vector<Entry*> m_order;
 };
