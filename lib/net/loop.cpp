@@ -64,6 +64,13 @@ void Loop::Impl::run_posted() {
     for (auto& fn : batch) fn();
 }
 
+void Loop::Impl::run_pass_done() {
+    // By index: a listener may forget() another (null) or ask again (appended).
+    for (std::size_t i = 0; i < pass_listeners.size(); ++i)
+        if (PassListener* l = pass_listeners[i]) l->on_pass_done();
+    pass_listeners.clear();
+}
+
 void Loop::Impl::safe_point() {
     for (Transfer* t : to_add) {
         if (!t->retired) curl_multi_add_handle(multi, t->handle());
@@ -184,6 +191,7 @@ void Loop::run() {
         s.safe_point();
         int running = 0;
         curl_multi_perform(s.multi, &running);
+        s.run_pass_done();
         s.read_done();
         s.safe_point();
         if (s.stopped) break;

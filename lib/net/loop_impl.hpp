@@ -3,6 +3,8 @@
 // curl calls, so any callback may open or close transfers.
 #pragma once
 
+#include <algorithm>
+
 #include <curl/curl.h>
 
 #include <atomic>
@@ -31,9 +33,26 @@ public:
     bool retired = false;  // handed back to the loop: no more callbacks
 };
 
+// Told once when the curl pass it asked about is over: a connection that
+// took a read's bytes in many write callbacks (one per HTTP chunk) ends its
+// batch of input once, so output is written per read, not per chunk.
+class PassListener {
+public:
+    virtual void on_pass_done() = 0;
+
+protected:
+    ~PassListener() = default;
+};
+
 struct Loop::Impl {
     explicit Impl(TransportOptions o);
     ~Impl();
+
+    // `l` hears on_pass_done() after the running curl pass (once per call);
+    // forget() takes it back (a listener that goes away before).
+    void after_pass(PassListener& l) { pass_listeners.push_back(&l); }
+    void forget(PassListener& l) { std::replace(pass_listeners.begin(), pass_listeners.end(), &l, static_cast<PassListener*>(nullptr)); }
+    void run_pass_done();
 
     void start(Transfer& transfer);                  // added at the next safe point
     void retire(std::unique_ptr<Transfer> transfer); // removed and freed at the next safe point
@@ -68,6 +87,7 @@ struct Loop::Impl {
     std::mutex posted_mutex;
     std::vector<std::function<void()>> posted;
 
+    std::vector<PassListener*> pass_listeners;
     std::vector<Transfer*> to_add;
     std::vector<std::unique_ptr<Transfer>> graveyard;
     std::unordered_map<Id, std::unique_ptr<Transfer>> requests;  // one-shot requests in flight

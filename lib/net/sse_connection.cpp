@@ -151,8 +151,16 @@ bool SseConnection::Impl::on_stream_bytes(SseAttempt& a, std::string_view bytes)
     if (!a.connection) return false;
     parser.feed(bytes);
     if (!a.connection) return false;
-    handler.on_chunk_done();
-    return a.connection != nullptr;
+    if (!pass_pending) {
+        pass_pending = true;
+        loop.impl().after_pass(*this);
+    }
+    return true;
+}
+
+void SseConnection::Impl::on_pass_done() {
+    pass_pending = false;
+    if (current) handler.on_chunk_done();
 }
 
 void SseConnection::Impl::on_attempt_done(SseAttempt& a, CURLcode result) {

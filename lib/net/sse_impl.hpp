@@ -33,8 +33,14 @@ private:
     size_t collect_error_body(std::string_view bytes);
 };
 
-struct SseConnection::Impl {
+struct SseConnection::Impl final : PassListener {
     Impl(Loop& l, StreamHandler& h) : loop(l), handler(h), parser(h) {}
+    ~Impl() {
+        if (pass_pending) loop.impl().forget(*this);
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    void on_pass_done() override;
 
     void start_attempt(Request request);
     void drop_attempt();
@@ -59,6 +65,7 @@ struct SseConnection::Impl {
     bool got_body = false;  // the current attempt's first stream body byte arrived
     int redirects = 0;
     bool paused = false;
+    bool pass_pending = false;  // bytes arrived in this curl pass: on_chunk_done() after it
 };
 
 }  // namespace rtwatch::net

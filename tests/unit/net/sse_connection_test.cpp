@@ -2,6 +2,10 @@
 // how a stream ends (EOF, idle timeout, close inside a callback).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "raw_http_server.hpp"
 #include "stream_fixture.hpp"
 
@@ -191,4 +195,29 @@ TEST_CASE("sse connection: a REPORT request carries its body", "[net]") {
     CHECK(raw.request().rfind("REPORT /r HTTP/1.1\r\n", 0) == 0);
     CHECK(raw.request().find("Content-Type: application/json\r\n") != std::string::npos);
     CHECK(raw.request().find("\r\n\r\n{\"q\":1}") != std::string::npos);
+}
+
+TEST_CASE("sse connection: the HTTP chunks of one read end in one chunk-done, after their events", "[net]") {
+    // Eight chunks in one write: one read on the client. Output is flushed
+    // per read, so a stream of small HTTP chunks is not a write per chunk.
+    std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 8; ++i) {
+        const std::string event = "data: " + std::to_string(i) + "\n\n";
+        answer += fmt::format("{:x}\r\n{}\r\n", event.size(), event);
+    }
+    answer += "0\r\n\r\n";
+    rtwatch::test::RawHttpServer raw(answer);
+    StreamFixture f;
+    rtwatch::net::StreamOptions o;
+    o.request.url = raw.url("/s");
+    f.open(o);
+    REQUIRE(f.wait_end());
+    const auto log = f.log.get();
+    INFO("calls " << log.calls);
+    CHECK(log.events.size() == 8);
+    const auto count = [&](char c) { return std::count(log.calls.begin(), log.calls.end(), c); };
+    CHECK(count('b') == 8);  // one write callback per HTTP chunk
+    CHECK(count('d') >= 1);
+    CHECK(count('d') < count('b'));
+    CHECK(log.calls.rfind('e') < log.calls.rfind('d'));  // events first, then the end of the batch
 }

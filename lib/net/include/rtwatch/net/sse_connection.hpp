@@ -40,7 +40,9 @@ public:
     virtual void on_open(const Response& /*status and headers*/) {}
     // Raw body bytes, before parsing (for --record).
     virtual void on_bytes(std::string_view /*bytes*/) {}
-    // After each received chunk has been parsed (a good moment to flush output).
+    // After the bytes of one read have been parsed: once per loop pass that
+    // brought bytes, however many HTTP chunks they came in (a good moment to
+    // flush output).
     virtual void on_chunk_done() {}
     virtual void on_end(const StreamEnd& end) = 0;
 };
