@@ -52,6 +52,7 @@ void Pipeline::on_event(std::string_view type, std::string_view data, std::strin
 
 void Pipeline::on_data(std::string_view data, std::string_view id, TimePoint now) {
     ++m_counters.events;
+    if (m_ahead_next < m_ahead_count) prefetch_next();
     // decode: JSON -> record
     if (auto r = m_decoder.decode(data, m_record, m_settled); !r) return note_bad_event(id, r.error().message);
     if (m_record.metrics_settled) return;  // the same metrics text as the last committed: nothing changes
@@ -198,22 +199,31 @@ void Pipeline::on_snapshot_complete() {
                                      m_expected_ids - m_snapshot.size(), missing);
 }
 
-void Pipeline::prefetch(std::string_view bytes) const {
+void Pipeline::prefetch(std::string_view bytes) {
     // A few thousand resources' state stays in the core's cache: scanning
     // for ids would cost more than the misses it hides.
     constexpr std::size_t k_cached_resources = 4096;
+    m_ahead_next = m_ahead_count = 0;  // the window's events come next: what is left is stale
     if (m_config.raw || m_tracker.resources() < k_cached_resources) return;
-    std::uint64_t hashes[128];
-    std::size_t n = 0;
     decode::scan_ids(bytes, [&](ResourceKind kind, std::string_view id) {
-        if (n == std::size(hashes)) return false;
-        hashes[n++] = diff::hash_key({kind, id});
-        return true;
+        m_ahead[m_ahead_count++] = diff::hash_key({kind, id});
+        return m_ahead_count < m_ahead.size();
     });
-    // Two passes: the slots of the whole run first, then (with those
-    // arrived) the states they point to.
-    for (std::size_t i = 0; i < n; ++i) m_tracker.prefetch_slot(hashes[i]);
-    for (std::size_t i = 0; i < n; ++i) m_tracker.prefetch_state(hashes[i]);
+    // The first events of the window get theirs at once; on_data() then
+    // keeps k_slot_ahead and k_state_ahead events ahead, a few lines per
+    // event, rather than a burst the core's line buffers cannot take.
+    const std::size_t slots = std::min(m_ahead_count, k_slot_ahead);
+    const std::size_t states = std::min(m_ahead_count, k_state_ahead);
+    for (std::size_t i = 0; i < slots; ++i) m_tracker.prefetch_slot(m_ahead[i]);
+    for (std::size_t i = 0; i < states; ++i) m_tracker.prefetch_state(m_ahead[i]);
+}
+
+// Events and found ids go in step (a lost id costs one position of
+// distance, and each window starts afresh).
+void Pipeline::prefetch_next() {
+    const std::size_t i = m_ahead_next++;
+    if (i + k_slot_ahead < m_ahead_count) m_tracker.prefetch_slot(m_ahead[i + k_slot_ahead]);
+    if (i + k_state_ahead < m_ahead_count) m_tracker.prefetch_state(m_ahead[i + k_state_ahead]);
 }
 
 void Pipeline::on_oversize(std::size_t limit) {

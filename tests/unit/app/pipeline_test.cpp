@@ -230,3 +230,38 @@ TEST_CASE("pipeline: --throttle, a return to the written state inside a window r
     h.pipeline->finish();
     CHECK(h.lines().size() == 1);
 }
+
+TEST_CASE("pipeline: the prefetch hint never changes what is written, right or wrong", "[app]") {
+    // Past 4,096 resources the hint is used; feed it the true window, a
+    // window of other ids, garbage and nothing, and the records are the same.
+    constexpr int k_queues = 6000;
+    auto id = [](int i) { return fmt::format("q{}", i); };
+    auto run = [&](int hint) {
+        Harness h{app::Config{}};
+        std::vector<std::string> events;
+        for (int round = 0; round < 3; ++round)
+            for (int i = 0; i < k_queues; ++i)
+                events.push_back(queue_event(id(i).c_str(), (i * 7 + round) % (round + 2), i % 3));
+        std::string window;
+        for (std::size_t e = 0; e < events.size(); ++e) {
+            if (e % 50 == 0) {
+                window.clear();
+                for (std::size_t k = e; k < std::min(events.size(), e + 50); ++k) {
+                    if (hint == 1) window += "data: " + events[k] + "\n\n";
+                    if (hint == 2) window += "data: " + queue_event(id(static_cast<int>(k * 31 % 9000)).c_str(), 1, 1) + "\n\n";
+                }
+                if (hint == 3) window = std::string(4096, 'I') + "Id\":\"";
+                if (hint != 0) h.pipeline->prefetch(window);
+            }
+            h.data(events[e], std::to_string(e).c_str());
+        }
+        auto lines = h.lines();
+        for (auto& line : lines) line.erase(line.find("\"ts\":"), line.find(",\"source_ts\"") - line.find("\"ts\":"));
+        return lines;
+    };
+    const auto plain = run(0);
+    REQUIRE(plain.size() > static_cast<std::size_t>(k_queues));
+    CHECK(run(1) == plain);
+    CHECK(run(2) == plain);
+    CHECK(run(3) == plain);
+}

@@ -4,6 +4,7 @@
 // the wall clock only to stamp status records.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -53,9 +54,9 @@ public:
     void on_snapshot_complete();
     void on_oversize(std::size_t limit);
     // Raw stream bytes whose events come next: the per-resource state their
-    // resources will be looked up in starts loading now, for a run of them
-    // at once, so their cache misses overlap (a hint; changes nothing).
-    void prefetch(std::string_view bytes) const;
+    // resources will be looked up in is loaded a few events ahead of each,
+    // so the cache misses overlap with work (a hint; changes nothing).
+    void prefetch(std::string_view bytes);
     void status(const StatusChange& change);
     void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
 
@@ -88,6 +89,7 @@ private:
     void emit(const Record& record, std::span<const std::string_view> changed) override;
     std::string_view settled_metrics(ResourceKind kind, std::string_view id) override;
     void note_bad_event(std::string_view id, std::string_view why);
+    void prefetch_next();
     // --once: false when `record` is past the snapshot.
     bool track_snapshot(const Record& record);
     // Metric names the options name but the snapshot never had: a typo
@@ -119,6 +121,12 @@ private:
     std::vector<std::string> m_named;          // by --fields and --where; checked once
     std::vector<std::string> m_seen_names;     // in the first snapshot, until checked
     bool m_names_checked = false;
+    // prefetch(): the id hashes of the window being parsed, in event order.
+    static constexpr std::size_t k_slot_ahead = 16;
+    static constexpr std::size_t k_state_ahead = 8;
+    std::array<std::uint64_t, 128> m_ahead{};
+    std::size_t m_ahead_count = 0;
+    std::size_t m_ahead_next = 0;  // the entry of the next data event
 };
 
 }  // namespace rtwatch::app
