@@ -3,10 +3,9 @@
 // curl calls, so any callback may open or close transfers.
 #pragma once
 
-#include <algorithm>
-
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>

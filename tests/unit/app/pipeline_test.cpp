@@ -247,10 +247,13 @@ TEST_CASE("pipeline: the prefetch hint never changes what is written, right or w
             if (e % 50 == 0) {
                 window.clear();
                 for (std::size_t k = e; k < std::min(events.size(), e + 50); ++k) {
-                    if (hint == 1) window += "data: " + events[k] + "\n\n";
-                    if (hint == 2) window += "data: " + queue_event(id(static_cast<int>(k * 31 % 9000)).c_str(), 1, 1) + "\n\n";
+                    if (hint == 1) window.append("data: ").append(events[k]).append("\n\n");
+                    if (hint == 2)
+                        window.append("data: ")
+                            .append(queue_event(id(static_cast<int>(k * 31 % 9000)).c_str(), 1, 1))
+                            .append("\n\n");
                 }
-                if (hint == 3) window = std::string(4096, 'I') + "Id\":\"";
+                if (hint == 3) window.assign(4096, 'I').append("Id\":\"");
                 if (hint != 0) h.pipeline->prefetch(window);
             }
             h.data(events[e], std::to_string(e).c_str());

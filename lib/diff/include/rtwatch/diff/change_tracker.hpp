@@ -45,8 +45,8 @@ public:
     }
 
     // Starts loading the state of the resource with id hash `h`
-    // (hash_key()): for a run of upcoming events, prefetch_slot() of each,
-    // then prefetch_state() of each, overlaps their cache misses.
+    // (hash_key()): prefetch_slot() some events before its lookup, then
+    // prefetch_state() (which reads that slot) a few events before it.
     void prefetch_slot(std::uint64_t h) const { m_states.prefetch_slot(h); }
     void prefetch_state(std::uint64_t h) const { m_states.prefetch_entry(h); }
 

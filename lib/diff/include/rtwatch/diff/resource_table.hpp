@@ -88,9 +88,9 @@ public:
     }
 
     // Valid until the next assign().
-    const Entry* find(ResourceKeyView key) const { return find(key, hash_key(key)); }
-    const Entry* find(ResourceKeyView key, std::uint64_t h) const {
+    const Entry* find(ResourceKeyView key) const {
         if (m_slots.empty()) return nullptr;
+        const std::uint64_t h = hash_key(key);
         const std::size_t mask = m_slots.size() - 1;
         for (std::size_t i = h & mask;; i = (i + 1) & mask) {
             const Slot& s = m_slots[i];
@@ -99,10 +99,10 @@ public:
         }
     }
 
-    // Starts loading what find() of a key with hash `h` will read: call
-    // prefetch_slot() for a run of keys, then prefetch_entry() for the same
-    // run (its slots have arrived by then), then find() them: the misses of
-    // the run overlap instead of following one another.
+    // Starts loading what find() of a key with hash `h` will read: its slot,
+    // then, once the slot has had time to arrive (prefetch_entry() reads
+    // it), the entry's first lines. Done a few keys ahead of the finds, the
+    // misses overlap instead of following one another.
     void prefetch_slot(std::uint64_t h) const {
         if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & (m_slots.size() - 1)]);
     }
@@ -113,8 +113,8 @@ public:
         const char* p = reinterpret_cast<const char*>(m_slots[h & (m_slots.size() - 1)].entry);
         if (!p) return;
         __builtin_prefetch(p);
-        __builtin_prefetch(p + 64);
-        __builtin_prefetch(p + 128);
+        __builtin_prefetch(p + BlockArena::k_line);
+        __builtin_prefetch(p + 2 * BlockArena::k_line);
     }
 
     // Stores `bytes` as the entry of `key` (added if new, its header
@@ -192,15 +192,17 @@ private:
         e.m_size = static_cast<std::uint32_t>(bytes.size());
     }
 
-    // Load factor at most 1/2 keeps probe runs short.
+    // Load factor at most 1/2 keeps probe runs short. The slots keep each
+    // key's hash, so growing re-places them without hashing an id again.
     void grow() {
-        m_slots.assign(m_slots.empty() ? 64 : m_slots.size() * 2, Slot{});
+        std::vector<Slot> old(m_slots.empty() ? 64 : m_slots.size() * 2);
+        old.swap(m_slots);
         const std::size_t mask = m_slots.size() - 1;
-        for (Entry* e : m_order) {
-            const std::uint64_t h = hash_key({e->kind, e->id()});
-            std::size_t i = h & mask;
+        for (const Slot& s : old) {
+            if (!s.entry) continue;
+            std::size_t i = s.hash & mask;
             while (m_slots[i].entry) i = (i + 1) & mask;
-            m_slots[i] = Slot{h, e};
+            m_slots[i] = s;
         }
     }
 
