@@ -210,11 +210,7 @@ struct Client::Impl {
     // An ordered consumer: the last message per subject, then live; after
     // a reconnect, from the sequence after the last one handed out.
     bool subscribe(std::string& why) {
-        if (sub) {
-            natsSubscription_Unsubscribe(sub);
-            natsSubscription_Destroy(sub);
-            sub = nullptr;
-        }
+        drop_subscription();
         const std::string name = stream_name(options.tenant);
         const std::string subjects = fmt::format("rtwatch.{}.>", options.tenant);
         jsSubOptions so;
@@ -245,8 +241,17 @@ struct Client::Impl {
         return true;
     }
 
+    // Destroy alone: it removes the interest, and the server drops the
+    // ephemeral ordered consumer by itself. natsSubscription_Unsubscribe()
+    // would also delete the consumer, reading its name while the library's
+    // own thread may be recreating it after a reconnect (a use-after-free
+    // in libnats 3.4 that ASan caught with the broker restarted mid-run).
+    void drop_subscription() {
+        if (sub) natsSubscription_Destroy(sub), sub = nullptr;
+    }
+
     void close_connection() {
-        if (sub) natsSubscription_Unsubscribe(sub), natsSubscription_Destroy(sub), sub = nullptr;
+        drop_subscription();
         if (kv) kvStore_Destroy(kv), kv = nullptr;
         if (js) jsCtx_Destroy(js), js = nullptr;
         if (conn) natsConnection_Close(conn), natsConnection_Destroy(conn), conn = nullptr;
@@ -375,11 +380,13 @@ Client::~Client() {
     while (impl.in_callback.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     // A nats thread may be about to enter a callback with this Impl as its
     // closure: the object is kept (its resources are released above) so
-    // that such a late call only reads `stopping`.
+    // that such a late call only reads `stopping`. Never destroyed, not even
+    // at exit: the library's threads can still deliver a disconnect while
+    // static destructors run.
     static std::mutex graveyard_mutex;
-    static std::vector<std::shared_ptr<Impl>> graveyard;
+    static auto* graveyard = new std::vector<std::shared_ptr<Impl>>();
     std::lock_guard lock(graveyard_mutex);
-    graveyard.push_back(std::move(m_impl));
+    graveyard->push_back(std::move(m_impl));
 }
 
 const Options& Client::options() const { return m_impl->options; }
