@@ -85,7 +85,7 @@ void pop_utf8(std::string& s) {
 }
 
 Effect scroll_to(TopState& state, long target, Size screen) {
-    const long last_start = std::max(0L, static_cast<long>(state.matching_rows()) - table_height(screen));
+    const long last_start = last_scroll(state, screen);
     const int scroll = static_cast<int>(std::clamp(target, 0L, last_start));
     if (scroll == state.view().scroll) return Effect::none;
     state.view().scroll = scroll;

@@ -1,6 +1,6 @@
-// Row order and column widths for render(). Widths come from every row
-// that matches the filter, not only the visible ones, so columns stay put
-// while scrolling.
+// Row order, sections and column widths for render(). Widths come from
+// every value a kind has had this run, not only the visible ones, so
+// columns stay put while values change and while scrolling.
 #include "layout.hpp"
 
 #include <algorithm>
@@ -72,24 +72,16 @@ struct ColumnNeed {
     ShownColumn squeezed;  // the title shortened to k_squeezed_title
 };
 
-ColumnNeed column_need(const TopState& state, const std::vector<const Row*>& rows, int column) {
-    const int title = static_cast<int>(title_of(state, column + 1).size());
-    int value = 0;
+// Widths come from every value the kind has had this run, and titles keep a
+// cell for the sort mark, so no column moves as values or the sort change.
+ColumnNeed column_need(const TopState& state, const std::vector<const Row*>& rows, ResourceKind kind, int column) {
+    const int title = static_cast<int>(to_cells(state.columns()[column]).size()) + 1;
+    const int value = state.value_width(kind, column);
     bool numeric = true;
-    for (const Row* row : rows) {
-        const CellValue* cell = cell_of(*row, column);
-        if (!cell) continue;
-        value = std::max(value, cell_width(cell->text));
-        if (std::isnan(cell->number)) numeric = false;
-    }
-    return {{column, std::min(std::max(value, title), k_max_metric_width), numeric},
-            {column, std::min(std::max(value, std::min(title, k_squeezed_title)), k_max_metric_width), numeric}};
-}
-
-int natural_id_width(const std::vector<const Row*>& rows) {
-    int width = 2;
-    for (const Row* row : rows) width = std::max(width, cell_width(row->id));
-    return width;
+    for (const Row* row : rows)
+        if (const CellValue* cell = cell_of(*row, column); cell && std::isnan(cell->number)) numeric = false;
+    return {{column, std::max(value, title), numeric},
+            {column, std::max(value, std::min(title, k_squeezed_title)), numeric}};
 }
 
 }  // namespace
@@ -116,6 +108,18 @@ std::u32string title_of(const TopState& state, int column) {
 
 std::u32string hidden_marker(int hidden) { return ascii("+" + std::to_string(hidden)) + U'\u00BB'; }
 
+std::u32string section_title(ResourceKind kind) {
+    switch (kind) {
+        case ResourceKind::queue:
+            return U"Queues";
+        case ResourceKind::skill:
+            return U"Skills";
+        case ResourceKind::agent:
+            return U"Agents";
+    }
+    return U"";
+}
+
 // Metric columns from the left into `room`, whole titles if all fit, else
 // shortened ones, keeping space for the "+N»" marker when some are dropped.
 // Returns the room left over.
@@ -137,19 +141,44 @@ int fit_columns(const std::vector<ColumnNeed>& needs, int room, std::vector<Show
     return room;
 }
 
-// The id gets at least k_min_id_width, metrics what is left, and the id
-// grows back towards its natural width with the rest.
+// The id (and the name, when the kind has one) get at least their minimum,
+// metrics what is left, and the id and name grow back towards their whole
+// width with the rest.
+Section plan_section(const TopState& state, ResourceKind kind, std::vector<const Row*> rows, int cols) {
+    Section section;
+    section.kind = kind;
+    section.rows = std::move(rows);
+    const int natural_id = std::max(state.id_width(kind), 3);
+    const int name = state.name_column();
+    const int natural_name =
+        name >= 0 && state.value_width(kind, name) > 0 ? std::max(state.value_width(kind, name), 5) : 0;
+    const int min_id = std::min(natural_id, k_min_id_width);
+    const int min_name = natural_name > 0 ? std::min(natural_name, k_min_name_width) + 1 : 0;
+    std::vector<ColumnNeed> needs;
+    for (int c = 0; c < static_cast<int>(state.columns().size()); ++c)
+        if (c != name && state.value_width(kind, c) > 0) needs.push_back(column_need(state, section.rows, kind, c));
+    int room = fit_columns(needs, cols - k_id_start - min_id - min_name, section.columns);
+    section.hidden = static_cast<int>(needs.size() - section.columns.size());
+    room = std::max(room, 0);
+    const int id_grow = std::min(room, natural_id - min_id);
+    section.id_width = min_id + id_grow;
+    room -= id_grow;
+    if (natural_name > 0) section.name_width = min_name - 1 + std::min(room, natural_name + 1 - min_name);
+    return section;
+}
+
 Layout plan_layout(const TopState& state, int cols) {
     Layout layout;
-    layout.rows = ordered_rows(state);
-    const int natural_id = std::max(natural_id_width(layout.rows), static_cast<int>(title_of(state, 0).size()));
-    const int min_id = std::min(natural_id, k_min_id_width);
-    const int total = static_cast<int>(state.columns().size());
-    std::vector<ColumnNeed> needs;
-    for (int c = 0; c < total; ++c) needs.push_back(column_need(state, layout.rows, c));
-    const int room = fit_columns(needs, cols - k_id_start - min_id, layout.columns);
-    layout.hidden = total - static_cast<int>(layout.columns.size());
-    layout.id_width = std::max(0, min_id + std::min(std::max(room, 0), natural_id - min_id));
+    const std::vector<const Row*> rows = ordered_rows(state);
+    layout.total = rows.size();
+    for (std::size_t i = 0; i < rows.size();) {
+        std::size_t end = i;
+        while (end < rows.size() && rows[end]->kind == rows[i]->kind) ++end;
+        layout.sections.push_back(plan_section(
+            state, rows[i]->kind,
+            std::vector<const Row*>(rows.begin() + static_cast<long>(i), rows.begin() + static_cast<long>(end)), cols));
+        i = end;
+    }
     return layout;
 }
 

@@ -119,19 +119,30 @@ void draw_header(Frame& frame, const TopState& state, std::size_t shown, const R
     if (!paused.empty()) frame.put(0, room, paused, Attr{Color::none, false, true, true});
 }
 
-void draw_titles(Frame& frame, const TopState& state, const Layout& layout) {
+void draw_heading(Frame& frame, int line, const Section& section) {
+    std::u32string text = section_title(section.kind) + ascii(" (" + std::to_string(section.rows.size()) + ")");
+    frame.put(line, 0, truncate_end(text, frame.size().cols), Attr{Color::none, false, true, false});
+}
+
+void draw_titles(Frame& frame, int line, const TopState& state, const Section& section) {
     const Attr attr{Color::none, false, true, true};
-    frame.fill(1, 0, frame.size().cols, attr);
-    frame.put(1, 2, U"KIND", attr);
-    frame.put(1, k_id_start, truncate_end(title_of(state, 0), layout.id_width), attr);
-    int col = k_id_start + layout.id_width;
-    for (const ShownColumn& column : layout.columns) {
+    frame.fill(line, 0, frame.size().cols, attr);
+    frame.put(line, k_id_start, truncate_middle(title_of(state, 0), section.id_width), attr);
+    int col = k_id_start + section.id_width;
+    if (section.name_width > 0) {
+        frame.put(line, col + 1, truncate_end(U"NAME", section.name_width), attr);
+        col += 1 + section.name_width;
+    }
+    for (const ShownColumn& column : section.columns) {
+        // Right-aligned titles end in the sort mark's cell, marked or not.
+        const bool marked = state.view().sort_column == column.column + 1;
         const std::u32string title = truncate_middle(title_of(state, column.column + 1), column.width);
-        const int pad = column.numeric ? column.width - static_cast<int>(title.size()) : 0;
-        frame.put(1, col + 1 + pad, title, attr);
+        const int slot = marked || static_cast<int>(title.size()) >= column.width ? 0 : 1;
+        const int pad = column.numeric ? column.width - slot - static_cast<int>(title.size()) : 0;
+        frame.put(line, col + 1 + pad, title, attr);
         col += 1 + column.width;
     }
-    if (layout.hidden > 0) frame.put(1, col + 1, hidden_marker(layout.hidden), attr);
+    if (section.hidden > 0) frame.put(line, col + 1, hidden_marker(section.hidden), attr);
 }
 
 Attr row_attr(const Row& row, Status status, bool color) {
@@ -139,39 +150,74 @@ Attr row_attr(const Row& row, Status status, bool color) {
     return Attr{color ? level_color(row.worst()) : Color::none, false, false, false};
 }
 
-void draw_row(Frame& frame, int line, const Row& row, const Layout& layout, const TopState& state, bool color) {
+void draw_cell(Frame& frame, int line, int col, const CellValue& cell, const ShownColumn& column, Attr attr) {
+    const std::u32string text = truncate_end(to_cells(cell.text), column.width);
+    const int pad = column.numeric ? column.width - static_cast<int>(text.size()) : 0;
+    frame.fill(line, col, column.width, attr);
+    frame.put(line, col + pad, text, attr);
+}
+
+void draw_row(Frame& frame, int line, const Row& row, const Section& section, const TopState& state, bool color) {
     // Gaps keep the default attributes: a level change then repaints text,
     // not the blanks around it.
     const Attr base = row_attr(row, state.header().status, color);
     frame.put(line, 0, std::u32string(1, level_letter(row.worst())), base);
-    frame.put(line, 2, ascii(kind_name(row.kind)), base);
-    frame.put(line, k_id_start, truncate_middle(to_cells(row.id), layout.id_width), base);
-    int col = k_id_start + layout.id_width + 1;
-    for (const ShownColumn& column : layout.columns) {
-        const auto index = static_cast<std::size_t>(column.column);
-        if (index < row.cells.size() && row.cells[index].present) {
-            const CellValue& cell = row.cells[index];
-            const std::u32string text = truncate_end(to_cells(cell.text), column.width);
+    frame.put(line, k_id_start, truncate_middle(to_cells(row.id), section.id_width), base);
+    int col = k_id_start + section.id_width + 1;
+    const auto cell_at = [&](int column) -> const CellValue* {
+        const auto index = static_cast<std::size_t>(column);
+        return column >= 0 && index < row.cells.size() && row.cells[index].present ? &row.cells[index] : nullptr;
+    };
+    if (section.name_width > 0) {
+        if (const CellValue* name = cell_at(state.name_column()))
+            frame.put(line, col, truncate_end(to_cells(name->text), section.name_width), base);
+        col += 1 + section.name_width;
+    }
+    for (const ShownColumn& column : section.columns) {
+        if (const CellValue* cell = cell_at(column.column)) {
             Attr attr = base;
-            attr.reverse = state.changed(cell);
-            const int pad = column.numeric ? column.width - static_cast<int>(text.size()) : 0;
-            frame.fill(line, col, column.width, attr);
-            frame.put(line, col + pad, text, attr);
+            attr.reverse = state.changed(*cell);
+            draw_cell(frame, line, col, *cell, column, attr);
         }
         col += 1 + column.width;
     }
 }
 
-int first_shown(const TopState& state, std::size_t total, int height) {
-    const int last_start = std::max(0, static_cast<int>(total) - height);
-    return std::clamp(state.view().scroll, 0, last_start);
+// Where each shown row sits: its section and index within it.
+struct Place {
+    const Section* section;
+    const Row* row;
+};
+
+std::vector<Place> places(const Layout& layout) {
+    std::vector<Place> out;
+    out.reserve(layout.total);
+    for (const Section& section : layout.sections)
+        for (const Row* row : section.rows) out.push_back({&section, row});
+    return out;
 }
 
+// The first row of the last page: the screen full to its end, each section
+// drawn taking a heading and titles.
+int last_first(const std::vector<const Row*>& rows, int height) {
+    int first = static_cast<int>(rows.size()), lines = 0;
+    while (first > 0) {
+        const bool new_section = first == static_cast<int>(rows.size()) || rows[first]->kind != rows[first - 1]->kind;
+        const int need = lines + 1 + (new_section ? 2 : 0);
+        if (need > height) break;
+        lines = need;
+        --first;
+    }
+    return first;
+}
+
+int body_height(Size size) { return std::max(0, size.rows - 2); }
+
 void draw_empty(Frame& frame, const TopState& state) {
-    if (frame.size().rows < 4) return;
+    if (frame.size().rows < 3) return;
     const std::string text =
         state.total_rows() == 0 ? "waiting for data..." : "no resource id contains \"" + state.view().filter + "\"";
-    frame.put(2, k_id_start, truncate_end(to_cells(text), frame.size().cols - k_id_start), Attr{Color::none, true});
+    frame.put(1, k_id_start, truncate_end(to_cells(text), frame.size().cols - k_id_start), Attr{Color::none, true});
 }
 
 struct FooterPart {
@@ -232,20 +278,41 @@ bool use_color(ColorMode mode, std::optional<std::string_view> no_color, bool is
     return is_terminal && (!no_color || no_color->empty());
 }
 
-int table_height(Size size) { return std::max(0, size.rows - 3); }
+int table_height(Size size) { return std::max(0, size.rows - 4); }
+
+int last_scroll(const TopState& state, Size size) { return last_first(ordered_rows(state), body_height(size)); }
+
+// Sections one under the other, each a heading, its titles and its rows;
+// the section of the first row shown keeps its heading and titles on top.
+int draw_body(Frame& frame, const TopState& state, const std::vector<Place>& rows, int first, bool color) {
+    const int end = frame.size().rows - 1;
+    int line = 1, shown = 0;
+    const Section* current = nullptr;
+    for (std::size_t i = static_cast<std::size_t>(first); i < rows.size() && line < end; ++i) {
+        if (rows[i].section != current) {
+            if (line + 2 >= end) break;
+            current = rows[i].section;
+            draw_heading(frame, line++, *current);
+            draw_titles(frame, line++, state, *current);
+        }
+        draw_row(frame, line++, *rows[i].row, *current, state, color);
+        ++shown;
+    }
+    return shown;
+}
 
 Frame render(const TopState& state, Size size, const RenderOptions& options) {
     Frame frame(size);
     if (size.cols <= 0 || size.rows <= 0) return frame;
     const Layout layout = plan_layout(state, size.cols);
-    const std::size_t total = layout.rows.size();
+    const std::size_t total = layout.total;
     draw_header(frame, state, total, options);
     if (size.rows < 3) return frame;
-    draw_titles(frame, state, layout);
-    const int height = table_height(size);
-    const int first = first_shown(state, total, height);
-    const int shown = std::min(height, static_cast<int>(total) - first);
-    for (int i = 0; i < shown; ++i) draw_row(frame, 2 + i, *layout.rows[first + i], layout, state, options.color);
+    const std::vector<Place> rows = places(layout);
+    std::vector<const Row*> ordered;
+    for (const Place& place : rows) ordered.push_back(place.row);
+    const int first = std::clamp(state.view().scroll, 0, last_first(ordered, body_height(size)));
+    const int shown = draw_body(frame, state, rows, first, options.color);
     if (total == 0) draw_empty(frame, state);
     draw_footer(frame, state, total, first, shown);
     return frame;

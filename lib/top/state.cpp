@@ -3,13 +3,16 @@
 // clearing every highlight after a frame is one increment.
 #include "rtwatch/top/state.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 namespace rtwatch::top {
 namespace {
 
-void display_value(const MetricValue& value, std::string& text, double& number) {
+void display_value(const MetricValue& value, MetricUnit unit, std::string& text, double& number) {
     switch (value.type) {
         case MetricValue::Type::null:
             text = "-";
@@ -20,7 +23,7 @@ void display_value(const MetricValue& value, std::string& text, double& number) 
             number = value.boolean ? 1 : 0;
             return;
         case MetricValue::Type::number:
-            text = value.text;
+            text = unit == MetricUnit::none ? value.text : format_metric_value(value.number, unit);
             number = value.number;
             return;
         case MetricValue::Type::string:
@@ -30,16 +33,19 @@ void display_value(const MetricValue& value, std::string& text, double& number) 
     }
 }
 
-// Cheap equality before any copy: most updates repeat the shown text.
-bool same_display(const MetricValue& value, const std::string& text) {
+// Cheap equality before any copy: most updates repeat the shown value.
+bool same_value(const MetricValue& value, const CellValue& cell) {
     switch (value.type) {
         case MetricValue::Type::null:
-            return text == "-";
+            return cell.text == "-";
         case MetricValue::Type::boolean:
-            return text == (value.boolean ? "true" : "false");
-        default:
-            return text == value.text;
+            return cell.text == (value.boolean ? "true" : "false");
+        case MetricValue::Type::number:
+            return cell.number == value.number;
+        case MetricValue::Type::string:
+            return std::isnan(cell.number) && cell.text == value.text;
     }
+    return false;
 }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -67,6 +73,7 @@ Row& TopState::row_for(ResourceKind kind, std::string_view id) {
 int TopState::add_column(std::string_view metric) {
     for (std::size_t i = 0; i < m_columns.size(); ++i)
         if (m_columns[i] == metric) return static_cast<int>(i);
+    if (metric == "name") m_name_column = static_cast<int>(m_columns.size());
     m_columns.emplace_back(metric);
     return static_cast<int>(m_columns.size() - 1);
 }
@@ -85,17 +92,26 @@ void TopState::apply(const Record& record, TimePoint now) {
     ++m_records;
     m_header.newest = now;
     Row& row = row_for(record.kind, record.id);
+    KindWidths& widths = m_widths[kind_index(record.kind)];
+    widths.id = std::max(widths.id, cell_width(row.id));
     for (std::size_t i = 0; i < record.metric_count; ++i) {
         const Metric& metric = record.metrics[i];
         const auto column = static_cast<std::size_t>(column_for(metric.name, i));
         if (row.cells.size() <= column) row.cells.resize(column + 1);
         CellValue& cell = row.cells[column];
-        if (cell.present && same_display(metric.value, cell.text)) continue;
-        display_value(metric.value, cell.text, cell.number);
+        if (cell.present && same_value(metric.value, cell)) continue;
+        display_value(metric.value, m_units.unit_of(metric.name), cell.text, cell.number);
+        if (widths.values.size() <= column) widths.values.resize(column + 1);
+        widths.values[column] = std::max(widths.values[column], std::max(1, cell_width(cell.text)));
         // A first value is news, not a change: the first frame is not all lit.
         cell.changed_in = cell.present ? m_generation : 0;
         cell.present = true;
     }
+}
+
+int TopState::value_width(ResourceKind kind, int column) const {
+    const std::vector<int>& values = m_widths[kind_index(kind)].values;
+    return column >= 0 && static_cast<std::size_t>(column) < values.size() ? values[column] : 0;
 }
 
 void TopState::set_level(ResourceKind kind, std::string_view id, std::string_view metric, Level level) {

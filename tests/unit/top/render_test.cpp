@@ -109,7 +109,9 @@ TEST_CASE("top render: golden, scrolled with the rows N-M of T indicator", "[top
     check_golden("80x24_scrolled", render(s, k_small, k_color));
     s.view().scroll = 1000;  // clamped to the last page
     const Frame last = render(s, k_small, k_color);
-    CHECK(last.line_text(23).find("rows 22\u201342 of 42") != std::string::npos);
+    // Queues' last four, then skills and agents, each under its heading and titles.
+    CHECK(last.line_text(23).find("rows 27\u201342 of 42") != std::string::npos);
+    CHECK(last.line_text(1) == "Queues (30)" + std::string(69, ' '));
 }
 
 TEST_CASE("top render: golden, stale and paused", "[top][golden]") {
@@ -147,7 +149,7 @@ TEST_CASE("top render: header status texts and the reconnect countdown ticks", "
     CHECK(render(s, k_small, k_color).line_text(0).find("gave up") != std::string::npos);
     s.set_status(Status::stopped);
     CHECK(render(s, k_small, k_color).line_text(0).find("stopped") != std::string::npos);
-    CHECK(render(s, k_small, k_color).at(2, 8).attr.dim);
+    CHECK(render(s, k_small, k_color).at(3, 4).attr.dim);
     s.set_status(Status::connected);
     CHECK(render(s, k_small, {true, t0 + 500ms + 61s}).line_text(0).find("data 61 s ago") != std::string::npos);
     CHECK(render(s, k_small, {true, t0 + 500ms + 125s}).line_text(0).find("data 2 min ago") != std::string::npos);
@@ -182,9 +184,9 @@ TEST_CASE("top render: stale data dims every row, grey with colour", "[top]") {
     s.set_status(Status::stale);
     const Frame color = render(s, k_small, k_color);
     const Frame plain = render(s, k_small, {false, t0 + 3s});
-    for (int row = 2; row < 23; ++row) {
-        CHECK(color.at(row, 8).attr == Attr{Color::grey, true, false, false});
-        CHECK(plain.at(row, 8).attr == Attr{Color::none, true, false, false});
+    for (int row = 3; row < 23; ++row) {
+        CHECK(color.at(row, 4).attr == Attr{Color::grey, true, false, false});
+        CHECK(plain.at(row, 4).attr == Attr{Color::none, true, false, false});
     }
     CHECK(color.at(0, find_cell(color, 0, U"stale")).attr.fg == Color::red);
 }
@@ -194,11 +196,11 @@ TEST_CASE("top render: a changed value is reversed for one frame", "[top]") {
     s.apply(make_record(ResourceKind::queue, queue_id(4), {{"waitDuration", "999"}}), t0 + 2s);
     const Frame changed = render(s, k_small, k_color);
     const int row = find_row(changed, U"queue-0004");
-    const int col = find_cell(changed, row, U"999");
+    const int col = find_cell(changed, row, U"16:39");  // 999 s
     REQUIRE(col > 0);
     CHECK(changed.at(row, col).attr.reverse);
     CHECK(changed.at(row, col - 1).attr.reverse);        // the whole column width
-    CHECK_FALSE(changed.at(row, col + 4).attr.reverse);  // the next metric did not change
+    CHECK_FALSE(changed.at(row, col + 6).attr.reverse);  // the next metric did not change
     s.mark_drawn(t0 + 3s);
     CHECK_FALSE(render(s, k_small, k_color).at(row, col).attr.reverse);
 }
@@ -208,15 +210,16 @@ TEST_CASE("top render: ids keep their start and their distinguishing tail", "[to
     s.apply(make_record(ResourceKind::agent, "agent-3f2a9c1e-7b4d-4e21-9a0b-5c6d7e8f9a01", {{"a", "1"}}), t0);
     s.apply(make_record(ResourceKind::agent, "agent-3f2a9c1e-7b4d-4e21-9a0b-5c6d7e8f9a02", {{"a", "1"}}), t0);
     const Frame f = render(s, Size{24, 6}, k_color);
-    CHECK(f.line_text(2) == "  agent agent\u20267e8f9a01 1");
-    CHECK(f.line_text(3) == "  agent agent\u20267e8f9a02 1");
+    CHECK(f.line_text(1) == "Agents (2)" + std::string(14, ' '));
+    CHECK(f.line_text(3) == "  agent-3\u2026c6d7e8f9a01  1");
+    CHECK(f.line_text(4) == "  agent-3\u2026c6d7e8f9a02  1");
 }
 
 TEST_CASE("top render: control and wide characters in ids take one cell each", "[top]") {
     TopState s;
     s.apply(make_record(ResourceKind::queue, "q\x1b[2J\xe4\xb8\xad\xff", {{"a", "1"}}), t0);
     const Frame f = render(s, Size{30, 5}, k_color);
-    CHECK(f.line_text(2) == "  queue q?[2J?\uFFFD 1" + std::string(13, ' '));
+    CHECK(f.line_text(3) == "  q?[2J?\uFFFD  1" + std::string(18, ' '));
 }
 
 TEST_CASE("top render: tiny sizes never write outside the frame", "[top]") {

@@ -46,7 +46,7 @@ inline std::string queue_id(int i) {
 inline std::string agent_id(int i) { return "agent-3f2a9c1e-7b4d-4e21-9a0b-5c6d7e8f9a0" + std::to_string(i); }
 
 inline void add_queue(rtwatch::top::TopState& s, int i, TimePoint at) {
-    const std::string level = i % 10 == 3 ? "0.42" : "0.9" + std::to_string(i % 10);
+    const std::string level = i % 10 == 3 ? "42" : "9" + std::to_string(i % 10) + ".5";
     s.apply(make_record(ResourceKind::queue, queue_id(i),
                         {{"waitDuration", std::to_string(i * 37 % 211)},
                          {"availableAgents", std::to_string(i % 6)},

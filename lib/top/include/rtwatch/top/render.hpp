@@ -2,16 +2,18 @@
 // the terminal or the clock.
 //
 //   row 0        header: host, connection status, data age, records/s, shown/total
-//   row 1        column titles; the sort column carries ▲ or ▼
-//   rows 2..n-2  one line per resource, queues, then skills, then agents
+//   rows 1..n-2  a section per kind, queues, then skills, then agents: a
+//                heading ("Queues (30)"), the titles of the metrics that kind
+//                has (the sort column carries ▲ or ▼), one line per resource
 //   row n-1      keys, or the filter being typed, and "rows N–M of T"
 //
 // A resource line: its level as a letter (G/Y/R, readable without colour),
-// kind, id, then the metrics. Ids too long for their column keep their first
-// 2/5 and last 3/5 around "…" (14 columns: agent…7e8f9a01). Metric titles are
-// shortened the same way before metrics are dropped from the right; the
-// title line then ends in "+N»". Column widths come from every matching
-// row, so they do not move while scrolling.
+// id, its name when records carry one, then the metrics in their units
+// (m:ss, h:mm:ss, %). Ids too long for their column keep their first 2/5 and
+// last 3/5 around "…". Metric titles are whole when they fit, else shortened
+// the same way before metrics are dropped from the right; the title line then
+// ends in "+N»". Column widths come from every value the kind has had this
+// run, so they only grow: nothing moves as values change or while scrolling.
 #pragma once
 
 #include <optional>
@@ -38,7 +40,10 @@ enum class ColorMode { automatic, never, always };
 bool use_color(ColorMode mode, std::optional<std::string_view> no_color, bool is_terminal);
 
 Frame render(const TopState& state, Size size, const RenderOptions& options);
-// Lines available to resources at this size: what a page scroll moves.
+// Rows a page scroll moves: the lines below the header, less one section's
+// heading and titles.
 int table_height(Size size);
+// The scroll position that shows the last row at the bottom of the screen.
+int last_scroll(const TopState& state, Size size);
 
 }  // namespace rtwatch::top

@@ -4,6 +4,7 @@
 // string compare; sorting and filtering wait for render time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "rtwatch/core/clock.hpp"
+#include "rtwatch/core/metric_units.hpp"
 #include "rtwatch/core/record.hpp"
 #include "rtwatch/core/resource_key.hpp"
 
@@ -27,7 +29,7 @@ enum class Status : std::uint8_t { connecting, connected, reconnecting, stale, g
 std::optional<Status> status_from_name(std::string_view name);
 
 struct CellValue {
-    std::string text;                                          // as shown: JSON text of numbers, strings decoded
+    std::string text;                                          // as shown: numbers in their unit, strings decoded
     double number = std::numeric_limits<double>::quiet_NaN();  // NaN: sorts as text
     bool present = false;
     Level level = Level::none;
@@ -89,6 +91,17 @@ public:
     std::size_t matching_rows() const;
     bool changed(const CellValue& cell) const { return cell.changed_in == m_generation; }
 
+    // How numbers read: m:ss for durations, % for percentages.
+    void set_units(MetricUnits units) { m_units = std::move(units); }
+    // The widest text a kind's ids, or a kind's values of a column, have had
+    // this run (0: never a value): widths only grow, so columns stay put.
+    int id_width(ResourceKind kind) const { return m_widths[kind_index(kind)].id; }
+    int value_width(ResourceKind kind, int column) const;
+    // The column of the "name" field (shown beside the id), or -1.
+    int name_column() const { return m_name_column; }
+
+    static std::size_t kind_index(ResourceKind kind) { return static_cast<std::size_t>(kind); }
+
 private:
     Row& row_for(ResourceKind kind, std::string_view id);
     int column_for(std::string_view metric, std::size_t position);
@@ -104,6 +117,13 @@ private:
     std::uint64_t m_records = 0;
     std::uint64_t m_rate_records = 0;
     std::optional<TimePoint> m_rate_since;
+    MetricUnits m_units;
+    struct KindWidths {
+        int id = 0;
+        std::vector<int> values;  // by column
+    };
+    std::array<KindWidths, 3> m_widths;
+    int m_name_column = -1;
 };
 
 // "https://user:pw@sim.example.net:8443/v1/stream?x" -> "sim.example.net:8443":
