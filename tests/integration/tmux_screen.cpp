@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -39,14 +40,40 @@ std::string without_sort_mark(std::string title) {
     return title;
 }
 
-bool is_kind(const std::string& word) { return word == "queue" || word == "skill" || word == "agent"; }
+// "Queues (3)" -> "queue": a section's heading.
+std::string heading_kind(const std::vector<std::string>& w) {
+    if (w.size() != 2 || w[1].size() < 3 || w[1].front() != '(' || w[1].back() != ')') return "";
+    if (w[0] == "Queues") return "queue";
+    if (w[0] == "Skills") return "skill";
+    if (w[0] == "Agents") return "agent";
+    return "";
+}
 
-// A resource line: an optional level letter, the kind, the id, the values.
-std::vector<std::string> resource_words(const std::string& line) {
-    auto w = words(line);
-    if (!w.empty() && w[0].size() == 1 && !is_kind(w[0])) w.erase(w.begin());
-    if (w.size() < 2 || !is_kind(w[0])) return {};
-    return w;
+bool is_level(const std::string& word) { return word == "G" || word == "Y" || word == "R"; }
+
+// Walks the body (between the header and the footer line) section by
+// section: each resource line with its kind and its section's titles.
+void for_each_row(const std::vector<std::string>& lines,
+                  const std::function<void(const std::string& kind, const std::vector<std::string>& titles,
+                                           const std::vector<std::string>& row)>& visit) {
+    std::string kind;
+    std::vector<std::string> titles;
+    for (std::size_t i = 1; i + 1 < lines.size(); ++i) {
+        auto w = words(lines[i]);
+        if (w.empty()) continue;
+        if (auto k = heading_kind(w); !k.empty()) {
+            kind = k;
+            titles.clear();
+            continue;
+        }
+        if (without_sort_mark(w[0]) == "ID") {
+            titles = w;
+            continue;
+        }
+        if (kind.empty() || titles.empty()) continue;
+        if (is_level(w[0])) w.erase(w.begin());
+        if (!w.empty()) visit(kind, titles, w);
+    }
 }
 
 }  // namespace
@@ -121,29 +148,33 @@ int columns_of(const std::string& line) {
 
 ShownTable shown_table(const std::vector<std::string>& lines) {
     ShownTable table;
-    std::vector<std::string> titles;
-    for (const auto& line : lines) {
-        auto w = words(line);
-        if (!w.empty() && w[0] == "KIND") {
-            titles = w;
-            continue;
-        }
-        auto r = resource_words(line);
-        if (r.empty() || titles.empty()) continue;
-        auto& row = table[r[0] + "/" + r[1]];
-        for (std::size_t i = 2; i < r.size() && i < titles.size(); ++i) {
+    for_each_row(lines, [&](const std::string& kind, const auto& titles, const auto& r) {
+        auto& row = table[kind + "/" + r[0]];
+        for (std::size_t i = 1; i < r.size() && i < titles.size(); ++i) {
             auto title = without_sort_mark(titles[i]);
             if (title.find("…") == std::string::npos) row[title] = r[i];
         }
-    }
+    });
     return table;
 }
 
 std::vector<std::string> shown_ids(const std::vector<std::string>& lines) {
     std::vector<std::string> ids;
-    for (const auto& line : lines)
-        if (auto r = resource_words(line); !r.empty()) ids.push_back(r[1]);
+    for_each_row(lines, [&](const std::string&, const auto&, const auto& r) { ids.push_back(r[0]); });
     return ids;
+}
+
+std::map<std::string, std::string> section_titles(const std::vector<std::string>& lines) {
+    std::map<std::string, std::string> out;
+    std::string kind;
+    for (std::size_t i = 1; i + 1 < lines.size(); ++i) {
+        auto w = words(lines[i]);
+        if (auto k = heading_kind(w); !k.empty())
+            kind = k;
+        else if (!w.empty() && without_sort_mark(w[0]) == "ID" && !kind.empty())
+            out[kind] = lines[i];
+    }
+    return out;
 }
 
 }  // namespace rtwatch::test

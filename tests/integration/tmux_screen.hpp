@@ -45,11 +45,16 @@ std::string terminal_modes(const std::string& tty);
 // every character one column wide).
 int columns_of(const std::string& line);
 
-// The view's table: "queue/queue-0001" -> metric title -> shown text.
-// Titles lose their sort mark; a title cut short ("wai…ration") is skipped.
+// The view's sections: "queue/queue-0001" -> metric title -> shown text,
+// the kind from the section's heading ("Queues (3)"), the titles from the
+// section's titles line. Titles lose their sort mark; a title cut short
+// ("wai…ration") is skipped. Values are read as words: a NAME with spaces
+// is not told apart.
 using ShownTable = std::map<std::string, std::map<std::string, std::string>>;
 ShownTable shown_table(const std::vector<std::string>& lines);
-// The resource ids in the order shown.
+// The resource ids in the order shown, sections top to bottom.
 std::vector<std::string> shown_ids(const std::vector<std::string>& lines);
+// Each section's titles line, by kind ("queue"): where its columns are.
+std::map<std::string, std::string> section_titles(const std::vector<std::string>& lines);
 
 }  // namespace rtwatch::test

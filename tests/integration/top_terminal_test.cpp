@@ -87,7 +87,7 @@ bool screen_has(const std::vector<std::string>& lines, const std::string& needle
 void check_restored(const TmuxScreen& screen) {
     CHECK(screen.wait_for([](const auto& lines) { return screen_has(lines, "back at the shell"); }, 5s));
     INFO(screen.text());
-    CHECK_FALSE(screen_has(screen.lines(), "KIND"));
+    CHECK_FALSE(screen_has(screen.lines(), "Queues ("));
     CHECK(screen.display("#{alternate_on}") == "0");
     CHECK(screen.display("#{cursor_flag}") == "1");
     auto stty = terminal_modes(screen.display("#{pane_tty}"));
@@ -116,6 +116,53 @@ TEST_CASE("top in tmux: one row per selected resource, with the values of /sim/s
         }
     }
     CHECK(shown_ids(lines) == k_ids);  // sorted by id at first
+}
+
+// The end column of every title on a titles line.
+std::vector<int> title_ends(const std::string& line) {
+    std::vector<int> ends;
+    int col = 0;
+    bool in_word = false;
+    for (unsigned char c : line) {
+        if ((c & 0xC0) == 0x80) continue;
+        if (c == ' ' && in_word) ends.push_back(col);
+        in_word = c != ' ';
+        ++col;
+    }
+    if (in_word) ends.push_back(col);
+    return ends;
+}
+
+TEST_CASE("top in tmux: a section per kind, and columns that stay put while values change", "[top][terminal]") {
+    Sim sim({"--seed", "11", "--queues", "6", "--skills", "3", "--agents", "12", "--speed", "60"});
+    TopRun run({"top", "--api-url", sim.url(), "--client-id", "rtwatch"}, 160, 40);
+    const auto all_shown = [](const auto& lines) { return shown_ids(lines).size() == 21; };
+    REQUIRE(run.screen->wait_for(all_shown, k_screen_timeout));
+    const auto first = run.screen->lines();
+    INFO(run.screen->text());
+    CHECK(screen_has(first, "Queues (6)"));
+    CHECK(screen_has(first, "Skills (3)"));
+    CHECK(screen_has(first, "Agents (12)"));
+    const auto titles = section_titles(first);
+    REQUIRE(titles.size() == 3);
+    CHECK_THAT(titles.at("queue"), Catch::Contains("waitDuration") && !Catch::Contains("\u2026"));
+    CHECK_THAT(titles.at("skill"), !Catch::Contains("totalAgents"));  // only what skills have
+    CHECK_THAT(titles.at("agent"), Catch::Contains("state") && !Catch::Contains("waitDuration"));
+    const auto table = shown_table(first);
+    for (const auto& [key, row] : table)
+        if (key.rfind("queue/", 0) == 0) CHECK(row.at("waitDuration").find(':') != std::string::npos);  // m:ss
+    // A later frame with other values: every column where it was, or wider.
+    REQUIRE(run.screen->wait_for([&](const auto& lines) { return all_shown(lines) && shown_table(lines) != table; },
+                                 k_screen_timeout));
+    const auto later = section_titles(run.screen->lines());
+    for (const auto& [kind, line] : titles) {
+        INFO(kind << "\n" << line << "\n" << later.at(kind));
+        const auto before = title_ends(line), after = title_ends(later.at(kind));
+        REQUIRE(after.size() == before.size());
+        for (std::size_t i = 0; i < before.size(); ++i) CHECK(after[i] >= before[i]);
+    }
+    run.screen->send_keys({"q"});
+    CHECK(run.exit_status(k_exit_timeout) == 0);
 }
 
 TEST_CASE("top in tmux: --level marks each row with its level's letter and colour", "[top][terminal]") {
@@ -221,7 +268,8 @@ TEST_CASE("top in tmux: an error exit restores the terminal, then shows the erro
 TEST_CASE("top in tmux: a resize redraws at the new size, with nothing left of the old frame", "[top][terminal]") {
     FrozenSim sim;
     // Every metric: at 132 columns all fit, at 80 some give way to "+N»".
-    TopRun run({"top", "--api-url", sim.url(), "--client-id", "rtwatch", "--queue", "queue-0001,queue-0003,queue-0005"});
+    TopRun run(
+        {"top", "--api-url", sim.url(), "--client-id", "rtwatch", "--queue", "queue-0001,queue-0003,queue-0005"});
     auto wide = run.first_frame();
     CHECK_FALSE(screen_has(wide, "»"));
     run.screen->resize(80, 24);
@@ -234,9 +282,9 @@ TEST_CASE("top in tmux: a resize redraws at the new size, with nothing left of t
     INFO(run.screen->text());
     for (const auto& line : narrow) CHECK(columns_of(line) <= 80);
     CHECK(shown_ids(narrow) == k_ids);
-    // Only the header, the titles, three rows and the footer: no stale text.
+    // Only the header, the heading, the titles, three rows and the footer: no stale text.
     auto used = std::count_if(narrow.begin(), narrow.end(), [](const auto& l) { return !l.empty(); });
-    CHECK(used == 6);
+    CHECK(used == 7);
     run.screen->resize(132, 40);
     REQUIRE(run.screen->wait_for([](const auto& l) { return l.size() == 40 && !screen_has(l, "»"); }, 5s));
     run.screen->send_keys({"q"});
