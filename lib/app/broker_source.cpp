@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "genesys_source.hpp"
+#include "live_source.hpp"
 #include "rtwatch/core/log.hpp"
 #include "upstream_lease.hpp"
 
@@ -142,8 +144,23 @@ bool parse_metrics_line(std::string_view json, Record& out) {
 }
 
 BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
-    : m_config(config), m_loop(loop), m_client(loop, broker_options(config)) {
-    if (config.relay) m_lease = std::make_unique<UpstreamLease>(config, loop, m_client, m_view);
+    : m_config(config),
+      m_own_services(std::make_unique<LoopServices>(loop)),
+      m_client(broker::nats_client(loop, broker_options(config)))) {
+    if (config.relay)
+        m_lease = std::make_unique<UpstreamLease>(config, *m_own_services, *m_client, m_view,
+                                                  [&loop](const Config& c) -> std::unique_ptr<Source> {
+                                                      if (c.platform == Platform::genesys)
+                                                          return std::make_unique<GenesysSource>(c, loop);
+                                                      return std::make_unique<LiveSseSource>(c, loop);
+                                                  });
+}
+
+BrokerSource::BrokerSource(const Config& config, Services& services, std::unique_ptr<broker::Client> client,
+                           UpstreamFactory upstream)
+    : m_config(config), m_client(std::move(client)) {
+    if (config.relay)
+        m_lease = std::make_unique<UpstreamLease>(config, services, *m_client, m_view, std::move(upstream));
 }
 
 BrokerSource::~BrokerSource() = default;
@@ -180,7 +197,7 @@ void BrokerSource::start(SourceListener& listener) {
         m_listener->snapshot_complete();
         m_listener->input_ends();
     };
-    m_client.start(std::move(h));
+    m_client->start(std::move(h));
     // an empty batch: the data is fresh (for /readyz and systemd's STATUS)
     // though a quiet tenant publishes nothing
     if (m_lease)
@@ -206,6 +223,7 @@ void BrokerSource::on_message(const broker::Message& m) {
     if (m.term < m_view.max_term) {
         ++m_view.stale_dropped;
         log::info("broker: message {} of lease term {} dropped (term {} is newer)", m.seq, m.term, m_view.max_term);
+        if (m_lease) m_lease->stream_read();
         return;
     }
     m_view.max_term = m.term;
@@ -230,6 +248,8 @@ void BrokerSource::on_message(const broker::Message& m) {
         log::warn("broker: message {} on {} is not a metrics record; skipped", m.seq, m.subject);
     }
     m_listener->input_ends();
+    // after the picture holds this message: a new holder may diff against it
+    if (m_lease) m_lease->stream_read();
 }
 
 }  // namespace rtwatch::app
