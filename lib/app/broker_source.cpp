@@ -146,7 +146,8 @@ bool parse_metrics_line(std::string_view json, Record& out) {
 BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
     : m_config(config),
       m_own_services(std::make_unique<LoopServices>(loop)),
-      m_client(broker::nats_client(loop, broker_options(config)))) {
+      m_client(broker::nats_client(loop, broker_options(config))),
+      m_status_subject(broker::status_subject(config.tenant)) {
     if (config.relay)
         m_lease = std::make_unique<UpstreamLease>(config, *m_own_services, *m_client, m_view,
                                                   [&loop](const Config& c) -> std::unique_ptr<Source> {
@@ -158,7 +159,7 @@ BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
 
 BrokerSource::BrokerSource(const Config& config, Services& services, std::unique_ptr<broker::Client> client,
                            UpstreamFactory upstream)
-    : m_config(config), m_client(std::move(client)) {
+    : m_config(config), m_client(std::move(client)), m_status_subject(broker::status_subject(config.tenant)) {
     if (config.relay)
         m_lease = std::make_unique<UpstreamLease>(config, services, *m_client, m_view, std::move(upstream));
 }
@@ -228,7 +229,7 @@ void BrokerSource::on_message(const broker::Message& m) {
     }
     m_view.max_term = m.term;
     m_listener->input_begins(WallClock::now());
-    if (m.subject == broker::status_subject(m_config.tenant)) {
+    if (m.subject == m_status_subject) {
         rapidjson::Document doc;
         doc.Parse(m.data.data(), m.data.size());
         if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("status") && doc["status"].IsString()) {

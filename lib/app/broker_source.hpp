@@ -66,6 +66,7 @@ private:
     const Config& m_config;
     std::unique_ptr<Services> m_own_services;  // the loop's, when made from one
     std::unique_ptr<broker::Client> m_client;
+    std::string m_status_subject;
     StreamView m_view;
     SourceListener* m_listener = nullptr;
     std::unique_ptr<UpstreamLease> m_lease;  // rtwatch relay only

@@ -299,10 +299,29 @@ void NatsImpl::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void
     while (m.seq > seen && !impl.last_seq.compare_exchange_weak(seen, m.seq)) {
     }
     bool caught_up = m.pending == 0 && !impl.caught_up_sent.exchange(true);
-    impl.to_loop([m = std::move(m), caught_up](NatsImpl& i) {
-        if (i.handlers.message) i.handlers.message(m);
-        if (caught_up && i.handlers.caught_up) i.handlers.caught_up();
-    });
+    // one wake-up of the loop per batch, not per message: the loop takes
+    // everything that arrived by the time it runs
+    bool first = false;
+    {
+        std::lock_guard lock(impl.inbox_mutex);
+        first = impl.inbox.empty();
+        impl.inbox.emplace_back(std::move(m), caught_up);
+    }
+    if (first) impl.to_loop([](NatsImpl& i) { i.hand_out_inbox(); });
+}
+
+// loop thread
+void NatsImpl::hand_out_inbox() {
+    std::vector<std::pair<Message, bool>> batch;
+    {
+        std::lock_guard lock(inbox_mutex);
+        batch.swap(inbox);
+    }
+    for (auto& [m, caught_up] : batch) {
+        if (stopping) return;
+        if (handlers.message) handlers.message(m);
+        if (caught_up && handlers.caught_up) handlers.caught_up();
+    }
 }
 
 }  // namespace rtwatch::broker::detail

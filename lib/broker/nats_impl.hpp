@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "rtwatch/broker/client.hpp"
 #include "rtwatch/net/loop.hpp"
@@ -55,6 +56,11 @@ struct NatsImpl {
     // `failed`, when the JetStream context they were sent on is destroyed.
     std::mutex pub_mutex;
     std::unordered_map<const natsMsg*, PublishDone> awaiting;
+
+    // Messages read and not yet handed to the loop (with: the reader is
+    // caught up after it), in stream order.
+    std::mutex inbox_mutex;
+    std::vector<std::pair<Message, bool>> inbox;
 
     std::atomic<std::uint64_t> last_seq{0};  // highest stream sequence handed out
     std::atomic<bool> caught_up_sent{false};
@@ -92,6 +98,8 @@ struct NatsImpl {
                  PublishDone done);
     // Every publication still awaiting an answer is answered `failed`.
     void fail_awaiting();
+    // loop: the messages of the inbox, in order, to the handlers
+    void hand_out_inbox();
 
     // nats client threads
     static void on_disconnected(natsConnection*, void* closure);
