@@ -190,7 +190,21 @@ void BrokerSource::start(SourceListener& listener) {
         else m_listener->status(UpstreamStatus::stale, why.empty() ? "broker unreachable" : why);
         m_listener->input_ends();
     };
-    h.message = [this](const broker::Message& m) { on_message(m); };
+    h.message = [this](const broker::Message& m) {
+        if (m_stopped) return;
+        if (m_in_batch) return on_message(m);
+        m_listener->input_begins(WallClock::now());
+        on_message(m);
+        m_listener->input_ends();
+    };
+    // one batch of input (and one pass of output to viewers) per batch of
+    // messages, not per message
+    h.batch = [this](bool begins) {
+        if (m_stopped || begins == m_in_batch) return;
+        m_in_batch = begins;
+        if (begins) m_listener->input_begins(WallClock::now());
+        else m_listener->input_ends();
+    };
     h.caught_up = [this] {
         if (m_stopped) return;
         m_view.caught_up = true;
@@ -228,7 +242,6 @@ void BrokerSource::on_message(const broker::Message& m) {
         return;
     }
     m_view.max_term = m.term;
-    m_listener->input_begins(WallClock::now());
     if (m.subject == m_status_subject) {
         rapidjson::Document doc;
         doc.Parse(m.data.data(), m.data.size());
@@ -248,7 +261,6 @@ void BrokerSource::on_message(const broker::Message& m) {
     } else {
         log::warn("broker: message {} on {} is not a metrics record; skipped", m.seq, m.subject);
     }
-    m_listener->input_ends();
     // after the picture holds this message: a new holder may diff against it
     if (m_lease) m_lease->stream_read();
 }

@@ -72,6 +72,7 @@ private:
     std::unique_ptr<UpstreamLease> m_lease;  // rtwatch relay only
     Record m_record;
     bool m_stopped = false;
+    bool m_in_batch = false;  // between the client's batch(true) and batch(false)
 };
 
 }  // namespace rtwatch::app

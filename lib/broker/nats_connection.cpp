@@ -317,11 +317,17 @@ void NatsImpl::hand_out_inbox() {
         std::lock_guard lock(inbox_mutex);
         batch.swap(inbox);
     }
+    if (handlers.batch) handlers.batch(true);
     for (auto& [m, caught_up] : batch) {
         if (stopping) return;
         if (handlers.message) handlers.message(m);
-        if (caught_up && handlers.caught_up) handlers.caught_up();
+        if (!caught_up || !handlers.caught_up) continue;
+        if (handlers.batch) handlers.batch(false);
+        handlers.caught_up();
+        if (stopping) return;
+        if (handlers.batch) handlers.batch(true);
     }
+    if (handlers.batch && !stopping) handlers.batch(false);
 }
 
 }  // namespace rtwatch::broker::detail

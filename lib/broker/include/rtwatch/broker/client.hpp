@@ -44,6 +44,9 @@ struct Handlers {
     // The broker became reachable (true) or not (false, with why).
     std::function<void(bool up, const std::string& why)> connection;
     std::function<void(const Message&)> message;
+    // Optional: messages that arrived together are handed out between
+    // batch(true) and batch(false), so a reader can pass them on at once.
+    std::function<void(bool begins)> batch;
     // Every message that was in the stream when reading began has been
     // handed out (at once for an empty stream).
     std::function<void()> caught_up;
