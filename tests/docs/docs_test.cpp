@@ -72,8 +72,10 @@ std::set<std::string> defined_options(const std::string& page) {
     return defined;
 }
 
+// Without "/bin/sh -c", whose -c is the shell's, not an option of rtwatch.
 std::string help_of(const std::string& command) {
-    return command_output(std::string(RTWATCH_BIN) + (command.empty() ? "" : " " + command) + " --help");
+    auto help = command_output(std::string(RTWATCH_BIN) + (command.empty() ? "" : " " + command) + " --help");
+    return std::regex_replace(help, std::regex("/bin/sh -c"), "/bin/sh");
 }
 
 // The main command's options and those of its subcommands.
@@ -192,4 +194,13 @@ TEST_CASE("docs: every rtwatch option the README uses exists", "[docs]") {
             CHECK(known.count(option) == 1);
         }
     }
+}
+
+TEST_CASE("docs: the subcommands' --help name what the man pages say they take", "[docs]") {
+    auto top = help_of("top");
+    CHECK_THAT(top, Catch::Contains("--level"));
+    CHECK_THAT(top, Catch::Contains("man rtwatch-top"));
+    auto relay = help_of("relay");
+    CHECK_THAT(relay, Catch::Contains("rtwatch relay replay FILE"));
+    CHECK_THAT(relay, Catch::Contains("man rtwatch-relay"));
 }

@@ -157,3 +157,37 @@ TEST_CASE("cli: a missing config file is a usage error naming it", "[app]") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(joined(r.errors), Catch::Contains("/nonexistent/rtwatch.conf"));
 }
+
+TEST_CASE("cli: a misspelt option is answered with the closest real one", "[app]") {
+    auto r = parse({"replay", "-", "--throttle", "1s", "--thrtottle", "1s"});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(joined(r.errors), Catch::Contains("unknown option --thrtottle: did you mean --throttle?"));
+    // A subcommand's own options are candidates under that subcommand.
+    auto relay = parse({"relay", "replay", "-", "--max-viewer", "5"});
+    CHECK_THAT(joined(relay.errors), Catch::Contains("unknown option --max-viewer: did you mean --max-viewers?"));
+    auto far = parse({"replay", "-", "--frobnicate"});
+    CHECK_THAT(joined(far.errors), Catch::Contains("unknown option --frobnicate"));
+    CHECK_THAT(joined(far.errors), !Catch::Contains("did you mean"));
+}
+
+TEST_CASE("cli: --listen localhost:PORT and :PORT are loopback", "[app]") {
+    for (const char* listen : {"localhost:8081", ":8081"}) {
+        auto r = parse({"relay", "replay", "-", "--listen", listen});
+        INFO(listen << ": " << joined(r.errors));
+        REQUIRE(r.config);
+        CHECK(r.config->listen == "127.0.0.1:8081");
+    }
+    auto wide = parse({"relay", "replay", "-", "--listen", "0.0.0.0:8081"});
+    CHECK_THAT(joined(wide.errors), Catch::Contains("reachable from other hosts"));
+}
+
+TEST_CASE("cli: -o naming a directory says it is one and names a file in it", "[app]") {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string dir = tmp && *tmp ? tmp : "/tmp";
+    auto r = parse({"replay", "-", "-o", dir.c_str()});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(joined(r.errors), Catch::Contains("-o " + dir + ": that is a directory; name a file in it, e.g. -o "));
+    CHECK_THAT(joined(r.errors), Catch::Contains("/rtwatch.ndjson"));
+}
