@@ -227,7 +227,7 @@ void HttpServer::handle_head(Conn& c) {
     if (!detail::parse_head(c.in, r)) {
         ++m_counters.bad_request;
         return respond(c.id, 400, "application/json",
-                       R"({"error":"not an HTTP/1.x request"})"
+                       R"({"error":"not a well-formed HTTP/1.x request head"})"
                        "\n");
     }
     c.in.clear();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "host_check.hpp"
 #include "relay_impl.hpp"
 #include "rtwatch/core/json_text.hpp"
 #include "rtwatch/core/version.hpp"
@@ -45,18 +46,6 @@ std::string_view cookie_value(std::string_view header, std::string_view name) {
             return part.substr(name.size() + 1);
     }
     return {};
-}
-
-// The same message at most once per k_log_every, with a count of the rest:
-
-// A loopback relay answers only to loopback names: a page whose DNS name
-// was rebound to 127.0.0.1 sends its own name as Host, and is refused.
-bool loopback_host(std::string_view host) {
-    auto colon = host.rfind(':');
-    if (colon != std::string_view::npos && host.find(']') != std::string_view::npos && colon < host.find(']'))
-        colon = std::string_view::npos;  // [::1] without a port
-    auto name = host.substr(0, colon);
-    return name == "localhost" || name.starts_with("127.") || name == "[::1]";
 }
 
 }  // namespace

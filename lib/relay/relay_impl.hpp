@@ -30,6 +30,7 @@ using ConnId = HttpServer::ConnId;
 inline constexpr Millis k_tick{1000};
 inline constexpr Millis k_log_every{10'000};
 
+// The same message at most once per k_log_every, with a count of the rest:
 // a flood of bad requests cannot flood the log.
 class LogLimiter {
 public:
