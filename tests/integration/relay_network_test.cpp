@@ -50,3 +50,23 @@ TEST_CASE("relay: white space before a header's colon, a folded line or two Host
     CHECK(status_of(relay.port, "GET /state HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n") == 400);
     CHECK(status_of(relay.port, "GET /state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") == 200);
 }
+
+TEST_CASE("relay: a duration past 720h is a 400 in a query and exit 2 as an option", "[relay][duration]") {
+    Sim sim(busy_model());
+    auto relay = start_relay(sim, {});
+    auto r = http_get(relay.port, "/events?throttle=3000000h");
+    CHECK(r.status == 400);
+    CHECK(parse_json(r.body)["parameter"].GetString() == std::string("throttle"));
+    CHECK(http_get(relay.port, "/state?throttle=721h").status == 400);
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--throttle", "3000000h"},
+                                                                  {"relay", "--viewer-timeout", "3000000h"}}) {
+        auto all = args;
+        all.insert(all.end(), {"--api-url", "http://127.0.0.1:1", "--client-id", "x"});
+        auto p = start_rtwatch_raw(all, {{"RTWATCH_CLIENT_SECRET", "s"}});
+        auto st = p->wait_for(10s);
+        REQUIRE(st);
+        INFO(p->stderr_text());
+        CHECK(st->code == 2);
+        CHECK(p->stderr_text().find("longer than 720h") != std::string::npos);
+    }
+}
