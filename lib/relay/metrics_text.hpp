@@ -23,6 +23,7 @@ struct RunStats {
     // rtwatch_http_rejected_total{reason}
     std::uint64_t rejected_max_viewers = 0, rejected_auth = 0, rejected_origin = 0, rejected_parameter = 0,
                   rejected_head = 0, rejected_head_timeout = 0, rejected_full = 0;
+    std::uint64_t accept_paused = 0;  // rtwatch_accept_paused_total: out of descriptors on accept
     double data_age_seconds = 0;
     std::uint64_t history = 0;
     int upstream_holder = -1;  // --broker: 1 while this relay holds the upstream lease, else 0; -1 = no broker

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "relay_impl.hpp"
 
@@ -270,6 +271,7 @@ void Relay::tick() {
         m_log.warn(now, "head_timeout",
                    "closed a connection that did not send its request head within {} (--header-timeout)",
                    format_duration(m_config.header_timeout));
+    warn_descriptors(now);
     std::vector<ConnId> stuck;
     for (auto& [conn, v] : m_viewers)
         if (m_server->unsent(conn) > 0 && now - m_server->last_progress(conn) >= m_config.viewer_timeout)
@@ -285,6 +287,24 @@ void Relay::tick() {
             if (v->pending() == 0 && m_server->unsent(conn) == 0) m_server->send(conn, ": heartbeat\n\n");
     }
     if (!m_draining) m_tick = m_loop.add_timer(now + k_tick, [this] { tick(); });
+}
+
+// Accepting paused for lack of descriptors since the last tick: said once
+// per k_log_every with the counts, never once per failing accept.
+void Relay::warn_descriptors(TimePoint now) {
+    const auto& after = m_server->counters();
+    const std::uint64_t since = after.accept_paused - m_accept_paused_seen;
+    m_accept_paused_seen = after.accept_paused;
+    if (since == 0) return;
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    m_log.warn(now, "descriptors",
+               "out of file descriptors ({}): stopped accepting connections for {} {} times in the last {}s "
+               "({} connections open, open-files limit {}, {} times in all); raise the limit (ulimit -n, "
+               "LimitNOFILE=) or lower --max-viewers",
+               std::strerror(after.accept_errno), format_duration(m_server->accept_pause()),
+               since, k_tick.count() / 1000, m_server->connections(),
+               static_cast<unsigned long long>(files.rlim_cur), after.accept_paused);
 }
 
 void Relay::drain(std::function<void()> done) {

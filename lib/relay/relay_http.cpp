@@ -232,6 +232,7 @@ RunStats Relay::stats() const {
     s.rejected_head = http.head_too_large;
     s.rejected_head_timeout = http.head_timeout;
     s.rejected_full = http.refused_full;
+    s.accept_paused = http.accept_paused;
     return s;
 }
 

@@ -121,6 +121,7 @@ private:
     void cut(ConnId conn, std::uint64_t& counter);
     void on_closed(ConnId conn);
     void tick();
+    void warn_descriptors(TimePoint now);
     void drain_step();
     RunStats stats() const;
     double data_age_seconds() const;
@@ -157,6 +158,7 @@ private:
     std::function<void()> m_drain_done;
     std::optional<net::Loop::Id> m_drain_timer;
     RunStats m_stats;
+    std::uint64_t m_accept_paused_seen = 0;
     LogLimiter m_log;
     Record m_scratch, m_copy;
     std::string m_line;

@@ -5,11 +5,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "loop_thread.hpp"
 #include "rtwatch/net/http_server.hpp"
@@ -140,4 +143,48 @@ TEST_CASE("http server: url_decode", "[http]") {
     CHECK(net::url_decode("a%20b+c%2Cd") == "a b c,d");
     CHECK(net::url_decode("bad%2") == "bad%2");
     CHECK(net::url_decode("%zz") == "%zz");
+}
+
+TEST_CASE("http server: out of descriptors, accepting rests between tries, then serves the backlog", "[http][emfile]") {
+    net::HttpServerOptions options;
+    options.accept_pause = 100ms;
+    Served s(options);
+    std::vector<int> clients;
+    for (int i = 0; i < 3; ++i) clients.push_back(::socket(AF_INET, SOCK_STREAM, 0));
+    // The lowest free descriptor becomes the limit: every new one is EMFILE.
+    int probe = ::dup(0);
+    REQUIRE(probe >= 0);
+    ::close(probe);
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit low = saved;
+    low.rlim_cur = static_cast<rlim_t>(probe);
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(s.server->port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int fd : clients) {
+        REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);  // into the backlog
+        send_all(fd, "GET /x HTTP/1.1\r\n\r\n");
+    }
+    auto paused = [&] {
+        std::uint64_t n = 0;
+        s.thread.sync([&] { n = s.server->counters().accept_paused; });
+        return n;
+    };
+    auto start = std::chrono::steady_clock::now();
+    while (paused() < 3 && std::chrono::steady_clock::now() - start < 5s) std::this_thread::sleep_for(5ms);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    int error = 0;
+    s.thread.sync([&] { error = s.server->counters().accept_errno; });
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    CHECK(paused() >= 3);
+    CHECK(error == EMFILE);
+    // Three tries took at least the two rests between them: no spinning.
+    CHECK(elapsed >= 200ms);
+    for (int fd : clients) {
+        CHECK(read_all(fd).starts_with("HTTP/1.1 200"));
+        ::close(fd);
+    }
 }

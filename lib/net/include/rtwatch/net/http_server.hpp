@@ -39,6 +39,9 @@ struct HttpServerOptions {
     // SO_SNDBUF of accepted sockets (0: the kernel's autotuning): what a
     // reader that stopped can make the kernel hold, and how stale it gets.
     int send_buffer = 0;
+    // Out of descriptors: accepting stops this long, so a full backlog does
+    // not spin the loop on a failing accept4.
+    Millis accept_pause{250};
 };
 
 struct HttpServerCounters {
@@ -47,6 +50,10 @@ struct HttpServerCounters {
     std::uint64_t head_too_large = 0;  // 431 / 414
     std::uint64_t head_timeout = 0;    // 408
     std::uint64_t bad_request = 0;     // 400 (not HTTP)
+    // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) on
+    // accept: the listening socket rested for accept_pause each time.
+    std::uint64_t accept_paused = 0;
+    int accept_errno = 0;  // the last such error
 };
 
 class HttpServer {
@@ -98,6 +105,7 @@ public:
     // Connections still being written out after close.
     std::size_t closing() const;
     const HttpServerCounters& counters() const { return m_counters; }
+    Millis accept_pause() const { return m_options.accept_pause; }
     // Ends what overran its time: heads not sent in time, closing streams.
     void sweep(TimePoint now);
     // Stops listening; streams stay until closed.
@@ -109,6 +117,8 @@ private:
     explicit HttpServer(Loop& loop, HttpServerOptions options);
     void on_ready();
     void accept_some();
+    void pause_accepting(int error);
+    void listen_events(bool on);
     void on_conn_event(Conn& c, std::uint32_t events);
     void read_head(Conn& c);
     void read_discard(Conn& c);
@@ -136,6 +146,7 @@ private:
     std::optional<Loop::Id> m_gone_timer;
     std::vector<ConnId> m_dirty;  // streams with bytes to write this turn
     std::optional<Loop::Id> m_flush_timer;
+    std::optional<Loop::Id> m_resume_timer;  // accepting paused until it fires
 };
 
 // Status line reason phrases for the codes the relay uses.
