@@ -23,8 +23,8 @@ struct HttpServer::Conn {
     std::size_t out_pos = 0;
     bool writing = false;  // EPOLLOUT registered
     bool queued = false;   // in m_dirty: bytes to write at the end of this turn
-    TimePoint deadline{};  // head: by when it must be complete; closing: drop after
-    TimePoint progress{};
+    TimePoint deadline{};  // head, answering: by when it must be complete
+    TimePoint progress{};  // bytes last went out; closing: dropped drain_timeout after
 };
 
 }  // namespace rtwatch::net

@@ -166,7 +166,7 @@ void HttpServer::respond(ConnId id, int status, std::string_view content_type, s
     Conn* c = find(id);
     if (!c) return;
     c->state = State::closing;
-    c->deadline = m_loop.now() + m_options.drain_timeout;
+    c->progress = m_loop.now();
     c->out = fmt::format(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n"
         "X-Content-Type-Options: nosniff\r\nConnection: close\r\n{}\r\n",
@@ -238,7 +238,7 @@ void HttpServer::close_stream(ConnId id) {
     Conn* c = find(id);
     if (!c) return;
     c->state = State::closing;
-    c->deadline = m_loop.now() + m_options.drain_timeout;
+    c->progress = m_loop.now();
     flush(*c);
 }
 
@@ -307,7 +307,11 @@ void HttpServer::sweep(TimePoint now) {
     for (auto& [id, c] : m_conns) {
         if (c->state == State::head && now >= c->deadline)
             slow_heads.push_back(id);
-        else if ((c->state == State::closing || c->state == State::answering) && now >= c->deadline)
+        else if (c->state == State::answering && now >= c->deadline)
+            overdue.push_back(id);
+        // However long the answer, it drains while the reader takes bytes:
+        // only a stall of drain_timeout ends it.
+        else if (c->state == State::closing && now - c->progress >= m_options.drain_timeout)
             overdue.push_back(id);
     }
     for (ConnId id : slow_heads) {

@@ -188,3 +188,73 @@ TEST_CASE("http server: out of descriptors, accepting rests between tries, then 
         ::close(fd);
     }
 }
+
+namespace {
+
+// Reads `chunk` bytes at a time with a pause between, sweeping the server
+// on each; returns what came before the server closed.
+std::string read_slowly(Served& s, int fd, std::size_t chunk, std::chrono::milliseconds pause) {
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string out;
+    std::vector<char> buf(chunk);
+    while (true) {
+        s.thread.sync([&] { s.server->sweep(s.thread.loop.now()); });
+        ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+        if (n <= 0) return out;
+        out.append(buf.data(), static_cast<std::size_t>(n));
+        std::this_thread::sleep_for(pause);  // the reader's pace, not a wait for the server
+    }
+}
+
+}  // namespace
+
+TEST_CASE("http server: a large answer drains whole to a slow reader that keeps reading", "[http][drain]") {
+    net::HttpServerOptions options;
+    options.drain_timeout = 300ms;
+    options.send_buffer = 16 * 1024;
+    Served s(options);
+    const std::string body(1 << 20, 'x');
+    s.thread.sync([&] {
+        s.server->on_request([&](net::HttpServer::ConnId id, const net::HttpRequest&) {
+            s.server->respond(id, 200, "text/plain", body);
+        });
+    });
+    int fd = s.connect_raw(16 * 1024);
+    send_all(fd, "GET /big HTTP/1.1\r\n\r\n");
+    auto start = std::chrono::steady_clock::now();
+    auto got = read_slowly(s, fd, 32 * 1024, 40ms);  // about 0.8 MB/s: far longer than 300 ms in all
+    ::close(fd);
+    CHECK(std::chrono::steady_clock::now() - start > 600ms);
+    auto head_end = got.find("\r\n\r\n");
+    REQUIRE(head_end != std::string::npos);
+    CHECK(got.find("Content-Length: 1048576\r\n") != std::string::npos);
+    CHECK(got.size() - head_end - 4 == body.size());
+}
+
+TEST_CASE("http server: an answer whose reader stops is dropped one drain_timeout after the stall", "[http][drain]") {
+    net::HttpServerOptions options;
+    options.drain_timeout = 300ms;
+    options.send_buffer = 16 * 1024;
+    Served s(options);
+    const std::string body(4 << 20, 'x');
+    s.thread.sync([&] {
+        s.server->on_request([&](net::HttpServer::ConnId id, const net::HttpRequest&) {
+            s.server->respond(id, 200, "text/plain", body);
+        });
+    });
+    int fd = s.connect_raw(16 * 1024);
+    send_all(fd, "GET /big HTTP/1.1\r\n\r\n");
+    std::size_t connections = 1;
+    auto start = std::chrono::steady_clock::now();
+    while (connections > 0 && std::chrono::steady_clock::now() - start < 5s) {
+        s.thread.sync([&] {
+            s.server->sweep(s.thread.loop.now());
+            connections = s.server->connections();
+        });
+        std::this_thread::sleep_for(20ms);
+    }
+    CHECK(connections == 0);
+    CHECK(std::chrono::steady_clock::now() - start >= 300ms);
+    ::close(fd);
+}

@@ -35,7 +35,9 @@ struct HttpServerOptions {
     std::size_t max_head = 8192;           // request line + headers
     Millis head_timeout{10'000};           // to send the whole head
     std::size_t max_connections = 10'240;  // beyond: accepted and closed at once
-    Millis drain_timeout{2'000};           // closing: unsent bytes wait this long
+    // Closing: an answer drains while its reader takes bytes; one that
+    // takes none for this long is dropped.
+    Millis drain_timeout{2'000};
     // SO_SNDBUF of accepted sockets (0: the kernel's autotuning): what a
     // reader that stopped can make the kernel hold, and how stale it gets.
     int send_buffer = 0;
@@ -94,7 +96,7 @@ public:
     std::size_t unsent(ConnId id) const;
     // When the stream last got bytes out, or became empty.
     TimePoint last_progress(ConnId id) const;
-    // Ends a stream: unsent bytes go out first (within drain_timeout), then
+    // Ends a stream: unsent bytes go out first (while the reader takes them), then
     // the connection closes. No on_closed for it.
     void close_stream(ConnId id);
     // Closes at once, dropping unsent bytes. No on_closed for it.
