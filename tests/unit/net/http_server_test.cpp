@@ -173,16 +173,23 @@ TEST_CASE("http server: out of descriptors, accepting rests between tries, then 
         s.thread.sync([&] { n = s.server->counters().accept_paused; });
         return n;
     };
-    auto start = std::chrono::steady_clock::now();
-    while (paused() < 3 && std::chrono::steady_clock::now() - start < 5s) std::this_thread::sleep_for(5ms);
-    auto elapsed = std::chrono::steady_clock::now() - start;
+    auto wait_for_pauses = [&](std::uint64_t n) {
+        auto until = std::chrono::steady_clock::now() + 5s;
+        while (paused() < n && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+        return paused();
+    };
+    // Seen at `first`, rest number `seen` had begun and the next had not:
+    // three more take at least two whole rests after `first`.
+    const auto seen = wait_for_pauses(1);
+    const auto first = std::chrono::steady_clock::now();
+    wait_for_pauses(seen + 3);
+    auto elapsed = std::chrono::steady_clock::now() - first;
     int error = 0;
     s.thread.sync([&] { error = s.server->counters().accept_errno; });
     ::setrlimit(RLIMIT_NOFILE, &saved);
-    CHECK(paused() >= 3);
+    CHECK(paused() >= seen + 3);
     CHECK(error == EMFILE);
-    // Three tries took at least the two rests between them: no spinning.
-    CHECK(elapsed >= 200ms);
+    CHECK(elapsed >= 200ms);  // no spinning
     for (int fd : clients) {
         CHECK(read_all(fd).starts_with("HTTP/1.1 200"));
         ::close(fd);
