@@ -84,6 +84,8 @@ std::string metrics_text(const RunStats& s, std::string_view version) {
         "(EMFILE, ENFILE) or memory.",
         d(s.accept_paused));
     one(out, "rtwatch_history_events", "gauge", "Events kept for Last-Event-ID resume.", d(s.history));
+    one(out, "rtwatch_history_bytes", "gauge", "Bytes of the events kept for Last-Event-ID resume (--history-bytes).",
+        d(s.history_bytes));
     one(out, "rtwatch_data_age_seconds", "gauge",
         "Seconds since upstream bytes (data or heartbeat) last arrived, or since start when none did.",
         s.data_age_seconds);

@@ -26,6 +26,7 @@ struct RunStats {
     std::uint64_t accept_paused = 0;  // rtwatch_accept_paused_total: out of descriptors on accept
     double data_age_seconds = 0;
     std::uint64_t history = 0;
+    std::uint64_t history_bytes = 0;
     int upstream_holder = -1;  // --broker: 1 while this relay holds the upstream lease, else 0; -1 = no broker
     // --broker: rtwatch_broker_publications_total{result}, rtwatch_broker_stale_dropped_total
     std::uint64_t broker_stored = 0, broker_refused = 0, broker_unconfirmed = 0, broker_stale_dropped = 0;

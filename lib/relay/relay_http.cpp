@@ -220,6 +220,7 @@ RunStats Relay::stats() const {
     s.bad_events = counters.bad_events;
     s.data_age_seconds = data_age_seconds();
     s.history = m_history.size();
+    s.history_bytes = m_history.bytes();
     if (m_broker_stats) {
         auto b = m_broker_stats();
         s.upstream_holder = b.holder ? 1 : 0;
