@@ -28,6 +28,10 @@ void define_relay_options(CLI::App& app, RelayRawOptions& o) {
     app.add_option("--history", o.history, "Events kept for Last-Event-ID resume (default 100000)")
         ->type_name("N")
         ->group(g);
+    app.add_option("--history-bytes", o.history_bytes,
+                   "Bytes of events kept for Last-Event-ID resume, beside --history (default 67108864, 64 MiB)")
+        ->type_name("N")
+        ->group(g);
     app.add_option("--viewer-timeout", o.viewer_timeout,
                    "Disconnect a viewer that takes no bytes for DURATION (default 30s)")
         ->type_name("DURATION")
@@ -109,6 +113,7 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
     c.relay = true;
     c.listen = loopback_listen(o.listen);
     if (auto n = whole_number(o.history, "--history", errors)) c.history = *n;
+    if (auto n = whole_number(o.history_bytes, "--history-bytes", errors)) c.history_bytes = *n;
     if (auto n = whole_number(o.max_viewers, "--max-viewers", errors)) c.max_viewers = *n;
     take(o.viewer_timeout, "--viewer-timeout", c.viewer_timeout, errors);
     take(o.stale_after, "--stale-after", c.stale_after, errors);

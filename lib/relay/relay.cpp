@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "relay_impl.hpp"
 
@@ -22,6 +23,7 @@ Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool 
       m_last_input(context.last_input),
       m_server(std::move(server)),
       m_serves_viewers(viewers),
+      m_history(context.config.history, context.config.history_bytes),
       m_started(context.loop.now()),
       m_last_heartbeat(context.loop.now()) {
     auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(WallClock::now().time_since_epoch()).count();
@@ -117,11 +119,7 @@ void Relay::status(const app::StatusChange& change, WallTime now) {
 }
 
 void Relay::remember(Kind kind, ResourceKind resource, std::string_view id, const std::string& text) {
-    m_history.push_back(HistoryEntry{m_seq, kind, resource, std::string(id), text});
-    while (m_history.size() > m_config.history) {
-        m_history_floor = m_history.front().seq;
-        m_history.pop_front();
-    }
+    m_history.push(HistoryEntry{m_seq, kind, resource, std::string(id), text});
 }
 
 // A broker's record carries its stream sequence; other events (levels,
@@ -222,7 +220,7 @@ bool Relay::resume(Viewer& v, std::string_view last, std::string& reason) {
         return false;
     }
     for (char c : digits) seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-    if (m_broker ? seq > m_seq || seq < m_history_floor : seq > m_seq || seq + m_history.size() < m_seq) {
+    if (!m_history.covers(seq, m_seq)) {
         reason = "outside_history";
         return false;
     }
@@ -231,15 +229,16 @@ bool Relay::resume(Viewer& v, std::string_view last, std::string& reason) {
         reason = "staged_selection";
         return false;
     }
-    for (const auto& e : m_history)
-        if (e.seq > seq) deliver(v, e);
+    // Every event after the id, none conflated with a newer one: more than
+    // a viewer may have waiting is a resync, never a gap.
+    std::vector<const HistoryEntry*> replay;
+    auto wanted = [&](const HistoryEntry& e) { return wants(v, e.kind, e.resource, e.id); };
+    if (!m_history.after(seq, wanted, k_max_pending_unkeyed, replay)) {
+        reason = "too_far_behind";
+        return false;
+    }
+    for (const HistoryEntry* e : replay) v.push(e->text, nullptr);
     return true;
-}
-
-void Relay::deliver(Viewer& v, const HistoryEntry& e) {
-    if (!wants(v, e.kind, e.resource, e.id)) return;
-    diff::ResourceKeyView key{e.resource, e.id};
-    v.push(e.text, e.kind == Kind::metrics ? &key : nullptr, e.kind == Kind::status);
 }
 
 void Relay::cut(ConnId conn, std::uint64_t& counter) {
@@ -270,6 +269,7 @@ void Relay::tick() {
         m_log.warn(now, "head_timeout",
                    "closed a connection that did not send its request head within {} (--header-timeout)",
                    format_duration(m_config.header_timeout));
+    warn_descriptors(now);
     std::vector<ConnId> stuck;
     for (auto& [conn, v] : m_viewers)
         if (m_server->unsent(conn) > 0 && now - m_server->last_progress(conn) >= m_config.viewer_timeout)
@@ -285,6 +285,24 @@ void Relay::tick() {
             if (v->pending() == 0 && m_server->unsent(conn) == 0) m_server->send(conn, ": heartbeat\n\n");
     }
     if (!m_draining) m_tick = m_loop.add_timer(now + k_tick, [this] { tick(); });
+}
+
+// Accepting paused for lack of descriptors since the last tick: said once
+// per k_log_every with the counts, never once per failing accept.
+void Relay::warn_descriptors(TimePoint now) {
+    const auto& after = m_server->counters();
+    const std::uint64_t since = after.accept_paused - m_accept_paused_seen;
+    m_accept_paused_seen = after.accept_paused;
+    if (since == 0) return;
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    m_log.warn(now, "descriptors",
+               "out of file descriptors ({}): stopped accepting connections for {} {} times in the last {}s "
+               "({} connections open, open-files limit {}, {} times in all); raise the limit (ulimit -n, "
+               "LimitNOFILE=) or lower --max-viewers",
+               std::strerror(after.accept_errno), format_duration(m_server->accept_pause()),
+               since, k_tick.count() / 1000, m_server->connections(),
+               static_cast<unsigned long long>(files.rlim_cur), after.accept_paused);
 }
 
 void Relay::drain(std::function<void()> done) {

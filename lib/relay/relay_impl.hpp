@@ -2,7 +2,6 @@
 // in relay.cpp, the HTTP endpoints in relay_http.cpp).
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "history.hpp"
 #include "metrics_text.hpp"
 #include "rtwatch/app/run.hpp"
 #include "rtwatch/app/sink.hpp"
@@ -30,6 +30,7 @@ using ConnId = HttpServer::ConnId;
 inline constexpr Millis k_tick{1000};
 inline constexpr Millis k_log_every{10'000};
 
+// The same message at most once per k_log_every, with a count of the rest:
 // a flood of bad requests cannot flood the log.
 class LogLimiter {
 public:
@@ -54,16 +55,6 @@ private:
         std::uint64_t suppressed = 0;
     };
     std::unordered_map<std::string, Entry> m_entries;
-};
-
-enum class Kind { metrics, level, status };
-
-struct HistoryEntry {
-    std::uint64_t seq = 0;
-    Kind kind = Kind::metrics;
-    ResourceKind resource = ResourceKind::queue;
-    std::string id;
-    std::string text;  // the SSE event
 };
 
 // A /state answer for a selection with stages: the committed records through them.
@@ -113,13 +104,13 @@ private:
     std::optional<ViewerSelection> selection_of(ConnId conn, const net::HttpRequest& r);
     void send_snapshot(Viewer& v);
     bool resume(Viewer& v, std::string_view last_event_id, std::string& reason);
-    void deliver(Viewer& v, const HistoryEntry& e);
     bool wants(const Viewer& v, Kind kind, ResourceKind resource, std::string_view id) const;
     void feed_staged(Viewer& v, const Record& record, bool snapshot);
     void arm_viewer_timer(Viewer& v);
     void cut(ConnId conn, std::uint64_t& counter);
     void on_closed(ConnId conn);
     void tick();
+    void warn_descriptors(TimePoint now);
     void drain_step();
     RunStats stats() const;
     double data_age_seconds() const;
@@ -137,10 +128,9 @@ private:
     // relay, so a viewer resumes on any of them; history entries are
     // sparse, and complete after the last one trimmed
     bool m_broker = false;
-    std::uint64_t m_history_floor = 0;
     std::function<app::BrokerStats()> m_broker_stats;
     void next_seq(std::string_view stream_seq);
-    std::deque<HistoryEntry> m_history;
+    History m_history;
     std::unordered_map<ConnId, std::unique_ptr<Viewer>> m_viewers;
     std::unordered_map<diff::ResourceKey, std::vector<std::pair<std::string, std::string>>, diff::ResourceKeyHash,
                        diff::ResourceKeyEqual>
@@ -156,6 +146,7 @@ private:
     std::function<void()> m_drain_done;
     std::optional<net::Loop::Id> m_drain_timer;
     RunStats m_stats;
+    std::uint64_t m_accept_paused_seen = 0;
     LogLimiter m_log;
     Record m_scratch, m_copy;
     std::string m_line;

@@ -75,6 +75,7 @@ struct Config {
     std::string listen = "127.0.0.1:8080";
     std::string metrics_listen;         // --metrics-listen: /metrics for a plain run
     std::size_t history = 100'000;      // events kept for Last-Event-ID resume
+    std::size_t history_bytes = 64u << 20;  // --history-bytes: and their bytes
     Millis viewer_timeout{30'000};      // no write progress for this long: disconnected
     std::size_t max_viewers = 10'000;   // beyond: 503
     std::string viewer_token;           // from --viewer-token-file; empty = none
