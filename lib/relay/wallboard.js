@@ -170,12 +170,13 @@
   // The hero's series: the relay's points, then one point a step from live records.
   function extend_trend(r, rec, is_snapshot) {
     if (r.kind === "agent") return;
-    const hero = hero_of(r);
-    if (is_snapshot && rec.trend && rec.trend.metric === hero) {
+    // The relay's meta (and so the hero) comes after the snapshot: its series is kept as it is.
+    if (is_snapshot && rec.trend) {
       meta.trend_step_ms = rec.trend.step_ms || meta.trend_step_ms;
-      r.trend = { metric: hero, points: rec.trend.points.slice() };
+      r.trend = { metric: rec.trend.metric, points: rec.trend.points.slice() };
       return;
     }
+    const hero = hero_of(r);
     const v = rec.metrics ? rec.metrics[hero] : undefined;
     if (typeof v !== "number") return;
     if (!r.trend || r.trend.metric !== hero) r.trend = { metric: hero, points: [] };

@@ -84,6 +84,14 @@ window.RtwatchPaint = (function () {
     for (const key of b.order.agent) { const r = b.model.get(key); r.el.append(make_cell(r, name, "td")); }
   }
 
+  // A metric's label with room for its threshold beside it, so that a
+  // breach changes no tile's size.
+  function label_line(r, name, tag) {
+    const line = el(tag, "label");
+    line.append(el("span", "", label_of(name)), el("span", "threshold"));
+    return line;
+  }
+
   // The tile's metrics: the hero big with its sparkline, the rest smaller.
   function build_tile_body(r, shown) {
     r.cells.clear();
@@ -93,9 +101,9 @@ window.RtwatchPaint = (function () {
     const hero = el("div", "hero");
     const row = el("div", "hero-row");
     const box = el("div");
-    box.append(el("span", "label", label_of(shown[0])), make_cell(r, shown[0], "span"));
+    box.append(label_line(r, shown[0], "div"), make_cell(r, shown[0], "span"));
     r.cells.get(shown[0]).value.dataset.hero = "";
-    r.cells.get(shown[0]).threshold = box.appendChild(el("span", "threshold"));
+    r.cells.get(shown[0]).threshold = box.firstChild.lastChild;
     row.append(box);
     if (r.kind !== "agent") {
       const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -113,9 +121,10 @@ window.RtwatchPaint = (function () {
     for (const name of shown.slice(1)) {
       const d = el("div");
       const dd = el("dd");
+      const dt = label_line(r, name, "dt");
       dd.append(make_cell(r, name, "span"));
-      r.cells.get(name).threshold = dd.appendChild(el("span", "threshold"));
-      d.append(el("dt", "label", label_of(name)), dd);
+      r.cells.get(name).threshold = dt.lastChild;
+      d.append(dt, dd);
       list.append(d);
     }
     r.body_el.append(hero, list);
@@ -252,12 +261,13 @@ window.RtwatchPaint = (function () {
   // column and pages of their own. Runs only when what is shown changed.
   function fit() {
     const view = b.view, tiles = b.order.tiles, agents = b.order.agent, main = $("main"), root = document.body.style;
+    // Hidden before anything is measured: the browser lays out only what a page shows.
+    for (const key of tiles) b.model.get(key).el.hidden = true;
+    for (const key of agents) b.model.get(key).el.hidden = true;
     const cs = getComputedStyle(main);
     const width = main.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
     const height = innerHeight - main.getBoundingClientRect().top - parseFloat(cs.paddingTop) -
                    parseFloat(cs.paddingBottom);
-    for (const key of tiles) b.model.get(key).el.hidden = true;
-    for (const key of agents) b.model.get(key).el.hidden = true;
     view.tile_pages = view.agent_pages = 1;
     if (agents.length) {
       root.setProperty("--agents-w", (tiles.length ? Math.min(620, Math.max(380, width * 0.3)) : width) + "px");
@@ -274,6 +284,7 @@ window.RtwatchPaint = (function () {
       const measure = (font, cols) => {
         root.setProperty("--tile-font", font + "px");
         root.setProperty("--cols", String(cols));
+        root.setProperty("--tile-h", "auto");
         let tallest = 0;
         for (let i = 0; i < tiles.length && i < cols; ++i) b.model.get(tiles[i]).el.hidden = false;
         for (let i = 0; i < tiles.length && i < cols; ++i) tallest = Math.max(tallest, b.model.get(tiles[i]).el.offsetHeight);
@@ -286,6 +297,8 @@ window.RtwatchPaint = (function () {
       view.per_page = Math.ceil(tiles.length / view.tile_pages);
       root.setProperty("--tile-font", best.font + "px");
       root.setProperty("--cols", String(best.cols));
+      // Every tile as tall as the tallest measured: a longer value or name later moves nothing.
+      root.setProperty("--tile-h", measure(best.font, best.cols) + "px");
     }
     view.pages = Math.max(view.tile_pages, view.agent_pages);
     view.page %= view.pages;
@@ -325,8 +338,14 @@ window.RtwatchPaint = (function () {
     paint_agents(now);
     for (const [id, n] of [["tiles", b.order.tiles.length], ["section-agent", b.order.agent.length]])
       if ($(id).hidden !== (n === 0)) { $(id).hidden = n === 0; view.layout_dirty = true; }
-    if (view.layout_dirty) { view.layout_dirty = false; fit(); view.turned_at = now; }
-    else if (view.pages > 1 && now - view.turned_at >= b.rotate_ms) {
+    const t0 = performance.now();
+    if (view.layout_dirty) {
+      view.layout_dirty = false;
+      fit();
+      view.turned_at = now;
+      b.stats.fit_ms = Math.max(b.stats.fit_ms || 0, performance.now() - t0);
+      b.stats.before_fit_ms = Math.max(b.stats.before_fit_ms || 0, t0 - now);
+    } else if (view.pages > 1 && now - view.turned_at >= b.rotate_ms) {
       view.page = (view.page + 1) % view.pages;
       view.turned_at = now;
       show_page();

@@ -101,14 +101,21 @@ window.RtwatchView = (function () {
   // and returns the tallest tile's height.
   function fit_tiles(n, width, height, gap, min_font, measure) {
     const k_em_wide = 11;  // a tile is at least this many of its ems wide
-    let best = null;
-    for (let font = 64; ; font = Math.max(min_font, Math.floor(font * 0.9))) {
+    const at = (font) => {
       const cols = Math.max(1, Math.min(n, Math.floor((width + gap) / (k_em_wide * font + gap))));
-      const h = measure(font, cols);
-      const rows = Math.max(1, Math.floor((height + gap) / (h + gap)));
-      best = { font, cols, per_page: Math.max(1, cols * rows) };
-      if (cols * rows >= n || font === min_font) return best;
+      const rows = Math.max(1, Math.floor((height + gap) / (measure(font, cols) + gap)));
+      return { font, cols, per_page: Math.max(1, cols * rows) };
+    };
+    // The smallest first: when even that does not fit, the caller makes pages.
+    let best = at(min_font);
+    if (best.per_page < n) return best;
+    let lo = min_font, hi = 64;  // lo fits; find the largest that does
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      const tried = at(mid);
+      if (tried.per_page >= n) { lo = mid; best = tried; } else hi = mid;
     }
+    return best;
   }
 
   function sparkline_points(points, width, height) {
