@@ -270,7 +270,7 @@ window.RtwatchPaint = (function () {
                    parseFloat(cs.paddingBottom);
     view.tile_pages = view.agent_pages = 1;
     if (agents.length) {
-      root.setProperty("--agents-w", (tiles.length ? Math.min(620, Math.max(380, width * 0.3)) : width) + "px");
+      root.setProperty("--agents-w", (tiles.length ? Math.min(640, Math.max(440, width * 0.3)) : width) + "px");
       const first = b.model.get(agents[0]).el;
       first.hidden = false;
       const section = $("section-agent"), row = first.offsetHeight;

@@ -24,7 +24,7 @@ NAMES = ["Billing", "Sales", "Support", "Returns", "Claims", "Onboarding", "Rete
          "VIP", "Shipping", "Accounts, EMEA"]
 LEVELS = ["waiting: yellow >= 1, red >= 3", "serviceLevelPercentile: yellow < 90, red < 80",
           'state: yellow == "busy"']
-SIM = ["--seed", "7", "--queues", "12", "--skills", "4", "--agents", "30", "--speed", "20"]
+SIM = ["--seed", "7", "--queues", "12", "--skills", "4", "--agents", "30", "--speed", "60"]
 
 
 def names_file(folder):
@@ -94,6 +94,7 @@ def case_fit(args):
                 check(len(seen) == 46, "%dx%d: every tile and agent shown within one turn of %d pages: %d seen" %
                       (width, height, pages, len(seen)))
                 if args.screenshot_dir:
+                    wait_for(lambda: browser.evaluate("document.body.dataset.page") == "1", 2.5 * pages)
                     os.makedirs(args.screenshot_dir, exist_ok=True)
                     path = os.path.join(args.screenshot_dir, "wallboard-%dx%d.png" % (width, height))
                     browser.screenshot(path)
