@@ -95,7 +95,7 @@ if [ "$relay" = 1 ]; then
 fi
 
 for cmd in curl jq python3 taskset /usr/bin/time; do
-  command -v "$cmd" >/dev/null || { echo "bench: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
+  command -v "$cmd" >/dev/null || { echo "bench: $cmd is missing: run scripts/deps.sh bench" >&2; exit 1; }
 done
 
 if [ "$build_it" = 1 ]; then
@@ -103,7 +103,7 @@ if [ "$build_it" = 1 ]; then
   targets=(rtwatch rtwatch-sim)
   [ "$micro" = 1 ] && targets+=(rtwatch-microbench)
   if pkg-config --exists simdjson; then targets+=(bench-limit)
-  else echo "bench: note: libsimdjson-dev is not installed (scripts/deps.sh): no limit rows" >&2; fi
+  else echo "bench: note: libsimdjson-dev is not installed (scripts/deps.sh bench): no limit rows" >&2; fi
   cmake --build "$build" -j2 --target "${targets[@]}"
 fi
 

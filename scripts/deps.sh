@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency of rtwatch from Debian packages.
-# Only what is missing; safe to run again. Needs root (or sudo).
-# "deps.sh package" adds what scripts/package.sh needs on top;
-# "deps.sh bench" adds nginx + nchan, the anchor of scripts/bench.sh --relay.
+# Installs the Debian packages rtwatch needs; only what is missing, safe to
+# run again. Needs root (or sudo).
+#   deps.sh          building rtwatch and running it: what scripts/demo.sh needs
+#   deps.sh cluster  that and nats-server, for scripts/demo.sh cluster
+#   deps.sh test     that and every test tool: Chromium, Prometheus, tmux,
+#                    nats-server, the clang runtime (scripts/test.sh)
+#   deps.sh package  the test set and lintian (scripts/package.sh)
+#   deps.sh bench    the test set and nginx + nchan (scripts/bench.sh --relay)
 set -euo pipefail
 
+# Building rtwatch and rtwatch-sim, and running the demo (curl and jq read
+# the simulator's state, python3 picks a free port).
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libcurl4-openssl-dev rapidjson-dev libcli11-dev libfmt-dev catch2
+  libcurl4-openssl-dev rapidjson-dev libcli11-dev libfmt-dev
   libcpp-httplib-dev libssl-dev
   libwslay-dev  # WebSocket framing: the Genesys platform (client and rtwatch-sim; Debian 12's libcurl has none)
-  clang libclang-rt-14-dev libbenchmark-dev
-  curl jq openssl python3 procps man-db groff-base
+  libnats-dev   # the nats C client: --broker (lib/broker)
+  curl jq python3
+)
+test_packages=(
+  catch2 clang libclang-rt-14-dev libbenchmark-dev
+  clang-format-14  # scripts/format.sh: the format check CI runs
+  openssl procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
   libsimdjson-dev  # the benchmark's "limit" consumer (scripts/bench/limit.cpp)
   dpkg-dev  # dpkg-shlibdeps: cpack computes the .deb's Depends (tests/install)
@@ -19,14 +30,19 @@ packages=(
   tmux      # a real terminal for the rtwatch top tests
   prometheus  # promtool check metrics on rtwatch relay's /metrics (tests/integration)
   chromium  # headless, for the wallboard page tests (tests/browser)
-  libnats-dev  # the nats C client: --broker (lib/broker)
   nats-server  # JetStream for the broker tests and scripts/demo.sh cluster
 )
-# lintian checks the .deb in scripts/package.sh only: about 40 s to install,
-# so the test machines are spared it.
-[ "${1:-}" = package ] && packages+=(lintian)
-# nginx + nchan only for the relay benchmark's comparison (scripts/bench.sh --relay)
-[ "${1:-}" = bench ] && packages+=(nginx libnginx-mod-nchan)
+case "${1:-}" in
+  "") ;;
+  cluster) packages+=(nats-server) ;;
+  test) packages+=("${test_packages[@]}") ;;
+  # lintian checks the .deb in scripts/package.sh only: about 40 s to
+  # install, so the test machines are spared it.
+  package) packages+=("${test_packages[@]}" lintian) ;;
+  # nginx + nchan only for the relay benchmark's comparison
+  bench) packages+=("${test_packages[@]}" nginx libnginx-mod-nchan) ;;
+  *) echo "usage: scripts/deps.sh [cluster|test|package|bench]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh
+scripts/deps.sh test
 build=${RTWATCH_BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${RTWATCH_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j "$(nproc)"

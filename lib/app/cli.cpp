@@ -356,7 +356,9 @@ void validate_pacing(const RawOptions& o, Config& c, std::vector<std::string>& e
 
 void validate_output(const RawOptions& o, Config& c, std::vector<std::string>& e) {
     c.output = o.output;
-    c.metrics_listen = o.metrics_listen;
+    detail::check_not_directory(o.output, "-o", "rtwatch.ndjson", e);
+    detail::check_not_directory(o.record, "--record", "capture.sse", e);
+    c.metrics_listen = detail::loopback_listen(o.metrics_listen);
     c.status = o.status;
     require(o.log_format == "text" || o.log_format == "json", e,
             fmt::format("--log-format '{}': use text or json", o.log_format));
@@ -424,6 +426,10 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
         return r;
     } catch (const CLI::CallForVersion&) {
         r.stdout_text = version_text();
+        return r;
+    } catch (const CLI::ExtrasError& err) {
+        r.errors.push_back(fmt::format("{} (see rtwatch --help)", detail::unexpected_arguments(app, err)));
+        r.exit_code = to_int(ExitCode::usage);
         return r;
     } catch (const CLI::ParseError& err) {
         r.errors.push_back(fmt::format("{} (see rtwatch --help)", err.what()));

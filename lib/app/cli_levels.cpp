@@ -40,7 +40,8 @@ void define_level_options(CLI::App& app, LevelOptions& o) {
         ->envname("RTWATCH_LEVELS_ONLY")
         ->group(lv);
     app.add_option("--exec", o.exec,
-                   "Run CMD with /bin/sh -c for each level and status record (the record on stdin, RTWATCH_* set)")
+                   "Run CMD with /bin/sh -c for each level record and each outage, recovery and end of the "
+                   "upstream (the record on stdin, RTWATCH_* set)")
         ->type_name("CMD")
         ->envname("RTWATCH_EXEC")
         ->group(lv);

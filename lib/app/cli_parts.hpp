@@ -16,6 +16,7 @@
 
 namespace CLI {
 class App;
+class ExtrasError;
 }
 
 namespace rtwatch::app::detail {
@@ -94,6 +95,16 @@ void define_level_options(CLI::App& app, LevelOptions& o);
 void apply_levels_env(CLI::App& app);
 // Needs c.raw and c.fields set already.
 void validate_levels(const LevelOptions& o, Config& c, std::vector<std::string>& errors);
+
+// "unknown option --thrtottle: did you mean --throttle?" for the options the
+// command line has that none of the chosen (sub)commands knows.
+std::string unexpected_arguments(CLI::App& app, const CLI::ExtrasError& err);
+// localhost:PORT and :PORT are 127.0.0.1:PORT; anything else as it is.
+std::string loopback_listen(const std::string& listen);
+// A directory given where a file is wanted (-o, --record) is an error that
+// says so and names a file in it.
+void check_not_directory(const std::string& path, std::string_view option, std::string_view example,
+                         std::vector<std::string>& errors);
 
 // The options that choose and place the upstream platform, as given.
 struct PlatformOptions {

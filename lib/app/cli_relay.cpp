@@ -103,7 +103,8 @@ std::string relay_help(const RelayCommand& command) {
         "Every rtwatch option that selects (--queue, --skill, --agent, --fields, --where,\n"
         "--throttle, --level) or reaches the upstream applies too. stdout carries one line,\n"
         "{\"type\":\"listening\",\"url\":...}. Endpoints: / (wallboard), /events (SSE), /state,\n"
-        "/metrics, /healthz, /readyz. See man rtwatch, section RELAY.");
+        "/metrics, /healthz, /readyz. rtwatch relay replay FILE serves a capture made with\n"
+        "--record. See man rtwatch-relay.");
     return help.help();
 }
 
@@ -116,7 +117,7 @@ bool loopback_address(std::string_view address) {
 void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string>& errors,
                     std::vector<std::string>& warnings) {
     c.relay = true;
-    c.listen = o.listen;
+    c.listen = loopback_listen(o.listen);
     if (auto n = whole_number(o.history, "--history", errors)) c.history = *n;
     if (auto n = whole_number(o.max_viewers, "--max-viewers", errors)) c.max_viewers = *n;
     take(o.viewer_timeout, "--viewer-timeout", c.viewer_timeout, errors);

@@ -65,10 +65,11 @@ std::string top_help(const TopCommand& command) {
     if (replay) help.add_option("input", input, "Recorded stream (default -)")->type_name("FILE");
     define_top_options(help, scratch);
     help.footer(
-        "Every rtwatch option that selects (--queue, --skill, --agent, --fields, --where)\n"
-        "or reaches the upstream applies too; rtwatch top replay FILE shows a capture.\n"
+        "Every rtwatch option that selects (--queue, --skill, --agent, --fields, --where),\n"
+        "sets levels (--level: a line takes the colour of its worst level) or reaches\n"
+        "the upstream applies too; rtwatch top replay FILE shows a capture.\n"
         "Keys: q quit, p pause, s/S sort column/direction, / filter, arrows and\n"
-        "PgUp/PgDn scroll, ^L repaint. See man rtwatch, section TOP.");
+        "PgUp/PgDn scroll, ^L repaint. See man rtwatch-top.");
     return help.help();
 }
 

@@ -30,6 +30,7 @@ bool kept_from_hooks(std::string_view entry) {
     static constexpr std::string_view k_names[] = {
         "RTWATCH_CLIENT_SECRET", "RTWATCH_CLIENT_SECRET_FILE", "RTWATCH_KIND",  "RTWATCH_ID",     "RTWATCH_METRIC",
         "RTWATCH_LEVEL",         "RTWATCH_PREVIOUS",           "RTWATCH_VALUE", "RTWATCH_STATUS", "RTWATCH_MESSAGE",
+        "RTWATCH_ATTEMPTS",      "RTWATCH_DOWN_FOR_MS",
     };
     std::string_view name = entry.substr(0, entry.find('='));
     return std::find(std::begin(k_names), std::end(k_names), name) != std::end(k_names);
@@ -124,7 +125,7 @@ struct HookRunner::Run {
 };
 
 HookRunner::HookRunner(net::Loop& loop, HookOptions options)
-    : m_loop(loop), m_options(std::move(options)), m_queue(m_options.queue_limit) {
+    : m_loop(loop), m_options(std::move(options)), m_queue(m_options.queue_limit), m_alerts(m_options.recovery_hold) {
     for (char** e = environ; e && *e; ++e)
         if (!kept_from_hooks(*e)) m_base_env.emplace_back(*e);
 }
@@ -142,6 +143,7 @@ HookRunner::~HookRunner() {
         for (auto& t : {run->term_timer, run->kill_timer, run->poll_timer})
             if (t) m_loop.cancel_timer(*t);
     }
+    if (m_recovery_timer) m_loop.cancel_timer(*m_recovery_timer);
 }
 
 void HookRunner::level(const output::LevelLine& change, WallTime now) {
@@ -157,16 +159,36 @@ void HookRunner::level(const output::LevelLine& change, WallTime now) {
     offer(std::move(job));
 }
 
+// Only the changes StatusAlerts picks run a hook: an outage's start, giving
+// up, the end of the run, and a recovery once the connection has held.
 void HookRunner::status(const StatusChange& change, WallTime now) {
-    const UpstreamStatus status = change.status;
-    const std::string_view message = change.message;
-    // A token refresh is routine, not a change anyone is alerted to.
-    if (status == UpstreamStatus::token_refreshed || status == UpstreamStatus::token_acquired) return;
+    auto alert = m_alerts.on_status(change.status, change.message, m_loop.now());
+    arm_recovery();
+    if (alert) offer_status(*alert, now);
+}
+
+void HookRunner::arm_recovery() {
+    if (m_recovery_timer) m_loop.cancel_timer(*m_recovery_timer);
+    m_recovery_timer.reset();
+    auto due = m_alerts.due();
+    if (!due) return;
+    m_recovery_timer = m_loop.add_timer(*due, [this] {
+        m_recovery_timer.reset();
+        if (auto alert = m_alerts.on_due(m_loop.now())) offer_status(*alert, WallClock::now());
+    });
+}
+
+void HookRunner::offer_status(const StatusAlert& alert, WallTime now) {
     HookJob job;
     job.key = "status";
-    job.what = fmt::format("status {}", status_name(status));
-    output::append_status_line(job.line, now, status_name(status), message);
-    job.env = {env_var("RTWATCH_STATUS", status_name(status)), env_var("RTWATCH_MESSAGE", message)};
+    job.what = fmt::format("status {}", status_name(alert.status));
+    output::append_status_line(job.line, now, status_name(alert.status), alert.message);
+    job.line.resize(job.line.size() - 2);  // before the closing "}\n"
+    job.line += fmt::format(R"(,"attempts":{},"down_for_ms":{}}})", alert.attempts, alert.down_for.count());
+    job.line += '\n';
+    job.env = {env_var("RTWATCH_STATUS", status_name(alert.status)), env_var("RTWATCH_MESSAGE", alert.message),
+               env_var("RTWATCH_ATTEMPTS", std::to_string(alert.attempts)),
+               env_var("RTWATCH_DOWN_FOR_MS", std::to_string(alert.down_for.count()))};
     offer(std::move(job));
 }
 

@@ -1,5 +1,5 @@
 // --exec: alert hooks. For each level record (and each change of the
-// upstream's status) CMD runs through /bin/sh -c with the record as one line
+// upstream's status that StatusAlerts picks) CMD runs through /bin/sh -c with the record as one line
 // on its stdin and its fields in RTWATCH_* variables. Runs are children of
 // the one event loop: started without waiting, reaped through a pidfd,
 // bounded in number and time. The stream never waits for a hook. Expects
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hook_queue.hpp"
+#include "status_alerts.hpp"
 #include "rtwatch/app/sink.hpp"
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/net/loop.hpp"
@@ -35,6 +36,7 @@ struct HookOptions {
     std::size_t jobs = 4;
     Millis timeout{30'000};
     std::size_t queue_limit = k_hook_queue_limit;
+    Millis recovery_hold = k_recovery_hold;  // see StatusAlerts
 };
 
 struct HookCounters {
@@ -66,6 +68,8 @@ public:
 private:
     struct Run;
     void offer(HookJob job);
+    void offer_status(const StatusAlert& alert, WallTime now);
+    void arm_recovery();
     void start_ready();
     void start(HookJob job);
     std::vector<char*> envp_for(HookJob& job);
@@ -85,6 +89,8 @@ private:
     HookCounters m_counters;
     std::function<void()> m_drained;  // set while the run ends
     std::optional<net::Loop::Id> m_drain_timer;
+    StatusAlerts m_alerts;
+    std::optional<net::Loop::Id> m_recovery_timer;  // a connection's hold, to end an outage
 };
 
 }  // namespace rtwatch::app

@@ -3,22 +3,31 @@
 // Decisions come from rtwatch/reconnect; this only carries them out.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 
 #include "rtwatch/app/config.hpp"
+#include "rtwatch/app/snapshot_gate.hpp"
 #include "rtwatch/app/source.hpp"
-#include "rtwatch/net/sse_connection.hpp"
+#include "event_stream.hpp"
 #include "rtwatch/reconnect/policy.hpp"
 #include "services.hpp"
-#include "rtwatch/app/snapshot_gate.hpp"
 #include "token_keeper.hpp"
 
 namespace rtwatch::app {
 
 class LiveSseSource final : public Source, private net::StreamHandler {
 public:
+    using StreamFactory = std::function<std::unique_ptr<EventStream>(net::StreamHandler&)>;
+    using Jitter = std::function<double()>;  // uniform in [0, 1)
+
+    // The real source: the loop's clock, timers and requests, and libcurl.
     LiveSseSource(const Config& config, net::Loop& loop);
+    // The same rules over `services` and the streams `make_stream` gives
+    // (tests: a fake clock and a scripted stream).
+    LiveSseSource(const Config& config, Services& services, const StreamFactory& make_stream, Jitter jitter);
 
     void start(SourceListener& listener) override;
     void stop() override;
@@ -37,18 +46,20 @@ private:
     void on_bytes(std::string_view bytes) override;
     void on_chunk_done() override;
     void on_end(const net::StreamEnd& end) override;
+    LiveSseSource(const Config& config, std::unique_ptr<Services> owned, Services* services,
+                  const StreamFactory& make_stream, Jitter jitter);
     void act(const reconnect::Decision& decision);
     void end_run(ExitCode code, std::string message);
     double jitter();
     std::string stream_url() const;
 
     const Config& m_config;
-    net::Loop& m_loop;
-    LoopServices m_services;
+    std::unique_ptr<Services> m_owned_services;
+    Services& m_services;
     SourceListener* m_listener = nullptr;
-    std::mt19937_64 m_rng{std::random_device{}()};
+    Jitter m_jitter;
     TokenKeeper m_tokens;
-    net::SseConnection m_stream;
+    std::unique_ptr<EventStream> m_stream;
     reconnect::Policy m_policy;
     reconnect::State m_reconnect;
     std::optional<reconnect::Outcome> m_announced;  // from a reconnect/disconnect event

@@ -34,6 +34,8 @@ Pipeline::Pipeline(const Config& config)
     if (m_where)
         for (auto& name : m_where->metric_names())
             if (std::find(m_named.begin(), m_named.end(), name) == m_named.end()) m_named.push_back(name);
+    for (const auto& spec : config.levels)
+        if (std::find(m_named.begin(), m_named.end(), spec.metric) == m_named.end()) m_named.push_back(spec.metric);
     m_names_checked = m_named.empty();
     if (!config.levels.empty()) m_levels.emplace(config.levels);
     m_expected_ids = config.queues.size() + config.skills.size() + config.agents.size();
@@ -168,7 +170,7 @@ void Pipeline::warn_unknown_names() {
     for (const auto& name : m_named) {
         if (std::find(m_seen_names.begin(), m_seen_names.end(), name) != m_seen_names.end()) continue;
         auto near = closest_name(name, m_seen_names);
-        log::warn("no event of the snapshot has a metric '{}' (named by --fields or --where){}", name,
+        log::warn("no event of the snapshot has a metric '{}' (named by --fields, --where or --level){}", name,
                   near ? fmt::format("; did you mean '{}'?", *near) : std::string());
     }
     m_seen_names.clear();

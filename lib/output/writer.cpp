@@ -37,6 +37,9 @@ Error open_error(const std::string& path, int err) {
     if (err == ENXIO)
         return make_error(ExitCode::output, "cannot open output FIFO '" + path +
                                                 "': no process is reading it; start the reader first");
+    if (err == EISDIR)
+        return make_error(ExitCode::output, "cannot open output file '" + path +
+                                                "': that is a directory; name a file in it with -o");
     return make_error(ExitCode::output, "cannot open output file '" + path + "': " + std::strerror(err) +
                                             "; check that its directory exists and is writable, or choose "
                                             "another file with -o");

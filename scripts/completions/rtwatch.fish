@@ -1,5 +1,6 @@
 # fish completion for rtwatch(1). Written by hand; tests/install checks that
-# its options are exactly the long options of rtwatch --help and rtwatch relay --help.
+# its options are exactly the long options of rtwatch --help, rtwatch top
+# --help and rtwatch relay --help.
 complete -c rtwatch -f
 complete -c rtwatch -n __fish_use_subcommand -a replay -d 'Run the pipeline over a recorded raw SSE stream'
 complete -c rtwatch -n '__fish_seen_subcommand_from replay' -F
@@ -67,3 +68,6 @@ complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l no-viewer-auth -d 
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l allow-origin -x -d 'Also accept browser requests from ORIGIN'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l stale-after -x -d '/readyz fails after DURATION without upstream bytes'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l header-timeout -x -d 'Close a connection whose request head is late'
+
+complete -c rtwatch -n '__fish_seen_subcommand_from top' -l refresh -x -d 'Redraw every DURATION, 0.2s to 10s'
+complete -c rtwatch -n '__fish_seen_subcommand_from top' -l color -x -a 'never always auto' -d 'Colour the view'

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # The wallboard page in a real browser: headless Chromium opens it from
-# `rtwatch relay` fed by rtwatch-sim and reads the DOM contract (man rtwatch,
-# RELAY, "The wallboard"). One case per run, named by the first argument;
+# `rtwatch relay` fed by rtwatch-sim and reads the DOM contract (man rtwatch-relay,
+# WALLBOARD). One case per run, named by the first argument;
 # exit 77 (ctest's skip) only when Chromium is missing.
 import argparse
 import json
@@ -436,7 +436,7 @@ def main():
     args = parser.parse_args()
     if args.case != "self-contained":
         if not args.chromium:
-            print("SKIP: chromium is not installed (scripts/deps.sh installs it)")
+            print("SKIP: chromium is not installed (scripts/deps.sh test installs it)")
             return SKIP
     try:
         CASES[args.case](args)

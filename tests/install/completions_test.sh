@@ -13,8 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 help=$("$rtwatch" --help)
-# The option column: "  --name ..." or "  -x,--name ..."; rtwatch relay's own options too.
-{ echo "$help"; "$rtwatch" relay --help; } | sed -nE 's/^  (-[a-zA-Z],)?(--[a-z][a-z0-9-]*).*/\2/p' | sort -u >"$work/help"
+# The option column: "  --name ..." or "  -x,--name ..."; top's and relay's own options too.
+options_of() { "$rtwatch" "$@" --help | sed -nE 's/^  (-[a-zA-Z],)?(--[a-z][a-z0-9-]*).*/\2/p'; }
+{ options_of; options_of top; options_of relay; } | sort -u >"$work/help"
 sed -n '/^Subcommands:/,/^$/p' <<<"$help" | sed -nE 's/^  ([a-z][a-z0-9-]*) .*/\1/p' | sort -u >"$work/subcommands"
 [ "$(wc -l <"$work/help")" -gt 20 ] || { echo "could not read the options from rtwatch --help"; exit 1; }
 
@@ -44,6 +45,34 @@ got=$(bash -c '
   COMP_WORDS=(rtwatch re); COMP_CWORD=1; _rtwatch; echo "${COMPREPLY[*]}"' _ "$bash_file")
 expected=$'--log-format\ntext json\nreplay relay'
 [ "$got" = "$expected" ] || { echo "bash completion gave:"; echo "$got"; echo "expected:"; echo "$expected"; status=1; }
+
+# bash, per command: after "rtwatch", "rtwatch top" and "rtwatch relay" it
+# offers what that command's --help and rtwatch --help list, less the NDJSON
+# options the subcommands refuse.
+complete_options() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _rtwatch; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$bash_file" "$@" | sort -u
+}
+for command in "" top relay; do
+  if [ -z "$command" ]; then
+    options_of | sort -u >"$work/expected"
+    complete_options rtwatch -- >"$work/offered"
+  else
+    { options_of; options_of "$command"; } | grep -vxE -- '--raw|--once|--output|--metrics-listen' | sort -u >"$work/expected"
+    complete_options rtwatch "$command" -- >"$work/offered"
+  fi
+  if ! diff -u --label "rtwatch $command --help" --label "bash completion after 'rtwatch $command'" \
+      "$work/expected" "$work/offered"; then
+    echo "the bash completion offers other options after 'rtwatch $command' than its --help lists (above)"
+    status=1
+  fi
+done
+[ "$(complete_options rtwatch top --c)" = "--cacert
+--client-id
+--client-secret-file
+--color
+--config
+--count" ] || { echo "bash completion after 'rtwatch top --c' is wrong"; status=1; }
 
 if command -v zsh >/dev/null; then zsh -n "$zsh_file" || status=1; else echo "zsh not installed: syntax not checked"; fi
 if command -v fish >/dev/null; then fish -n "$fish_file" || status=1; else echo "fish not installed: syntax not checked"; fi

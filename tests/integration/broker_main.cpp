@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     bool listing = false;
     for (int i = 1; i < argc; ++i) listing |= std::strncmp(argv[i], "--list", 6) == 0;
     if (!listing && !rtwatch::test::nats_server_available()) {
-        std::puts("nats-server is not installed (scripts/deps.sh installs it): skipped");
+        std::puts("nats-server is not installed (scripts/deps.sh test installs it): skipped");
         return 77;
     }
     return Catch::Session().run(argc, argv);

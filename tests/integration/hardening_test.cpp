@@ -20,6 +20,7 @@
 
 #include "rtwatch_run.hpp"
 #include "rtwatch_test/binaries.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using namespace rtwatch::test;
 using namespace std::chrono_literals;
@@ -46,7 +47,8 @@ struct SilentServer {
 };
 
 std::string temp_path(const char* name) {
-    char dir[] = "/tmp/rtwatch-hardening-XXXXXX";
+    std::string dir_template = rtwatch::test::temp_template("rtwatch-hardening");
+    char* dir = dir_template.data();
     REQUIRE(::mkdtemp(dir));
     return std::string(dir) + "/" + name;
 }
@@ -133,6 +135,21 @@ TEST_CASE("hardening: a metric name that never appears is named, with the closes
     CHECK_THAT(rt->stderr_text(), Catch::Contains("did you mean 'waiting'?"));
 }
 
+TEST_CASE("hardening: a --level metric that never appears is named, with the closest known one",
+          "[integration][hardening]") {
+    auto capture = write_file("l.sse",
+                              "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":12,"
+                              "\"availableAgents\":0}}\n\n");
+    auto rt = start_rtwatch_raw({"replay", capture, "--level", "waitting: red >= 10", "--level",
+                                 "availableAgents: red < 1"});
+    auto status = rt->wait_for(5s);
+    REQUIRE(status);
+    CHECK(status->code == 0);
+    CHECK_THAT(rt->stderr_text(), Catch::Contains("no event of the snapshot has a metric 'waitting' (named by "
+                                                  "--fields, --where or --level); did you mean 'waiting'?"));
+    CHECK_THAT(rt->stderr_text(), !Catch::Contains("'availableAgents'"));
+}
+
 TEST_CASE("hardening: replay drops the event a disconnect cut, at the capture's connection mark",
           "[integration][hardening]") {
     std::string q1 = R"({"event":"data","queueId":"q1","timestamp":"t","metrics":{"waiting":1}})";
@@ -211,7 +228,8 @@ TEST_CASE("hardening: an https stream redirected to http is refused before anyth
         WARN("openssl is not installed: skipping");
         return;
     }
-    char dir[] = "/tmp/rtwatch-hardening-XXXXXX";
+    std::string dir_template = rtwatch::test::temp_template("rtwatch-hardening");
+    char* dir = dir_template.data();
     REQUIRE(::mkdtemp(dir));
     auto cert = make_cert(dir);
     Sim sim({"--seed", "1", "--queues", "1", "--agents", "1"});

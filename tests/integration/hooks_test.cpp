@@ -1,10 +1,15 @@
 // --exec end to end: every level record reaches the hook once and in order,
 // with its fields in the environment and never the secret; a slow hook
 // neither delays the stream nor outlives --exec-timeout; a burst coalesces
-// to the latest level per metric.
+// to the latest level per metric; an upstream that refuses runs the hook
+// once for the outage, not once per attempt.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -272,4 +277,41 @@ TEST_CASE("hooks: 1,000 level changes in a burst end with the latest level of ea
     REQUIRE(at != std::string::npos);
     CHECK(std::stoi(log.substr(at + 8)) <= 51);
     CHECK_THAT(log, Catch::Contains("0 dropped"));
+}
+
+TEST_CASE("hooks: an upstream that refuses runs the hook once for the outage, not per attempt",
+          "[integration][hooks]") {
+    // A bound socket that does not listen: every connection to it is refused.
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    auto dir = make_temp_dir("rtwatch-hooks-refused");
+    std::string hook = "printf '%s|%s|%s|%s\\n' \"$RTWATCH_STATUS\" \"$RTWATCH_ATTEMPTS\" \"$RTWATCH_DOWN_FOR_MS\" "
+                       "\"$(cat)\" >> " + dir + "/hook.log";
+    auto p = start_rtwatch_raw({"--api-url", url, "--client-id", "dash", "--queue", "queue-0001", "--status",
+                                "--max-backoff", "300ms", "--duration", "4s", "--exec", hook},
+                               {{"RTWATCH_CLIENT_SECRET", k_secret}});
+    auto status = p->wait_for(k_exit_timeout);
+    ::close(fd);
+    REQUIRE(status);
+    INFO(p->stderr_text());
+    CHECK(status->code == 0);
+    size_t attempts = 0;
+    for (const auto& line : lines_of(p->stdout_text()))
+        attempts += line.find(R"("status":"reconnecting")") != std::string::npos;
+    CHECK(attempts >= 5);  // each attempt is a status record in the output...
+    auto runs = lines_of(read_file(dir + "/hook.log"));
+    REQUIRE(runs.size() == 2);  // ...and the hook ran at the outage's start and at the end of the run
+    CHECK_THAT(runs[0], Catch::StartsWith("reconnecting|1|0|{\"type\":\"status\""));
+    CHECK_THAT(runs[1], Catch::StartsWith("stopped|" + std::to_string(attempts) + "|"));
+    auto down_for = std::stol(runs[1].substr(runs[1].find('|', 8) + 1));
+    CHECK(down_for >= 3'000);
+    CHECK(down_for <= 5'000);
+    CHECK_THAT(runs[1], Catch::Contains(R"("attempts":)" + std::to_string(attempts) + ","));
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rtwatch/app/cli.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using rtwatch::app::CliOutcome;
 using rtwatch::app::parse_command_line;
@@ -80,7 +81,8 @@ TEST_CASE("cli: an unknown option is a usage error", "[app]") {
 }
 
 TEST_CASE("cli: a group-readable secret file gets a warning, an unfiltered stream too", "[app]") {
-    char path[] = "/tmp/rtwatch-secret-XXXXXX";
+    std::string path_template = rtwatch::test::temp_template("rtwatch-secret");
+    char* path = path_template.data();
     int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     REQUIRE(::write(fd, "file-secret\n", 12) == 12);
@@ -115,7 +117,8 @@ TEST_CASE("cli: verbosity flags move the log level", "[app]") {
 
 TEST_CASE("cli: options come from a config file, the command line wins", "[app]") {
     SecretEnv env;
-    char path[] = "/tmp/rtwatch-conf-XXXXXX";
+    std::string path_template = rtwatch::test::temp_template("rtwatch-conf");
+    char* path = path_template.data();
     int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     std::string conf = "api-url = \"http://127.0.0.1:9\"\nclient-id = \"from-file\"\nqueue = [\"q1\", \"q2\"]\n"
@@ -153,4 +156,38 @@ TEST_CASE("cli: a missing config file is a usage error naming it", "[app]") {
     REQUIRE_FALSE(r.config);
     CHECK(r.exit_code == 2);
     CHECK_THAT(joined(r.errors), Catch::Contains("/nonexistent/rtwatch.conf"));
+}
+
+TEST_CASE("cli: a misspelt option is answered with the closest real one", "[app]") {
+    auto r = parse({"replay", "-", "--throttle", "1s", "--thrtottle", "1s"});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(joined(r.errors), Catch::Contains("unknown option --thrtottle: did you mean --throttle?"));
+    // A subcommand's own options are candidates under that subcommand.
+    auto relay = parse({"relay", "replay", "-", "--max-viewer", "5"});
+    CHECK_THAT(joined(relay.errors), Catch::Contains("unknown option --max-viewer: did you mean --max-viewers?"));
+    auto far = parse({"replay", "-", "--frobnicate"});
+    CHECK_THAT(joined(far.errors), Catch::Contains("unknown option --frobnicate"));
+    CHECK_THAT(joined(far.errors), !Catch::Contains("did you mean"));
+}
+
+TEST_CASE("cli: --listen localhost:PORT and :PORT are loopback", "[app]") {
+    for (const char* listen : {"localhost:8081", ":8081"}) {
+        auto r = parse({"relay", "replay", "-", "--listen", listen});
+        INFO(listen << ": " << joined(r.errors));
+        REQUIRE(r.config);
+        CHECK(r.config->listen == "127.0.0.1:8081");
+    }
+    auto wide = parse({"relay", "replay", "-", "--listen", "0.0.0.0:8081"});
+    CHECK_THAT(joined(wide.errors), Catch::Contains("reachable from other hosts"));
+}
+
+TEST_CASE("cli: -o naming a directory says it is one and names a file in it", "[app]") {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string dir = tmp && *tmp ? tmp : "/tmp";
+    auto r = parse({"replay", "-", "-o", dir.c_str()});
+    REQUIRE_FALSE(r.config);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(joined(r.errors), Catch::Contains("-o " + dir + ": that is a directory; name a file in it, e.g. -o "));
+    CHECK_THAT(joined(r.errors), Catch::Contains("/rtwatch.ndjson"));
 }

@@ -123,7 +123,7 @@ private:
     decode::SettledMetrics* m_settled = nullptr;
     bool m_done = false;
     std::string m_snapshot_problem;
-    std::vector<std::string> m_named;          // by --fields and --where; checked once
+    std::vector<std::string> m_named;          // by --fields, --where and --level; checked once
     std::vector<std::string> m_seen_names;     // in the first snapshot, until checked
     bool m_names_checked = false;
     // prefetch(): the id hashes of the window being parsed, in event order.
