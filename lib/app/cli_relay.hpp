@@ -23,6 +23,9 @@ struct RelayRawOptions {
     std::vector<std::string> allow_origins;
     std::string stale_after = "30s";
     std::string header_timeout = "10s";
+    std::vector<std::string> units;
+    std::string names;
+    std::string trend_step = "15s";
 };
 
 struct RelayCommand {

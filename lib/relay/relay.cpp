@@ -16,7 +16,7 @@ namespace rtwatch::relay {
 
 namespace detail {
 
-Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers)
+Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers, Board board)
     : m_config(context.config),
       m_loop(context.loop),
       m_pipeline(context.pipeline),
@@ -25,7 +25,8 @@ Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool 
       m_serves_viewers(viewers),
       m_history(context.config.history, context.config.history_bytes),
       m_started(context.loop.now()),
-      m_last_heartbeat(context.loop.now()) {
+      m_last_heartbeat(context.loop.now()),
+      m_board(std::move(board)) {
     auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(WallClock::now().time_since_epoch()).count();
     m_epoch = fmt::format("{:x}{:04x}", wall_ms, static_cast<unsigned>(::getpid()) & 0xffff);
     m_broker = !context.config.broker_urls.empty();
@@ -197,10 +198,12 @@ void Relay::send_snapshot(Viewer& v) {
             else
                 output::append_metrics_line(m_line, r, {}, levels, wall);
             m_line.pop_back();
+            m_board.annotate(m_line, r);
             auto key = diff::key_of(r);
             v.push(sse_event("snapshot", id, m_line), &key);
         });
     }
+    v.push(sse_event("meta", id, m_board.meta(v.selection())), nullptr);
     if (!m_status_line.empty()) v.push(sse_event("status", id, m_status_line), nullptr, true);
     v.push(sse_event("ready", id, fmt::format(R"({{"type":"ready","event_id":"{}"}})", id)), nullptr);
 }
@@ -357,6 +360,8 @@ using detail::server_options;
 using detail::url_of;
 
 Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context) {
+    auto board = Board::make(context.config);
+    if (!board) return board.error();
     // One descriptor per viewer: the soft limit (often 1024) goes up to the hard one.
     rlimit files{};
     if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
@@ -371,14 +376,15 @@ Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context) {
     if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
         return make_error(ExitCode::output, "cannot write the listening line to stdout");
     log::info("relay: serving viewers on {}", url_of(**server));
-    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), true));
+    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), true, std::move(*board)));
 }
 
 Result<std::unique_ptr<app::RecordSink>> make_metrics_server(app::RunContext& context) {
+    auto board = Board::make(app::Config{});
     auto server = HttpServer::listen(context.loop, context.config.metrics_listen, net::HttpServerOptions{});
     if (!server) return make_error(server.error().code, fmt::format("--metrics-listen: {}", server.error().message));
     log::info("serving /metrics on {}/metrics", url_of(**server));
-    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), false));
+    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), false, std::move(*board)));
 }
 
 }  // namespace rtwatch::relay

@@ -93,10 +93,7 @@ void Relay::on_request(ConnId conn, const net::HttpRequest& r) {
     std::string cors;
     if (!origin_allowed(conn, r, cors)) return;
     if (r.path == "/healthz") return m_server->respond(conn, 200, k_json, "{\"status\":\"ok\"}\n", cors);
-    if (m_serves_viewers && (r.path == "/" || r.path == "/index.html"))
-        return m_server->respond(conn, 200, "text/html; charset=utf-8", wallboard_html(),
-                                 "Content-Security-Policy: default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                 "script-src 'self' 'unsafe-inline'\r\nReferrer-Policy: no-referrer\r\n");
+    if (m_serves_viewers && serve_page(conn, r.path)) return;
     bool known = r.path == "/metrics" || r.path == "/readyz" ||
                  (m_serves_viewers && (r.path == "/events" || r.path == "/state"));
     if (!known) return m_server->respond(conn, 404, k_json, json_error("not_found", "no such endpoint"), cors);

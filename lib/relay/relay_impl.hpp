@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "board.hpp"
 #include "history.hpp"
 #include "metrics_text.hpp"
 #include "rtwatch/app/run.hpp"
@@ -72,20 +73,23 @@ public:
 
 class Relay final : public app::RecordSink {
 public:
-    Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers);
+    Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers, Board board);
     ~Relay() override;
 
     void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) override {
+        if (m_serves_viewers) m_board.observe(record, now);
         publish_metrics(record, changed, {}, now);
     }
     void leveled_metrics(const Record& record, std::span<const std::string_view> changed,
                          std::span<const output::NamedLevel> levels, WallTime now) override {
+        if (m_serves_viewers) m_board.observe(record, now);
         remember_levels(record, levels);
         publish_metrics(record, changed, levels, now);
     }
     void level(const output::LevelLine& change, WallTime now) override;
     void status(const app::StatusChange& change, WallTime now) override;
     void drain(std::function<void()> done) override;
+    void reload() override;
 
 private:
     std::string event_id(std::uint64_t seq) const { return fmt::format("{}-{}", m_epoch, seq); }
@@ -101,6 +105,7 @@ private:
     void serve_events(ConnId conn, const net::HttpRequest& r, const std::string& cors);
     void serve_state(ConnId conn, const net::HttpRequest& r, const std::string& cors);
     void serve_readyz(ConnId conn);
+    bool serve_page(ConnId conn, std::string_view path);
     std::optional<ViewerSelection> selection_of(ConnId conn, const net::HttpRequest& r);
     void send_snapshot(Viewer& v);
     bool resume(Viewer& v, std::string_view last_event_id, std::string& reason);
@@ -148,6 +153,7 @@ private:
     RunStats m_stats;
     std::uint64_t m_accept_paused_seen = 0;
     LogLimiter m_log;
+    Board m_board;  // the wallboard's units, names and trends
     Record m_scratch, m_copy;
     std::string m_line;
 };

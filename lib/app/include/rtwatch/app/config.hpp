@@ -9,6 +9,7 @@
 
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/core/metric_units.hpp"
 #include "rtwatch/levels/spec.hpp"
 
 namespace rtwatch::app {
@@ -84,6 +85,9 @@ struct Config {
     Millis stale_after{30'000};         // /readyz: upstream bytes must be newer than this
     Millis heartbeat{15'000};           // SSE comment to idle viewers
     Millis header_timeout{10'000};      // a request head must be complete within this
+    std::vector<UnitOption> units;      // --unit METRIC=UNIT: the wallboard's formats
+    std::string names_file;             // --names FILE: display names, reloaded on SIGHUP
+    Millis trend_step{15'000};          // --trend-step: one sparkline point per step
 
     // --broker: the tenant's stream on NATS JetStream (see lib/broker)
     std::vector<std::string> broker_urls;  // empty = no broker
