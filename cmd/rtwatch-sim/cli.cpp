@@ -50,7 +50,8 @@ void define_genesys(CLI::App& app, GenesysOptions& g, Raw& raw) {
 
 void define(CLI::App& app, CommandLine& c, Raw& raw) {
     SimOptions& o = c.options;
-    app.add_option("--platform", raw.platform, "sse (PROTOCOL.md) or genesys (Genesys Cloud notifications)")
+    app.add_option("--platform", raw.platform,
+                   "sse (the stream in man rtwatch-sim, PROTOCOL) or genesys (Genesys Cloud notifications)")
         ->capture_default_str();
     app.add_option("--host", o.host, "address to listen on")->capture_default_str();
     app.add_option("--port", o.port, "port to listen on; 0 picks a free one")->capture_default_str();

@@ -42,6 +42,15 @@ void TopView::metrics(const Record& record, std::span<const std::string_view>, W
     m_seen_data = true;
 }
 
+void TopView::level(const output::LevelLine& change, WallTime) {
+    top::Level shown = top::Level::none;
+    if (change.level == "green") shown = top::Level::green;
+    if (change.level == "yellow") shown = top::Level::yellow;
+    if (change.level == "red") shown = top::Level::red;
+    show_level(change.kind, change.id, change.metric, shown);
+    draw_soon(false);
+}
+
 // The reconnect delay is not part of the status today: the header then
 // says "reconnecting" without a countdown.
 void TopView::status(const StatusChange& change, WallTime) {

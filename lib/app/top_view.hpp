@@ -26,11 +26,12 @@ public:
     TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, std::function<void()> quit);
 
     void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) override;
+    // A metric's level changed (--level): its cell takes the level's colour.
+    void level(const output::LevelLine& change, WallTime now) override;
     void status(const StatusChange& change, WallTime now) override;
     void close() override;
 
-    // The one place a resource's level reaches the view: the levels stage
-    // (--level) calls this when a metric's level changes.
+    // The one place a resource's level reaches the view.
     void show_level(ResourceKind kind, std::string_view id, std::string_view metric, top::Level level) {
         m_state.set_level(kind, id, metric, level);
     }

@@ -1,5 +1,6 @@
-// Checks that --help, man/rtwatch.1, the exit-code header and the README
-// say the same things.
+// Checks that each command's --help and its man page (man/rtwatch.1,
+// rtwatch-top.1, rtwatch-relay.1, rtwatch.conf.5), the exit-code header and
+// the README say the same things.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -39,11 +40,15 @@ std::set<std::string> options_in_help(const std::string& help) {
     return options;
 }
 
-// roff writes a dash as \-; undo that to compare with --help.
-std::string man_text() {
-    auto man = read_file(std::string(RTWATCH_SOURCE_DIR) + "/man/rtwatch.1");
-    return std::regex_replace(man, std::regex(R"(\\-)"), "-");
+// A page with roff's \- written as - and its font changes removed, to
+// compare with --help.
+std::string page_text(const std::string& page) {
+    auto man = read_file(std::string(RTWATCH_SOURCE_DIR) + "/man/" + page);
+    man = std::regex_replace(man, std::regex(R"(\\-)"), "-");
+    return std::regex_replace(man, std::regex(R"(\\f[BIRP])"), "");
 }
+
+std::string man_text() { return page_text("rtwatch.1"); }
 
 std::string section(const std::string& man, const std::string& name) {
     auto start = man.find(".SH " + name);
@@ -52,24 +57,86 @@ std::string section(const std::string& man, const std::string& name) {
     return man.substr(start, end - start);
 }
 
-// The main command's options and those of its subcommands.
-std::string all_help() {
-    return command_output(std::string(RTWATCH_BIN) + " --help") +
-           command_output(std::string(RTWATCH_BIN) + " top --help") +
-           command_output(std::string(RTWATCH_BIN) + " relay --help");
+// The options a page defines: those on the tag line of an item (.TP) of its
+// OPTIONS section. Naming an option in passing elsewhere defines nothing.
+std::set<std::string> defined_options(const std::string& page) {
+    auto options = section(page_text(page), "OPTIONS");
+    std::set<std::string> defined;
+    std::istringstream in(options);
+    bool tag = false;
+    for (std::string line; std::getline(in, line);) {
+        if (tag)
+            for (const auto& option : options_in_help(line)) defined.insert(option);
+        tag = line == ".TP";
+    }
+    return defined;
 }
+
+std::string help_of(const std::string& command) {
+    return command_output(std::string(RTWATCH_BIN) + (command.empty() ? "" : " " + command) + " --help");
+}
+
+// The main command's options and those of its subcommands.
+std::string all_help() { return help_of("") + help_of("top") + help_of("relay"); }
+
+// Each command and its page; the options every command shares are defined
+// once, in rtwatch(1).
+struct CommandPage {
+    const char* command;
+    const char* page;
+};
+constexpr CommandPage command_pages[] = {
+    {"", "rtwatch.1"},
+    {"replay", "rtwatch.1"},
+    {"top", "rtwatch-top.1"},
+    {"top replay", "rtwatch-top.1"},
+    {"relay", "rtwatch-relay.1"},
+    {"relay replay", "rtwatch-relay.1"},
+};
 
 }  // namespace
 
-TEST_CASE("docs: every option in --help is in the man page", "[docs]") {
-    auto help = all_help();
-    auto options = options_in_help(help);
-    REQUIRE(options.size() > 20);
-    auto man = man_text();
-    for (const auto& option : options) {
-        INFO("option " << option << " is missing from man/rtwatch.1");
-        CHECK(std::regex_search(man, std::regex("(^|[^a-z-])" + option + "([^a-z-]|$)")));
+TEST_CASE("docs: every option of each command's --help is defined in its man page", "[docs]") {
+    auto shared = defined_options("rtwatch.1");
+    REQUIRE(shared.size() > 20);
+    for (const auto& [command, page] : command_pages) {
+        auto options = options_in_help(help_of(command));
+        REQUIRE(options.size() > 5);
+        auto own = defined_options(page);
+        for (const auto& option : options) {
+            INFO("rtwatch " << command << " --help has " << option << ", which neither man/" << page
+                            << " nor man/rtwatch.1 defines under OPTIONS");
+            CHECK((own.count(option) == 1 || shared.count(option) == 1));
+        }
     }
+}
+
+TEST_CASE("docs: every option a man page defines is in its command's --help", "[docs]") {
+    for (const auto& [command, page] : {std::pair{"", "rtwatch.1"}, {"top", "rtwatch-top.1"}, {"relay", "rtwatch-relay.1"}}) {
+        auto known = options_in_help(help_of(command));
+        auto defined = defined_options(page);
+        REQUIRE(!defined.empty());
+        for (const auto& option : defined) {
+            INFO("man/" << page << " defines " << option << ", which rtwatch " << command << " --help lacks");
+            CHECK(known.count(option) == 1);
+        }
+    }
+}
+
+TEST_CASE("docs: rtwatch.conf(5)'s example uses only option names", "[docs]") {
+    auto example = section(page_text("rtwatch.conf.5"), "EXAMPLE");
+    auto known = options_in_help(all_help());
+    std::regex key(R"(^([a-z][a-z-]*) = )");
+    std::istringstream in(example);
+    int keys = 0;
+    for (std::string line; std::getline(in, line);) {
+        std::smatch m;
+        if (!std::regex_search(line, m, key)) continue;
+        ++keys;
+        INFO("rtwatch.conf.5 EXAMPLE: " << line);
+        CHECK(known.count("--" + m[1].str()) == 1);
+    }
+    CHECK(keys > 3);
 }
 
 TEST_CASE("docs: the man page's EXIT STATUS matches the exit-code header", "[docs]") {
@@ -85,7 +152,7 @@ TEST_CASE("docs: the man page's EXIT STATUS matches the exit-code header", "[doc
 
 TEST_CASE("docs: every environment variable the man page lists is one --help names", "[docs]") {
     auto help = all_help();  // the subcommands' options have variables too (RTWATCH_LISTEN)
-    auto env = section(man_text(), "ENVIRONMENT");
+    auto env = section(man_text(), "ENVIRONMENT") + section(page_text("rtwatch-relay.1"), "ENVIRONMENT");
     std::regex var(R"(RTWATCH_[A-Z_]+)");
     for (std::sregex_iterator it(env.begin(), env.end(), var), end; it != end; ++it) {
         auto name = (*it).str();

@@ -4,6 +4,9 @@ installed_files=(
   bin/rtwatch
   bin/rtwatch-sim
   share/man/man1/rtwatch.1.gz
+  share/man/man1/rtwatch-top.1.gz
+  share/man/man1/rtwatch-relay.1.gz
+  share/man/man5/rtwatch.conf.5.gz
   share/man/man1/rtwatch-sim.1.gz
   share/bash-completion/completions/rtwatch
   share/zsh/vendor-completions/_rtwatch

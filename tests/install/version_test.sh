@@ -15,10 +15,10 @@ for lib in RapidJSON fmt CLI11; do
 done
 "$stage/usr/bin/rtwatch-sim" --version | grep -Eq "^rtwatch-sim $version \(git [^)]+\)$" ||
   { echo "rtwatch-sim --version does not say $version"; status=1; }
-for page in rtwatch rtwatch-sim; do
+for page in man1/rtwatch.1 man1/rtwatch-top.1 man1/rtwatch-relay.1 man5/rtwatch.conf.5 man1/rtwatch-sim.1; do
   # zcat gets SIGPIPE when head has its line: not a failure
-  first=$({ zcat "$stage/usr/share/man/man1/$page.1.gz" || true; } | head -1)
+  first=$({ zcat "$stage/usr/share/man/$page.gz" || true; } | head -1)
   grep -q "\"rtwatch $version\"" <<<"$first" ||
-    { echo "man/$page.1: the .TH line does not say \"rtwatch $version\""; status=1; }
+    { echo "man/${page#*/}: the .TH line does not say \"rtwatch $version\""; status=1; }
 done
 exit $status

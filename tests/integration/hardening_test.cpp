@@ -20,6 +20,7 @@
 
 #include "rtwatch_run.hpp"
 #include "rtwatch_test/binaries.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using namespace rtwatch::test;
 using namespace std::chrono_literals;
@@ -46,7 +47,8 @@ struct SilentServer {
 };
 
 std::string temp_path(const char* name) {
-    char dir[] = "/tmp/rtwatch-hardening-XXXXXX";
+    std::string dir_template = rtwatch::test::temp_template("rtwatch-hardening");
+    char* dir = dir_template.data();
     REQUIRE(::mkdtemp(dir));
     return std::string(dir) + "/" + name;
 }
@@ -211,7 +213,8 @@ TEST_CASE("hardening: an https stream redirected to http is refused before anyth
         WARN("openssl is not installed: skipping");
         return;
     }
-    char dir[] = "/tmp/rtwatch-hardening-XXXXXX";
+    std::string dir_template = rtwatch::test::temp_template("rtwatch-hardening");
+    char* dir = dir_template.data();
     REQUIRE(::mkdtemp(dir));
     auto cert = make_cert(dir);
     Sim sim({"--seed", "1", "--queues", "1", "--agents", "1"});

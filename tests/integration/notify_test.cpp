@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include "rtwatch_run.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using namespace rtwatch::test;
 using namespace std::chrono_literals;
@@ -27,7 +28,8 @@ struct NotifySocket {
     std::vector<Clock::time_point> at;
 
     NotifySocket() {
-        char dir[] = "/tmp/rtwatch-notify-XXXXXX";
+        std::string dir_template = rtwatch::test::temp_template("rtwatch-notify");
+        char* dir = dir_template.data();
         REQUIRE(::mkdtemp(dir));
         path = std::string(dir) + "/notify";
         fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

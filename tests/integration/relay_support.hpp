@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,17 @@ struct RelayProcess {
     std::unique_ptr<Process> process;
     int port = 0;
 };
+
+// The value of an unlabelled sample in Prometheus text, or nullopt when the
+// metric is missing: a test of "counter moved" must fail when it is absent.
+inline std::optional<double> prom_value(const std::string& text, const std::string& name) {
+    std::size_t at = 0;
+    while ((at = text.find(name + " ", at)) != std::string::npos) {
+        if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + name.size() + 1));
+        at += name.size();
+    }
+    return std::nullopt;
+}
 
 inline int listening_port(Process& p) {
     INFO(p.stderr_text());

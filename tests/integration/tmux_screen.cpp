@@ -78,6 +78,13 @@ std::vector<std::string> TmuxScreen::lines() const {
     return out;
 }
 
+std::vector<std::string> TmuxScreen::styled_lines() const {
+    std::vector<std::string> out;
+    std::istringstream in(tmux({"capture-pane", "-p", "-e"}));
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
 std::string TmuxScreen::text() const {
     std::string out;
     for (const auto& line : lines()) out += line + "\n";

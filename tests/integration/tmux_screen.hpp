@@ -23,6 +23,8 @@ public:
 
     std::vector<std::string> lines() const;  // capture-pane -p, trailing spaces trimmed
     std::string text() const;
+    // capture-pane -p -e: the lines with their colours as SGR sequences.
+    std::vector<std::string> styled_lines() const;
     // A tmux format of the pane: "#{alternate_on}", "#{cursor_flag}", "#{pane_tty}".
     std::string display(const std::string& format) const;
     // Each argument as tmux send-keys takes it ("s", "Enter", "-l" "text").

@@ -118,6 +118,28 @@ TEST_CASE("top in tmux: one row per selected resource, with the values of /sim/s
     CHECK(shown_ids(lines) == k_ids);  // sorted by id at first
 }
 
+TEST_CASE("top in tmux: --level marks each row with its level's letter and colour", "[top][terminal]") {
+    FrozenSim sim;
+    // waiting >= 0 holds for every queue: each row is red.
+    TopRun run(live_args(sim, {"--level", "waiting: red >= 0"}));
+    run.first_frame();
+    auto red_rows = [](const std::vector<std::string>& lines) {
+        return std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+            return l.rfind("R", 0) == 0 && l.find("queue-000") != std::string::npos;
+        });
+    };
+    INFO(run.screen->text());
+    REQUIRE(run.screen->wait_for([&](const auto& lines) { return red_rows(lines) == 3; }, k_screen_timeout));
+    int coloured = 0;
+    for (const auto& line : run.screen->styled_lines()) {
+        if (line.find("queue-000") == std::string::npos) continue;
+        INFO(line);
+        CHECK(line.find("31m") != std::string::npos);  // SGR red
+        ++coloured;
+    }
+    CHECK(coloured == 3);
+}
+
 TEST_CASE("top in tmux: s and S sort, / filters, p pauses", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rtwatch/app/cli.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using rtwatch::app::CliOutcome;
 using rtwatch::app::parse_command_line;
@@ -48,7 +49,8 @@ struct Env {
 struct TempFile {
     std::string path;
     explicit TempFile(const std::string& text, mode_t mode = 0600) {
-        char name[] = "/tmp/rtwatch-cli-XXXXXX";
+        std::string name_template = rtwatch::test::temp_template("rtwatch-cli");
+        char* name = name_template.data();
         int fd = ::mkstemp(name);
         REQUIRE(fd >= 0);
         REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
@@ -159,7 +161,8 @@ TEST_CASE("cli files: a secret file of several lines is refused without echoing 
 }
 
 TEST_CASE("cli secret: $CREDENTIALS_DIRECTORY/client-secret is the systemd way", "[app]") {
-    char dir[] = "/tmp/rtwatch-creds-XXXXXX";
+    std::string dir_template = rtwatch::test::temp_template("rtwatch-creds");
+    char* dir = dir_template.data();
     REQUIRE(::mkdtemp(dir));
     std::string path = std::string(dir) + "/client-secret";
     std::ofstream(path) << "credential-secret\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rtwatch/app/cli.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using rtwatch::app::CliOutcome;
 using rtwatch::app::parse_command_line;
@@ -42,7 +43,8 @@ struct LevelsEnv {
 struct ConfigFile {
     std::string path;
     explicit ConfigFile(const std::string& text) {
-        char name[] = "/tmp/rtwatch-cli-levels-XXXXXX";
+        std::string name_template = rtwatch::test::temp_template("rtwatch-cli-levels");
+        char* name = name_template.data();
         int fd = ::mkstemp(name);
         REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
         ::close(fd);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rtwatch/app/cli.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using rtwatch::app::CliOutcome;
 using rtwatch::app::parse_command_line;
@@ -80,7 +81,8 @@ TEST_CASE("cli: an unknown option is a usage error", "[app]") {
 }
 
 TEST_CASE("cli: a group-readable secret file gets a warning, an unfiltered stream too", "[app]") {
-    char path[] = "/tmp/rtwatch-secret-XXXXXX";
+    std::string path_template = rtwatch::test::temp_template("rtwatch-secret");
+    char* path = path_template.data();
     int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     REQUIRE(::write(fd, "file-secret\n", 12) == 12);
@@ -115,7 +117,8 @@ TEST_CASE("cli: verbosity flags move the log level", "[app]") {
 
 TEST_CASE("cli: options come from a config file, the command line wins", "[app]") {
     SecretEnv env;
-    char path[] = "/tmp/rtwatch-conf-XXXXXX";
+    std::string path_template = rtwatch::test::temp_template("rtwatch-conf");
+    char* path = path_template.data();
     int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     std::string conf = "api-url = \"http://127.0.0.1:9\"\nclient-id = \"from-file\"\nqueue = [\"q1\", \"q2\"]\n"

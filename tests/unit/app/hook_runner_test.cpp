@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hook_runner.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using namespace rtwatch;
 using namespace std::chrono_literals;
@@ -21,7 +22,8 @@ namespace {
 struct TempDir {
     std::string path;
     TempDir() {
-        char tmpl[] = "/tmp/rtwatch-hooks-XXXXXX";
+        std::string tmpl_template = rtwatch::test::temp_template("rtwatch-hooks");
+        char* tmpl = tmpl_template.data();
         REQUIRE(::mkdtemp(tmpl));
         path = tmpl;
     }

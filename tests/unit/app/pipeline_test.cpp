@@ -9,6 +9,7 @@
 
 #include "rtwatch/app/ndjson_sink.hpp"
 #include "rtwatch/app/pipeline.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using namespace rtwatch;
 using namespace std::chrono_literals;
@@ -31,7 +32,8 @@ struct Harness {
     TimePoint now{};
 
     explicit Harness(app::Config c) : config(std::move(c)) {
-        char tmpl[] = "/tmp/rtwatch-pipeline-XXXXXX";
+        std::string tmpl_template = rtwatch::test::temp_template("rtwatch-pipeline");
+        char* tmpl = tmpl_template.data();
         int fd = ::mkstemp(tmpl);
         ::close(fd);
         path = tmpl;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rtwatch/core/log.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 namespace rlog = rtwatch::log;
 
@@ -138,7 +139,8 @@ TEST_CASE("log: on the journal each text line carries its sd-daemon priority", "
 }
 
 TEST_CASE("log: JOURNAL_STREAM is matched against the device and inode of the fd", "[core][log]") {
-    char path[] = "/tmp/rtwatch-journal-XXXXXX";
+    std::string path_template = rtwatch::test::temp_template("rtwatch-journal");
+    char* path = path_template.data();
     int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     struct stat st {};

@@ -1,6 +1,7 @@
 // The relay's HTTP server on a real loop and real sockets: heads split
 // across writes, bounds on the head, methods, and a stream that keeps what
 // a reader does not take.
+#include <chrono>
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -121,12 +122,18 @@ TEST_CASE("http server: a stream keeps what its reader does not take, and close_
     REQUIRE(s.stream.load() != 0);
     std::string chunk(1000, 'x');
     chunk += '\n';
-    std::size_t unsent = 0;
+    const std::size_t total = 1000 * chunk.size();
     s.thread.sync([&] {
         for (int i = 0; i < 1000; ++i) s.server->send(s.stream, chunk);
-        unsent = s.server->unsent(s.stream);
     });
+    // send() only queues; the write happens at the end of the turn. Wait for
+    // it (the socket's buffers take some bytes), then see what stayed here.
+    std::size_t unsent = total;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (unsent == total && std::chrono::steady_clock::now() < deadline)
+        s.thread.sync([&] { unsent = s.server->unsent(s.stream); });
     // A reader that has not read holds only its buffers; the rest waits here.
+    CHECK(unsent < total);
     CHECK(unsent > 500'000);
     s.thread.sync([&] { s.server->close_stream(s.stream); });
     auto got = read_all(fd);

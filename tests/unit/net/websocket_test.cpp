@@ -219,20 +219,26 @@ TEST_CASE("websocket: a refused upgrade reports its status and Retry-After", "[w
 
 TEST_CASE("websocket: a message over the bound closes the socket with 1009", "[websocket]") {
     std::string close_payload;
-    ScriptedServer server(switching, [&](int fd, ScriptedServer&) {
-        ScriptedServer::send_all(fd, ScriptedServer::frame(0x1, std::string(2000, 'x')));
-        close_payload = ScriptedServer::read_client_frame(fd);
-    });
     Recorder rec;
-    test::LoopThread lt;
-    net::WebSocket ws(lt.loop, rec);
-    net::WebSocketOptions o = options(server.url());
-    o.max_message = 1024;
-    lt.sync([&] { ws.open(o); });
-    REQUIRE(rec.wait_end());
-    lt.sync([] {});
+    {
+        ScriptedServer server(switching, [&](int fd, ScriptedServer&) {
+            ScriptedServer::send_all(fd, ScriptedServer::frame(0x1, std::string(2000, 'x')));
+            close_payload = ScriptedServer::read_client_frame(fd);
+        });
+        test::LoopThread lt;
+        net::WebSocket ws(lt.loop, rec);
+        net::WebSocketOptions o = options(server.url());
+        o.max_message = 1024;
+        lt.sync([&] { ws.open(o); });
+        REQUIRE(rec.wait_end());
+        lt.sync([] {});
+    }  // the server's thread has ended: close_payload is what the client sent
     CHECK(rec.messages.empty());
     CHECK(rec.ended->detail.find("larger than 1024") != std::string::npos);
+    // The close frame's payload opens with the code, big-endian: 1009 = 0x03F1.
+    REQUIRE(close_payload.size() >= 2);
+    CHECK(static_cast<unsigned char>(close_payload[0]) == 0x03);
+    CHECK(static_cast<unsigned char>(close_payload[1]) == 0xF1);
 }
 
 TEST_CASE("websocket: the peer vanishing without a close frame ends the socket", "[websocket]") {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "rtwatch/notify/notifier.hpp"
+#include "rtwatch_test/temp_path.hpp"
 
 using namespace std::chrono_literals;
 using rtwatch::Millis;
@@ -37,7 +38,8 @@ public:
             raw.copy(addr.sun_path, raw.size());
             length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + raw.size());
         } else {
-            char dir[] = "/tmp/rtwatch-notify-XXXXXX";
+            std::string dir_template = rtwatch::test::temp_template("rtwatch-notify");
+            char* dir = dir_template.data();
             REQUIRE(::mkdtemp(dir) != nullptr);
             m_dir = dir;
             m_name = m_dir + "/notify";

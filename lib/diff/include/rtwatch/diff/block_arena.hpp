@@ -30,6 +30,8 @@ public:
     void* allocate(std::size_t bytes);
     // `bytes` as given to allocate() (or its block_size()).
     void release(void* block, std::size_t bytes);
+    // Bytes mapped in chunks (blocks above k_max_block are on the heap).
+    std::size_t reserved() const { return m_reserved; }
 
 private:
     struct Chunk {

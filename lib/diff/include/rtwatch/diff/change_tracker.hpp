@@ -28,6 +28,8 @@ public:
     // from; empty when unknown or when the resource is new.
     std::string_view committed_json(ResourceKeyView key) const;
     std::size_t resources() const { return m_states.size(); }
+    // Bytes mapped for the states outside the heap (see BlockArena).
+    std::size_t arena_bytes() const { return m_states.arena_bytes(); }
 
     // The committed state of `key` (kind, id, source_ts, event_id, metrics)
     // into `out`, reusing its buffers; false when the resource is unknown.

@@ -145,6 +145,8 @@ public:
     }
 
     std::size_t size() const { return m_order.size(); }
+    // Bytes the arena has mapped: memory the heap's own counters never see.
+    std::size_t arena_bytes() const { return m_arena.reserved(); }
     // Entries in the order they were added.
     const Entry& entry(std::size_t i) const { return *m_order[i]; }
 
