@@ -51,6 +51,7 @@ struct Config {
     Millis idle_timeout{30'000};
     Millis request_timeout{30'000};  // a token exchange; a stream's response up to its first body byte
     Millis max_backoff{5'000};
+    std::uint32_t request_budget = 120;  // genesys: REST calls a minute for the whole run (--request-budget)
     std::size_t max_event_size = 1 << 20;
 
     // output
