@@ -50,10 +50,23 @@ reconnect::StreamEnding ending_of(const net::StreamEnd& end) {
 }  // namespace
 
 LiveSseSource::LiveSseSource(const Config& config, net::Loop& loop)
+    : LiveSseSource(config, std::make_unique<LoopServices>(loop), nullptr,
+                    [&loop](net::StreamHandler& handler) { return std::make_unique<SseEventStream>(loop, handler); },
+                    [rng = std::make_shared<std::mt19937_64>(std::random_device{}())] {
+                        return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
+                    }) {}
+
+LiveSseSource::LiveSseSource(const Config& config, Services& services, const StreamFactory& make_stream,
+                             Jitter jitter)
+    : LiveSseSource(config, nullptr, &services, make_stream, std::move(jitter)) {}
+
+LiveSseSource::LiveSseSource(const Config& config, std::unique_ptr<Services> owned, Services* services,
+                             const StreamFactory& make_stream, Jitter jitter)
     : m_config(config),
-      m_loop(loop),
-      m_services(loop),
-      m_tokens(config, m_services, [this] { return jitter(); },
+      m_owned_services(std::move(owned)),
+      m_services(services ? *services : *m_owned_services),
+      m_jitter(std::move(jitter)),
+      m_tokens(config, m_services, [this] { return this->jitter(); },
                TokenKeeper::Events{
                    [this](bool first) {
                        m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
@@ -64,12 +77,12 @@ LiveSseSource::LiveSseSource(const Config& config, net::Loop& loop)
                        m_listener->input_ends();
                    },
                    [this] {
-                       if (!m_stream.is_open()) return;
-                       m_stream.close();
+                       if (!m_stream->is_open()) return;
+                       m_stream->close();
                        open_stream();
                    },
                    [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }}),
-      m_stream(loop, *this) {
+      m_stream(make_stream(*this)) {
     m_policy.max_backoff = config.max_backoff;
     m_policy.scope = config.scope;
 }
@@ -82,13 +95,13 @@ void LiveSseSource::start(SourceListener& listener) {
 void LiveSseSource::stop() {
     m_stopped = true;
     m_tokens.stop();
-    m_stream.close();
-    if (m_reconnect_timer) m_loop.cancel_timer(*m_reconnect_timer);
+    m_stream->close();
+    if (m_reconnect_timer) m_services.cancel_timer(*m_reconnect_timer);
     m_reconnect_timer.reset();
 }
 
-void LiveSseSource::pause() { m_stream.pause(); }
-void LiveSseSource::resume() { m_stream.resume(); }
+void LiveSseSource::pause() { m_stream->pause(); }
+void LiveSseSource::resume() { m_stream->resume(); }
 
 void LiveSseSource::end_run(ExitCode code, std::string message) {
     if (m_stopped) return;
@@ -96,7 +109,7 @@ void LiveSseSource::end_run(ExitCode code, std::string message) {
     m_listener->source_ended(code, std::move(message));
 }
 
-double LiveSseSource::jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(m_rng); }
+double LiveSseSource::jitter() { return m_jitter(); }
 
 std::string LiveSseSource::stream_url() const {
     std::string base = m_config.api_url;
@@ -109,7 +122,7 @@ void LiveSseSource::connect() {
 }
 
 void LiveSseSource::open_stream() {
-    if (m_stopped || m_stream.is_open()) return;
+    if (m_stopped || m_stream->is_open()) return;
     net::StreamOptions o;
     o.request.url = stream_url();
     o.request.headers.push_back("Authorization: Bearer " + m_tokens.access_token());
@@ -118,11 +131,11 @@ void LiveSseSource::open_stream() {
     o.parser.max_event_bytes = m_config.max_event_size;
     m_announced.reset();
     log::debug("opening {}", o.request.url);
-    m_stream.open(o);
+    m_stream->open(o);
 }
 
 void LiveSseSource::on_open(const net::Response&) {
-    reconnect::on_connected(m_reconnect, m_loop.now());
+    reconnect::on_connected(m_reconnect, m_services.now());
     m_gate.connection_opened();
     // A capture (--record) marks where each later connection starts, so a
     // replay drops an event the previous connection cut short.
@@ -132,7 +145,7 @@ void LiveSseSource::on_open(const net::Response&) {
         m_last_byte = '\n';
     }
     log::info("connected to {}", stream_url());
-    const std::string& resumed_after = m_stream.parser().last_event_id();
+    const std::string& resumed_after = m_stream->last_event_id();
     // The message outlives the change that views it.
     const std::string message =
         resumed_after.empty() ? std::string("fresh snapshot") : "resuming after event " + resumed_after;
@@ -166,7 +179,7 @@ void LiveSseSource::on_chunk_done() {
     m_listener->input_ends();
     // The server closes right after these events; do not wait for it.
     if (m_announced && !m_stopped) {
-        m_stream.close();
+        m_stream->close();
         on_end(net::StreamEnd{});
     }
 }
@@ -182,7 +195,7 @@ void LiveSseSource::on_end(const net::StreamEnd& end) {
     // A certificate failure names the URL the user configured.
     if (outcome.trigger == reconnect::Outcome::Trigger::untrusted_certificate) outcome.url = m_config.api_url;
     m_announced.reset();
-    act(reconnect::decide(outcome, m_reconnect, m_policy, m_loop.now(), jitter()));
+    act(reconnect::decide(outcome, m_reconnect, m_policy, m_services.now(), jitter()));
 }
 
 void LiveSseSource::act(const reconnect::Decision& d) {
@@ -195,7 +208,7 @@ void LiveSseSource::act(const reconnect::Decision& d) {
             log::warn("{}; reconnecting in {}", d.message, format_duration(d.delay));
             m_listener->status(UpstreamStatus::reconnecting, d.message);
             m_listener->input_ends();
-            m_reconnect_timer = m_loop.add_timer(m_loop.now() + d.delay, [this] {
+            m_reconnect_timer = m_services.add_timer(m_services.now() + d.delay, [this] {
                 m_reconnect_timer.reset();
                 connect();
             });
