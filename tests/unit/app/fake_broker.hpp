@@ -1,7 +1,7 @@
-// Fakes for the broker's glue: a hand-driven clock and timers (Services),
-// a broker::Client whose calls wait until the test answers them, with a
-// stream that applies JetStream's fence (expected last sequence) as the
-// server does, and an upstream Source the test speaks for.
+// Fakes for the broker's glue, beside the clock and timers of
+// fake_services.hpp: a broker::Client whose calls wait until the test
+// answers them, with a stream that applies JetStream's fence (expected last
+// sequence) as the server does, and an upstream Source the test speaks for.
 #pragma once
 
 #include <deque>
@@ -14,38 +14,9 @@
 
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/broker/client.hpp"
-#include "services.hpp"
+#include "fake_services.hpp"
 
 namespace rtwatch::test {
-
-struct FakeServices final : app::Services {
-    TimePoint clock{std::chrono::seconds(1'000)};
-    TimerId next = 1;
-    std::multimap<TimePoint, std::pair<TimerId, std::function<void()>>> timers;
-
-    TimePoint now() const override { return clock; }
-    TimerId add_timer(TimePoint when, std::function<void()> fn) override {
-        timers.emplace(when, std::make_pair(next, std::move(fn)));
-        return next++;
-    }
-    void cancel_timer(TimerId id) override {
-        for (auto it = timers.begin(); it != timers.end(); ++it)
-            if (it->second.first == id) return void(timers.erase(it));
-    }
-    void request(net::Request, std::function<void(net::Response)>) override {}
-    // Moves the clock to `to`, firing the timers due on the way.
-    void advance_to(TimePoint to) {
-        while (!timers.empty() && timers.begin()->first <= to) {
-            auto it = timers.begin();
-            clock = std::max(clock, it->first);
-            auto fn = std::move(it->second.second);
-            timers.erase(it);
-            fn();
-        }
-        clock = to;
-    }
-    void advance(Millis d) { advance_to(clock + d); }
-};
 
 // The broker's stream as JetStream keeps it: sequence = index + 1; a
 // publication is stored only if it expects the current last sequence, or

@@ -9,45 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "fake_services.hpp"
 #include "genesys_socket.hpp"
 #include "rtwatch/app/source.hpp"
 #include "services.hpp"
 
 namespace rtwatch::test {
 
-struct FakeClock final : app::Services {
-    TimePoint clock{std::chrono::seconds(1'000)};
-    TimerId next = 1;
-    std::multimap<TimePoint, std::pair<TimerId, std::function<void()>>> timers;
+// Requests answered by a scripted platform after a fixed latency.
+struct FakeClock final : FakeTimers {
     // The platform: the answer to each request (status, body, Retry-After).
     std::function<net::Response(const net::Request&)> platform;
     Millis latency{10};
     std::vector<std::pair<TimePoint, net::Request>> sent;  // every request, when it went
 
-    TimePoint now() const override { return clock; }
-    TimerId add_timer(TimePoint when, std::function<void()> fn) override {
-        timers.emplace(when, std::make_pair(next, std::move(fn)));
-        return next++;
-    }
-    void cancel_timer(TimerId id) override {
-        for (auto it = timers.begin(); it != timers.end(); ++it)
-            if (it->second.first == id) return void(timers.erase(it));
-    }
     void request(net::Request r, std::function<void(net::Response)> done) override {
         sent.emplace_back(clock, r);
         add_timer(clock + latency, [this, r = std::move(r), done = std::move(done)] { done(platform(r)); });
     }
-    void advance_to(TimePoint to) {
-        while (!timers.empty() && timers.begin()->first <= to) {
-            auto it = timers.begin();
-            clock = it->first;
-            auto fn = std::move(it->second.second);
-            timers.erase(it);
-            fn();
-        }
-        clock = to;
-    }
-    void advance(Millis by) { advance_to(clock + by); }
     std::size_t count(std::string_view method, std::string_view url_part) const {
         std::size_t n = 0;
         for (const auto& [t, r] : sent)
