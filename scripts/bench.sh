@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-bench-release
 runs=5 warmup=1 events=1000000 latency=10 build_it=1 node=1 micro=1
-relay=0 relay_idle=10000 relay_viewers=1000 relay_seconds=10
+relay=0 relay_idle=10000 relay_viewers= relay_seconds=10 kills=10
 variants=base,all-changed,50k tools="rtwatch,limit,rtwatch replay,limit replay,curl|jq,node,python" extra=()
 
 usage() {
@@ -40,13 +40,18 @@ usage: scripts/bench.sh [--quick] [--smoke] [--runs N] [--events N] [--variants 
                 (scripts/deps.sh bench installs it; without it, no nchan row).
                 Needs an open-files hard limit above 10,300.
   --relay-idle N      idle viewers (default 10,000; 0 skips)
-  --relay-viewers N   viewers of every change (default 1,000)
+  --relay-viewers N   viewers of every change (default 1,000; with --cluster
+                      a comma list per relay, default 100,300,1000)
   --relay-seconds S   measured seconds per delivery run (default 10)
-  --cluster     the scale-out benchmark instead (a few minutes): one relay,
-                then three relays of one tenant on a loopback nats-server,
-                --relay-viewers viewers on each, of ~1,000 changes/s: p99
-                delay and CPU per relay; then 10 kill -9 of the holder
+  --cluster     the scale-out benchmark instead (several minutes): for each
+                count of --relay-viewers, one relay, then three relays of one
+                tenant on a loopback nats-server with that many viewers on
+                each, of ~1,000 changes/s: p50/p99 delay per relay split into
+                upstream -> holder, holder -> broker, broker -> relay read,
+                relay -> viewer, and CPU per delivered event; the load
+                average with each run; then --kills kill -9 of the holder
                 (--lease-ttl 1s): time to a new holder and to records again.
+  --kills N     fail-overs measured by --cluster (default 10; 0 skips)
 USAGE
 }
 
@@ -68,6 +73,7 @@ while [ $# -gt 0 ]; do
     --relay-idle) relay_idle=$2; shift ;;
     --relay-viewers) relay_viewers=$2; shift ;;
     --relay-seconds) relay_seconds=$2; shift ;;
+    --kills) kills=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -77,11 +83,11 @@ done
 if [ "$relay" = cluster ]; then
   if [ "$build_it" = 1 ]; then
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRTWATCH_BENCH=ON -DRTWATCH_TESTS=ON >/dev/null
-    cmake --build "$build" -j2 --target rtwatch rtwatch-sim bench-viewers
+    cmake --build "$build" -j2 --target rtwatch rtwatch-sim bench-viewers bench-stream-hops
   fi
   mkdir -p "$build/bench-out"
   exec python3 "$root/scripts/bench/cluster.py" --build-dir "$build" --out-dir "$build/bench-out" \
-    --viewers "$relay_viewers" --seconds "$relay_seconds"
+    --viewers "${relay_viewers:-100,300,1000}" --seconds "$relay_seconds" --kills "$kills"
 fi
 
 if [ "$relay" = 1 ]; then
@@ -91,7 +97,7 @@ if [ "$relay" = 1 ]; then
   fi
   mkdir -p "$build/bench-out"
   exec python3 "$root/scripts/bench/relay.py" --build-dir "$build" --out-dir "$build/bench-out" \
-    --idle "$relay_idle" --viewers "$relay_viewers" --seconds "$relay_seconds"
+    --idle "$relay_idle" --viewers "${relay_viewers:-1000}" --seconds "$relay_seconds"
 fi
 
 for cmd in curl jq python3 taskset /usr/bin/time; do

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "genesys_source.hpp"
+#include "live_source.hpp"
 #include "rtwatch/core/log.hpp"
 #include "upstream_lease.hpp"
 
@@ -142,8 +144,24 @@ bool parse_metrics_line(std::string_view json, Record& out) {
 }
 
 BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
-    : m_config(config), m_loop(loop), m_client(loop, broker_options(config)) {
-    if (config.relay) m_lease = std::make_unique<UpstreamLease>(config, loop, m_client, m_view);
+    : m_config(config),
+      m_own_services(std::make_unique<LoopServices>(loop)),
+      m_client(broker::nats_client(loop, broker_options(config))),
+      m_status_subject(broker::status_subject(config.tenant)) {
+    if (config.relay)
+        m_lease = std::make_unique<UpstreamLease>(config, *m_own_services, *m_client, m_view,
+                                                  [&loop](const Config& c) -> std::unique_ptr<Source> {
+                                                      if (c.platform == Platform::genesys)
+                                                          return std::make_unique<GenesysSource>(c, loop);
+                                                      return std::make_unique<LiveSseSource>(c, loop);
+                                                  });
+}
+
+BrokerSource::BrokerSource(const Config& config, Services& services, std::unique_ptr<broker::Client> client,
+                           UpstreamFactory upstream)
+    : m_config(config), m_client(std::move(client)), m_status_subject(broker::status_subject(config.tenant)) {
+    if (config.relay)
+        m_lease = std::make_unique<UpstreamLease>(config, services, *m_client, m_view, std::move(upstream));
 }
 
 BrokerSource::~BrokerSource() = default;
@@ -172,7 +190,21 @@ void BrokerSource::start(SourceListener& listener) {
         else m_listener->status(UpstreamStatus::stale, why.empty() ? "broker unreachable" : why);
         m_listener->input_ends();
     };
-    h.message = [this](const broker::Message& m) { on_message(m); };
+    h.message = [this](const broker::Message& m) {
+        if (m_stopped) return;
+        if (m_in_batch) return on_message(m);
+        m_listener->input_begins(WallClock::now());
+        on_message(m);
+        m_listener->input_ends();
+    };
+    // one batch of input (and one pass of output to viewers) per batch of
+    // messages, not per message
+    h.batch = [this](bool begins) {
+        if (m_stopped || begins == m_in_batch) return;
+        m_in_batch = begins;
+        if (begins) m_listener->input_begins(WallClock::now());
+        else m_listener->input_ends();
+    };
     h.caught_up = [this] {
         if (m_stopped) return;
         m_view.caught_up = true;
@@ -180,7 +212,7 @@ void BrokerSource::start(SourceListener& listener) {
         m_listener->snapshot_complete();
         m_listener->input_ends();
     };
-    m_client.start(std::move(h));
+    m_client->start(std::move(h));
     // an empty batch: the data is fresh (for /readyz and systemd's STATUS)
     // though a quiet tenant publishes nothing
     if (m_lease)
@@ -206,11 +238,11 @@ void BrokerSource::on_message(const broker::Message& m) {
     if (m.term < m_view.max_term) {
         ++m_view.stale_dropped;
         log::info("broker: message {} of lease term {} dropped (term {} is newer)", m.seq, m.term, m_view.max_term);
+        if (m_lease) m_lease->stream_read();
         return;
     }
     m_view.max_term = m.term;
-    m_listener->input_begins(WallClock::now());
-    if (m.subject == broker::status_subject(m_config.tenant)) {
+    if (m.subject == m_status_subject) {
         rapidjson::Document doc;
         doc.Parse(m.data.data(), m.data.size());
         if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("status") && doc["status"].IsString()) {
@@ -229,7 +261,8 @@ void BrokerSource::on_message(const broker::Message& m) {
     } else {
         log::warn("broker: message {} on {} is not a metrics record; skipped", m.seq, m.subject);
     }
-    m_listener->input_ends();
+    // after the picture holds this message: a new holder may diff against it
+    if (m_lease) m_lease->stream_read();
 }
 
 }  // namespace rtwatch::app

@@ -15,6 +15,7 @@
 #include "rtwatch/app/run.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/broker/client.hpp"
+#include "services.hpp"
 
 namespace rtwatch::app {
 
@@ -38,10 +39,15 @@ std::string metrics_key(const Record& record);
 bool parse_metrics_line(std::string_view json, Record& out);
 
 class UpstreamLease;
+using UpstreamFactory = std::function<std::unique_ptr<Source>(const Config&)>;
 
 class BrokerSource final : public Source {
 public:
+    // On NATS, the holder's upstream a live SSE or Genesys source.
     BrokerSource(const Config& config, net::Loop& loop);
+    // On any client (tests: a fake), with the holder's upstream from `upstream`.
+    BrokerSource(const Config& config, Services& services, std::unique_ptr<broker::Client> client,
+                 UpstreamFactory upstream);
     ~BrokerSource() override;
 
     void start(SourceListener& listener) override;
@@ -58,13 +64,15 @@ private:
     void on_message(const broker::Message& m);
 
     const Config& m_config;
-    net::Loop& m_loop;
-    broker::Client m_client;
+    std::unique_ptr<Services> m_own_services;  // the loop's, when made from one
+    std::unique_ptr<broker::Client> m_client;
+    std::string m_status_subject;
     StreamView m_view;
     SourceListener* m_listener = nullptr;
     std::unique_ptr<UpstreamLease> m_lease;  // rtwatch relay only
     Record m_record;
     bool m_stopped = false;
+    bool m_in_batch = false;  // between the client's batch(true) and batch(false)
 };
 
 }  // namespace rtwatch::app

@@ -30,7 +30,7 @@ constexpr const char* k_replay_about =
 
 // Raw option values before validation.
 struct RawOptions {
-    std::string platform = "sse", region, stream_url;
+    std::string platform = "sse", region, stream_url, request_budget;
     std::vector<std::string> media;
     std::string api_url, auth_url, client_id, client_secret_arg, secret_file, scope, cacert;
     std::vector<std::string> queues, skills, agents, fields;
@@ -73,6 +73,11 @@ void define_upstream(CLI::App& app, RawOptions& o) {
     app.add_option("--stream-url", o.stream_url, "Genesys: ws:// or wss:// base that replaces each channel's host")
         ->type_name("URL")
         ->envname("RTWATCH_STREAM_URL")
+        ->group(up);
+    app.add_option("--request-budget", o.request_budget,
+                   "Genesys: REST calls a minute for the whole run, token requests included (default 120)")
+        ->type_name("N")
+        ->envname("RTWATCH_REQUEST_BUDGET")
         ->group(up);
     app.add_option("--client-id", o.client_id, "OAuth client id")
         ->type_name("ID")
@@ -383,7 +388,7 @@ void validate(const RawOptions& o, Config& c, CliOutcome& r) {
     validate_output(o, c, r.errors);
     detail::validate_levels(o.levels, c, r.errors);
     detail::validate_platform(detail::PlatformOptions{o.platform, o.region, o.stream_url, o.api_url, o.auth_url,
-                                                      o.scope, o.media, o.record},
+                                                      o.scope, o.media, o.record, o.request_budget},
                               c, r.errors);
 }
 

@@ -111,6 +111,7 @@ struct PlatformOptions {
     std::string platform, region, stream_url, api_url, auth_url, scope;
     std::vector<std::string> media;
     std::string record;
+    std::string request_budget;  // empty: the default
 };
 // --platform and what goes with it: genesys takes its hosts from --region
 // unless --api-url/--auth-url/--stream-url say otherwise, needs ids, has no

@@ -1,6 +1,8 @@
 // --platform and the options that only mean something with one platform:
 // Genesys Cloud's hosts from --region, what it cannot do (skills, --raw,
 // --record), and the channel limits checked before anything starts.
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "cli_parts.hpp"
@@ -17,7 +19,22 @@ std::optional<std::string> ws_url_problem(std::string_view url) {
     return fmt::format("--stream-url '{}': give a ws:// or wss:// URL such as wss://streaming.mypurecloud.com", url);
 }
 
+// --request-budget N: whole REST calls a minute, 1 to 1000.
+void take_budget(const std::string& text, Config& c, std::vector<std::string>& e) {
+    if (text.empty()) return;
+    std::uint32_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > 1000) {
+        e.push_back(fmt::format("--request-budget '{}': give the REST calls a minute as a whole number from 1 to "
+                                "1000 (Genesys allows an OAuth client 300; the default is 120)",
+                                text));
+        return;
+    }
+    c.request_budget = n;
+}
+
 void validate_genesys(const PlatformOptions& o, Config& c, std::vector<std::string>& e) {
+    take_budget(o.request_budget, c, e);
     if (!o.region.empty()) {
         if (auto problem = genesys::region_problem(o.region); !problem.empty()) e.push_back(problem);
         auto hosts = genesys::hosts_for_region(o.region);
@@ -59,6 +76,7 @@ void validate_platform(const PlatformOptions& o, Config& c, std::vector<std::str
         if (!o.region.empty()) errors.push_back("--region is for --platform genesys; with sse, set --api-url");
         if (!o.stream_url.empty()) errors.push_back("--stream-url is for --platform genesys");
         if (!o.media.empty()) errors.push_back("--media is for --platform genesys");
+        if (!o.request_budget.empty()) errors.push_back("--request-budget is for --platform genesys");
         return;
     }
     if (o.platform != "genesys") {

@@ -28,6 +28,10 @@ void define_relay_options(CLI::App& app, RelayRawOptions& o) {
     app.add_option("--history", o.history, "Events kept for Last-Event-ID resume (default 100000)")
         ->type_name("N")
         ->group(g);
+    app.add_option("--history-bytes", o.history_bytes,
+                   "Bytes of events kept for Last-Event-ID resume, beside --history (default 67108864, 64 MiB)")
+        ->type_name("N")
+        ->group(g);
     app.add_option("--viewer-timeout", o.viewer_timeout,
                    "Disconnect a viewer that takes no bytes for DURATION (default 30s)")
         ->type_name("DURATION")
@@ -52,6 +56,16 @@ void define_relay_options(CLI::App& app, RelayRawOptions& o) {
         ->group(g);
     app.add_option("--header-timeout", o.header_timeout,
                    "Close a connection whose request head is not complete within DURATION (default 10s)")
+        ->type_name("DURATION")
+        ->group(g);
+    app.add_option("--unit", o.units, "The wallboard shows METRIC as s, ms (as m:ss), % or count (repeatable)")
+        ->type_name("METRIC=UNIT")
+        ->allow_extra_args(false)
+        ->group(g);
+    app.add_option("--names", o.names, "Display names for the wallboard from a CSV of kind,id,name (reread on SIGHUP)")
+        ->type_name("FILE")
+        ->group(g);
+    app.add_option("--trend-step", o.trend_step, "One point of the wallboard's sparklines per DURATION (default 15s)")
         ->type_name("DURATION")
         ->group(g);
 }
@@ -109,10 +123,18 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
     c.relay = true;
     c.listen = loopback_listen(o.listen);
     if (auto n = whole_number(o.history, "--history", errors)) c.history = *n;
+    if (auto n = whole_number(o.history_bytes, "--history-bytes", errors)) c.history_bytes = *n;
     if (auto n = whole_number(o.max_viewers, "--max-viewers", errors)) c.max_viewers = *n;
     take(o.viewer_timeout, "--viewer-timeout", c.viewer_timeout, errors);
     take(o.stale_after, "--stale-after", c.stale_after, errors);
     take(o.header_timeout, "--header-timeout", c.header_timeout, errors);
+    take(o.trend_step, "--trend-step", c.trend_step, errors);
+    if (c.trend_step < Millis(1000)) errors.push_back("--trend-step must be 1s or more (e.g. 15s)");
+    for (const auto& text : o.units) {
+        if (auto unit = parse_unit_option(text)) c.units.push_back(*unit);
+        else errors.push_back(unit.error().message);
+    }
+    c.names_file = o.names;
     c.allow_origins = split_ids(o.allow_origins, "--allow-origin", errors);
     for (const auto& origin : c.allow_origins)
         if (!origin.starts_with("http://") && !origin.starts_with("https://"))

@@ -15,6 +15,7 @@ namespace rtwatch::app::detail {
 struct RelayRawOptions {
     std::string listen = "127.0.0.1:8080";
     std::string history = "100000";
+    std::string history_bytes = "67108864";
     std::string viewer_timeout = "30s";
     std::string max_viewers = "10000";
     std::string token_file;
@@ -22,6 +23,9 @@ struct RelayRawOptions {
     std::vector<std::string> allow_origins;
     std::string stale_after = "30s";
     std::string header_timeout = "10s";
+    std::vector<std::string> units;
+    std::string names;
+    std::string trend_step = "15s";
 };
 
 struct RelayCommand {

@@ -3,8 +3,11 @@
 // carries them out and keeps at most one step of its own pending.
 #include "genesys_channel.hpp"
 
+#include <fmt/format.h>
+
 #include "rtwatch/auth/token.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/core/time_format.hpp"
 
 namespace rtwatch::app {
 
@@ -15,49 +18,21 @@ std::string trimmed(std::string base) {
     return base;
 }
 
-genesys::SocketEnd socket_end_of(const net::WebSocketEnd& e, const std::string& url) {
-    using In = net::WebSocketEnd::Kind;
-    using Out = genesys::SocketEnd::Kind;
-    genesys::SocketEnd out;
-    out.close_code = e.close_code;
-    out.status = e.status;
-    out.detail = e.detail.empty() ? e.reason : e.detail;
-    out.url = url;
-    out.retry_after = auth::parse_retry_after(e.retry_after, WallClock::now());
-    switch (e.kind) {
-        case In::closed:
-            out.kind = e.close_code == 1001 ? Out::channel_gone : Out::closed;
-            break;
-        case In::upgrade_refused:
-            out.kind = e.status == 401   ? Out::token_revoked
-                       : e.status == 404 ? Out::channel_gone
-                                         : Out::upgrade_refused;
-            break;
-        case In::bad_handshake:
-        case In::transport_error:
-            out.kind = Out::transport_error;
-            break;
-        case In::untrusted_certificate:
-            out.kind = Out::untrusted_certificate;
-            break;
-    }
-    return out;
-}
-
 }  // namespace
 
-GenesysChannel::GenesysChannel(const Config& config, net::Loop& loop, Services& services, TokenKeeper& tokens,
-                               std::vector<std::string> topics, Owner& owner, std::function<double()> jitter)
+GenesysChannel::GenesysChannel(const Config& config, Services& services, const SocketFactory& sockets,
+                               TokenKeeper& tokens, std::vector<std::string> topics, Owner& owner,
+                               std::function<double()> jitter)
     : m_config(config),
-      m_loop(loop),
       m_services(services),
       m_tokens(tokens),
       m_topics(std::move(topics)),
       m_owner(owner),
       m_jitter(std::move(jitter)),
-      m_socket(loop, *this) {
+      m_socket(sockets(*this)) {
     m_backoff.max = config.max_backoff;
     m_rest_backoff.max = config.max_backoff;
+    m_renew_backoff.max = config.max_backoff;
     m_watchdog.idle_timeout = config.idle_timeout;
 }
 
@@ -66,7 +41,7 @@ GenesysChannel::~GenesysChannel() { stop(); }
 void GenesysChannel::stop() {
     m_stopped = true;
     m_open = false;
-    m_socket.close();
+    m_socket->close();
     for (auto* t : {&m_timer, &m_watch_timer, &m_renew_timer}) {
         if (*t) m_services.cancel_timer(**t);
         t->reset();
@@ -127,7 +102,7 @@ void GenesysChannel::call(net::Request request, std::string what, bool channel_c
 
 void GenesysChannel::create() {
     m_open = false;
-    m_socket.close();
+    m_socket->close();
     net::Request r;
     r.method = "POST";
     r.url = api("/api/v2/notifications/channels");
@@ -139,12 +114,13 @@ void GenesysChannel::create() {
         m_channel = std::move(*channel);
         ++m_created;
         log::info("notification channel {} created ({} topics)", m_channel.id, m_topics.size());
-        if (m_renew_timer) m_services.cancel_timer(*m_renew_timer);
-        m_renew_timer =
-            m_services.add_timer(genesys::renew_at(m_services.now(), WallClock::now(), m_channel.expires), [this] {
-                m_renew_timer.reset();
-                renew();
-            });
+        if (m_channel.expires && *m_channel.expires <= WallClock::now() && !m_warned_past_expiry) {
+            m_warned_past_expiry = true;
+            log::warn("channel {} was created with an expiry already past ({}); is this host's clock right? "
+                      "renewing it in {} instead of at once",
+                      m_channel.id, format_rfc3339_ms(*m_channel.expires), format_duration(genesys::k_renew_floor));
+        }
+        arm_renewal();
         subscribe();
     });
 }
@@ -152,7 +128,8 @@ void GenesysChannel::create() {
 void GenesysChannel::subscribe() {
     net::Request r;
     r.method = "PUT";
-    r.url = api("/api/v2/notifications/channels/" + m_channel.id + "/subscriptions?ignoreErrors=true");
+    r.url = api("/api/v2/notifications/channels/" + genesys::url_component(m_channel.id) +
+                "/subscriptions?ignoreErrors=true");
     r.headers = {"Content-Type: application/json"};
     r.body = genesys::subscription_body(m_topics);
     call(std::move(r), "subscribing to the channel's topics", true, [this](const net::Response& response) {
@@ -169,7 +146,7 @@ std::string GenesysChannel::socket_url() const {
     const std::string& uri = m_channel.connect_uri;
     auto scheme = uri.find("://");
     auto path = scheme == std::string::npos ? std::string::npos : uri.find('/', scheme + 3);
-    return trimmed(m_config.stream_url) + (path == std::string::npos ? "/channels/" + m_channel.id : uri.substr(path));
+    return trimmed(m_config.stream_url) + (path == std::string::npos ? "/channels/" + genesys::url_component(m_channel.id) : uri.substr(path));
 }
 
 void GenesysChannel::connect() {
@@ -178,13 +155,17 @@ void GenesysChannel::connect() {
     o.max_message = m_config.max_event_size;
     o.handshake_timeout = m_config.request_timeout;
     log::debug("opening the socket of channel {}", m_channel.id);
-    m_socket.open(std::move(o));
+    m_socket->open(std::move(o));
 }
 
+// Open is not yet healthy: the backoff stays until a frame arrives after
+// k_healthy_after (seen_frame), so a socket closed right after it opened
+// still backs off.
 void GenesysChannel::on_open() {
     m_open = true;
-    m_backoff.attempt = 0;
-    m_watchdog.last_frame = m_loop.now();
+    m_healthy = false;
+    m_opened_at = m_services.now();
+    m_watchdog.last_frame = m_services.now();
     m_pinged = false;
     arm_watchdog();
     log::info("socket of channel {} open", m_channel.id);
@@ -193,8 +174,7 @@ void GenesysChannel::on_open() {
 
 void GenesysChannel::on_message(std::string_view text) {
     if (m_stopped) return;
-    m_watchdog.last_frame = m_loop.now();
-    m_pinged = false;
+    seen_frame();
     auto frame = genesys::decode_frame(text, m_config.max_event_size);
     using K = genesys::Frame::Kind;
     using S = genesys::SocketEnd::Kind;
@@ -221,6 +201,19 @@ void GenesysChannel::on_message(std::string_view text) {
     }
 }
 
+void GenesysChannel::seen_frame() {
+    const TimePoint now = m_services.now();
+    m_watchdog.last_frame = now;
+    m_pinged = false;
+    if (m_healthy || !m_open || now - m_opened_at < genesys::k_healthy_after) return;
+    m_healthy = true;
+    m_backoff.attempt = 0;
+    if (m_storm > 2)
+        log::info("channel {} is healthy again after {} reopenings in {}", m_channel.id, m_storm,
+                  format_duration(std::chrono::duration_cast<Millis>(now - m_storm_began)));
+    m_storm = 0;
+}
+
 void GenesysChannel::on_end(const net::WebSocketEnd& end) {
     if (m_stopped) return;
     ended(socket_end_of(end, socket_url()));
@@ -228,7 +221,7 @@ void GenesysChannel::on_end(const net::WebSocketEnd& end) {
 
 void GenesysChannel::ended(const genesys::SocketEnd& end) {
     m_open = false;
-    m_socket.close();
+    m_socket->close();
     if (m_watch_timer) m_services.cancel_timer(*m_watch_timer);
     m_watch_timer.reset();
     act(genesys::decide_socket_end(end, m_backoff, m_jitter()));
@@ -237,17 +230,29 @@ void GenesysChannel::ended(const genesys::SocketEnd& end) {
 void GenesysChannel::act(const genesys::Step& step) {
     using A = genesys::Step::Action;
     if (step.action == A::fail) return m_owner.channel_failed(step.exit_code, step.message);
-    m_owner.channel_lost(*this, step.message);
+    const bool same = step.action == A::reconnect;
+    const std::string what = fmt::format("{}; {} in {}", step.message,
+                                         same ? "reconnecting to channel " + m_channel.id : std::string("making a new channel"),
+                                         format_duration(step.delay));
+    m_owner.channel_lost(*this, what);
     if (m_stopped) return;
+    // A storm is told once with its count, not once per attempt.
+    if (m_storm++ == 0) m_storm_began = m_services.now();
+    if (m_storm == 1)
+        log::warn("{}", what);
+    else if (m_storm == 3)
+        log::warn("channel {}: {} reopenings without a healthy socket in between (now: {}); backing off up to {}, "
+                  "told again once it is healthy",
+                  m_channel.id, m_storm, what, format_duration(m_backoff.max));
+    else
+        log::debug("{}", what);
     switch (step.action) {
         case A::reconnect:
-            log::warn("{}; reconnecting to channel {} in {}", step.message, m_channel.id, format_duration(step.delay));
             return later(step.delay, [this] { connect(); });
         case A::new_token_and_channel:
             m_tokens.invalidate();
             [[fallthrough]];
         case A::new_channel:
-            log::warn("{}; making a new channel in {}", step.message, format_duration(step.delay));
             return later(step.delay, [this] { create(); });
         case A::fail:
             return;
@@ -274,7 +279,7 @@ void GenesysChannel::watchdog() {
     }
     if (!m_pinged && now >= m_watchdog.ping_at()) {
         log::debug("channel {} quiet: ping", m_channel.id);
-        m_socket.send_text(R"({"message":"ping"})");
+        m_socket->send_text(R"({"message":"ping"})");
         m_pinged = true;
     }
     arm_watchdog();
@@ -297,7 +302,8 @@ void GenesysChannel::renew() {
     const auto before = m_channel.expires;
     net::Request put;
     put.method = "PUT";
-    put.url = api("/api/v2/notifications/channels/" + m_channel.id + "/subscriptions?ignoreErrors=true");
+    put.url = api("/api/v2/notifications/channels/" + genesys::url_component(m_channel.id) +
+                  "/subscriptions?ignoreErrors=true");
     put.headers = {"Content-Type: application/json"};
     put.body = genesys::subscription_body(m_topics);
     call(std::move(put), "subscribing again before the channel expires", true, [this, before](const net::Response&) {
@@ -308,9 +314,15 @@ void GenesysChannel::renew() {
             if (now_expires && (!before || *now_expires > *before)) {
                 log::info("channel {}: subscribing again moved its expiry; kept", m_channel.id);
                 m_channel.expires = now_expires;
+                m_renew_backoff.attempt = 0;
                 return arm_renewal();
             }
-            replace_channel();
+            // The first replacement goes at once; a channel whose renewal
+            // never moves `expires` is not replaced in a loop.
+            const Millis delay =
+                m_renew_backoff.attempt == 0 ? Millis{0} : genesys::next_delay(m_renew_backoff, m_jitter());
+            if (m_renew_backoff.attempt == 0) ++m_renew_backoff.attempt;
+            later(delay, [this] { replace_channel(); });
         });
     });
 }

@@ -13,6 +13,7 @@
 #include "rtwatch/genesys/frame.hpp"
 #include "rtwatch/genesys/lifecycle.hpp"
 #include "rtwatch/genesys/rest.hpp"
+#include "genesys_socket.hpp"
 #include "rtwatch/net/websocket.hpp"
 #include "services.hpp"
 #include "token_keeper.hpp"
@@ -32,7 +33,7 @@ public:
         virtual void channel_failed(ExitCode code, std::string message) = 0;
     };
 
-    GenesysChannel(const Config& config, net::Loop& loop, Services& services, TokenKeeper& tokens,
+    GenesysChannel(const Config& config, Services& services, const SocketFactory& sockets, TokenKeeper& tokens,
                    std::vector<std::string> topics, Owner& owner, std::function<double()> jitter);
     ~GenesysChannel() override;
 
@@ -40,6 +41,8 @@ public:
     void stop();
     bool is_open() const { return m_open; }
     std::size_t channels_created() const { return m_created; }
+    // Reopenings (new sockets or channels) since the last healthy socket.
+    std::size_t reopens_in_a_row() const { return m_storm; }
     const std::string& id() const { return m_channel.id; }
     const std::vector<std::string>& topics() const { return m_topics; }
 
@@ -55,6 +58,7 @@ private:
     void later(Millis delay, std::function<void()> fn);
     // A REST call of the channel with the token, its answer classified.
     void call(net::Request request, std::string what, bool channel_call, std::function<void(const net::Response&)> ok);
+    void seen_frame();
     void arm_watchdog();
     void watchdog();
     void renew();
@@ -64,20 +68,25 @@ private:
     std::string api(std::string_view path) const;
 
     const Config& m_config;
-    net::Loop& m_loop;
     Services& m_services;
     TokenKeeper& m_tokens;
     std::vector<std::string> m_topics;
     Owner& m_owner;
     std::function<double()> m_jitter;
-    net::WebSocket m_socket;
+    std::unique_ptr<ChannelSocket> m_socket;
     genesys::Channel m_channel;
     genesys::Backoff m_backoff;
     genesys::Backoff m_rest_backoff;
+    genesys::Backoff m_renew_backoff;  // replacements because renewal did not move `expires`
     genesys::Watchdog m_watchdog;
     int m_unauthorized = 0;
     bool m_pinged = false;
     bool m_open = false;
+    bool m_healthy = false;  // open for k_healthy_after with a frame since
+    TimePoint m_opened_at{};
+    std::size_t m_storm = 0;  // reopenings since the last healthy socket
+    TimePoint m_storm_began{};
+    bool m_warned_past_expiry = false;
     bool m_stopped = false;
     std::size_t m_created = 0;
     std::uint64_t m_malformed = 0;

@@ -4,7 +4,6 @@
 #include "genesys_source.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
@@ -21,17 +20,8 @@ namespace {
 constexpr std::size_t k_max_held = 100'000;
 // Ids per snapshot request: Genesys caps filter predicates and id lists.
 constexpr std::size_t k_ids_per_request = 100;
-
-std::string url_encode(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            out += static_cast<char>(c);
-        else
-            out += fmt::format("%{:02X}", c);
-    }
-    return out;
-}
+// The least time between the starts of two snapshots.
+constexpr Millis k_snapshot_floor{2'000};
 
 std::string trimmed(std::string base) {
     while (!base.empty() && base.back() == '/') base.pop_back();
@@ -42,22 +32,36 @@ std::string trimmed(std::string base) {
 
 GenesysSource::GenesysSource(const Config& config, net::Loop& loop)
     : m_config(config),
-      m_loop(loop),
-      m_services(loop),
-      m_tokens(
-          config, m_services, [this] { return jitter(); },
-          TokenKeeper::Events{
-              [this](bool first) {
-                  m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
-                  m_listener->input_ends();
-              },
-              [this](const std::string& why) {
-                  m_listener->status(UpstreamStatus::reconnecting, why);
-                  m_listener->input_ends();
-              },
-              // A channel outlives the token that made it (REST calls take the new one).
-              [] {}, [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }}),
+      m_loop_services(std::make_unique<LoopServices>(loop)),
+      m_services(*m_loop_services, genesys::RequestBudget(config.request_budget, genesys::k_default_budget_burst),
+                 genesys::k_default_retry_cap),
+      m_sockets(loop_sockets(loop)),
+      m_tokens(config, m_services, [this] { return jitter(); }, token_events()),
       m_state(config.media) {}
+
+GenesysSource::GenesysSource(const Config& config, Services& services, SocketFactory sockets,
+                             std::function<double()> jitter)
+    : m_config(config),
+      m_services(services, genesys::RequestBudget(config.request_budget, genesys::k_default_budget_burst),
+                 genesys::k_default_retry_cap),
+      m_sockets(std::move(sockets)),
+      m_jitter(std::move(jitter)),
+      m_tokens(config, m_services, [this] { return this->jitter(); }, token_events()),
+      m_state(config.media) {}
+
+TokenKeeper::Events GenesysSource::token_events() {
+    return TokenKeeper::Events{
+        [this](bool first) {
+            m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
+            m_listener->input_ends();
+        },
+        [this](const std::string& why) {
+            m_listener->status(UpstreamStatus::reconnecting, why);
+            m_listener->input_ends();
+        },
+        // A channel outlives the token that made it (REST calls take the new one).
+        [] {}, [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }};
+}
 
 GenesysSource::~GenesysSource() { stop(); }
 
@@ -66,7 +70,7 @@ void GenesysSource::start(SourceListener& listener) {
     auto plan = genesys::plan_channels(genesys::topics_for(m_config.queues, m_config.agents));
     if (!plan) return end_run(plan.error().code, plan.error().message);
     for (auto& topics : *plan)
-        m_channels.push_back(std::make_unique<GenesysChannel>(m_config, m_loop, m_services, m_tokens, std::move(topics),
+        m_channels.push_back(std::make_unique<GenesysChannel>(m_config, m_services, m_sockets, m_tokens, std::move(topics),
                                                               static_cast<GenesysChannel::Owner&>(*this),
                                                               [this] { return jitter(); }));
     log::info("Genesys Cloud: {} topics on {} channel(s)", m_config.queues.size() + m_config.agents.size(),
@@ -76,6 +80,8 @@ void GenesysSource::start(SourceListener& listener) {
 
 void GenesysSource::stop() {
     m_stopped = true;
+    if (m_snapshot_timer) m_services.cancel_timer(*m_snapshot_timer);
+    m_snapshot_timer.reset();
     m_tokens.stop();
     for (auto& c : m_channels) c->stop();
 }
@@ -105,11 +111,18 @@ void GenesysSource::channel_subscribed(GenesysChannel&, const genesys::Subscript
         if (permitted(genesys::queue_topic(q))) m_queues.push_back(q);
     for (const auto& a : m_config.agents)
         if (permitted(genesys::agent_topic(a))) m_agents.push_back(a);
+    m_watched_queues.insert(m_queues.begin(), m_queues.end());
+    m_watched_agents.insert(m_agents.begin(), m_agents.end());
+}
+
+bool GenesysSource::all_open() const {
+    for (const auto& c : m_channels)
+        if (!c->is_open()) return false;
+    return true;
 }
 
 void GenesysSource::channel_open(GenesysChannel&) {
-    for (auto& c : m_channels)
-        if (!c->is_open()) return;
+    if (!all_open()) return;
     if (!m_connected_once) {
         m_connected_once = true;
         m_listener->status(UpstreamStatus::connected, "fresh snapshot");
@@ -135,7 +148,20 @@ void GenesysSource::channel_lost(GenesysChannel&, const std::string& why) {
     }
 }
 
+// Snapshots are paced: one begins no sooner than k_snapshot_floor after the
+// one before, so sockets that keep reopening cannot make a query each time.
 void GenesysSource::take_snapshot() {
+    const TimePoint now = m_services.now();
+    if (m_snapshots_begun > 0 && now < m_last_snapshot + k_snapshot_floor) {
+        if (m_snapshot_timer) return;
+        m_snapshot_timer = m_services.add_timer(m_last_snapshot + k_snapshot_floor, [this] {
+            m_snapshot_timer.reset();
+            if (!m_stopped && m_gap && all_open()) take_snapshot();
+        });
+        return;
+    }
+    m_last_snapshot = now;
+    ++m_snapshots_begun;
     ++m_generation;
     m_snapshot_in_flight = true;
     m_pending = 0;
@@ -158,7 +184,7 @@ void GenesysSource::take_snapshot() {
     for (std::size_t i = 0; i < agents.size(); i += k_ids_per_request) {
         std::string ids;
         for (std::size_t j = i; j < std::min(agents.size(), i + k_ids_per_request); ++j)
-            ids += "&id=" + url_encode(agents[j]);
+            ids += "&id=" + genesys::url_component(agents[j]);
         net::Request r;
         r.url = base + "/api/v2/users?pageSize=" + std::to_string(k_ids_per_request) + ids +
                 "&expand=presence,routingStatus";
@@ -250,13 +276,28 @@ void GenesysSource::snapshot_answered() {
     m_listener->input_ends();
 }
 
+// Only what was asked is kept: a message about a queue or user that is not
+// watched (another client's topic, a server's mistake) is counted and dropped.
 void GenesysSource::apply(const genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed) {
+    auto watched = [](const std::set<std::string, std::less<>>& ids, const std::string& id) {
+        return ids.count(id) != 0;
+    };
+    auto unasked = [&](const std::string& id) {
+        if (++m_unasked == 1 || m_unasked % 10'000 == 0)
+            log::warn("dropped {} message(s) about resources rtwatch did not subscribe to (e.g. {})", m_unasked, id);
+    };
     if (frame.kind == genesys::Frame::Kind::agent_update) {
+        if (!watched(m_watched_agents, frame.agent.user_id)) return unasked(frame.agent.user_id);
         if (m_state.apply(frame.agent)) changed.emplace_back(ResourceKind::agent, frame.agent.user_id);
         return;
     }
-    for (const auto& q : frame.queues)
+    for (const auto& q : frame.queues) {
+        if (!watched(m_watched_queues, q.queue_id)) {
+            unasked(q.queue_id);
+            continue;
+        }
         if (m_state.apply(q)) changed.emplace_back(ResourceKind::queue, q.queue_id);
+    }
 }
 
 void GenesysSource::channel_frame(GenesysChannel&, genesys::Frame& frame) {
@@ -280,6 +321,12 @@ void GenesysSource::emit(const std::vector<std::pair<ResourceKind, std::string>>
     for (const auto& [kind, id] : resources) {
         bool known =
             kind == ResourceKind::queue ? m_state.queue_record(id, m_record) : m_state.agent_record(id, m_record);
+        if (kind == ResourceKind::queue)
+            for (const auto& name : m_state.dropped())
+                if (++m_overflows == 1 || m_overflows % 1000 == 0)
+                    log::warn("queue {}: {} is not a finite number (the counts overflowed); left out of its record "
+                              "({} so far)",
+                              id, name, m_overflows);
         if (known) m_listener->record(m_record);
     }
 }

@@ -6,10 +6,13 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <random>
 #include <vector>
 
+#include "genesys_budget.hpp"
 #include "genesys_channel.hpp"
+#include "genesys_socket.hpp"
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/genesys/state.hpp"
@@ -21,6 +24,10 @@ namespace rtwatch::app {
 class GenesysSource final : public Source, private GenesysChannel::Owner {
 public:
     GenesysSource(const Config& config, net::Loop& loop);
+    // Over other services and sockets (tests: a fake clock, scripted
+    // answers and sockets); `jitter` in [0, 1), random when empty.
+    GenesysSource(const Config& config, Services& services, SocketFactory sockets,
+                  std::function<double()> jitter = {});
     ~GenesysSource() override;
 
     void start(SourceListener& listener) override;
@@ -35,6 +42,7 @@ private:
     void channel_lost(GenesysChannel& channel, const std::string& why) override;
     void channel_failed(ExitCode code, std::string message) override { end_run(code, std::move(message)); }
 
+    bool all_open() const;
     void take_snapshot();
     void snapshot_request(net::Request request, std::string what, bool queues);
     void snapshot_answered();
@@ -42,11 +50,14 @@ private:
     void emit(const std::vector<std::pair<ResourceKind, std::string>>& resources);
     void drain_held();
     void end_run(ExitCode code, std::string message);
-    double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(m_rng); }
+    double jitter() { return m_jitter ? m_jitter() : std::uniform_real_distribution<double>(0.0, 1.0)(m_rng); }
+    TokenKeeper::Events token_events();
 
     const Config& m_config;
-    net::Loop& m_loop;
-    LoopServices m_services;
+    std::unique_ptr<LoopServices> m_loop_services;  // when over a real loop
+    BudgetedServices m_services;                     // every REST call of the run, token ones too
+    SocketFactory m_sockets;
+    std::function<double()> m_jitter;
     SourceListener* m_listener = nullptr;
     std::mt19937_64 m_rng{std::random_device{}()};
     TokenKeeper m_tokens;
@@ -60,12 +71,16 @@ private:
     bool m_judged = false;
     // What is watched: the selection less the resources whose topic was rejected.
     std::vector<std::string> m_queues, m_agents;
+    std::set<std::string, std::less<>> m_watched_queues, m_watched_agents;
 
     // The snapshot: frames that arrive while it is taken (or while paused) are
     // held and applied after it, in order.
     std::uint64_t m_generation = 0;
     std::size_t m_pending = 0;
     bool m_snapshot_in_flight = false;
+    TimePoint m_last_snapshot{};  // when the last one began: the next waits k_snapshot_floor
+    std::optional<Services::TimerId> m_snapshot_timer;
+    std::uint64_t m_snapshots_begun = 0;
     bool m_have_snapshot = false;
     bool m_gap = false;  // since the last snapshot, data may have been missed
     std::string m_gap_why;
@@ -77,6 +92,8 @@ private:
     bool m_connected_once = false;
     bool m_stopped = false;
     Record m_record;
+    std::uint64_t m_unasked = 0;    // messages about resources not watched, dropped
+    std::uint64_t m_overflows = 0;  // metrics left out for not being finite
 };
 
 }  // namespace rtwatch::app

@@ -98,6 +98,7 @@ void Session::on_signal() {
             else log::info("reopened {}", m_writer.path().empty() ? "stdout" : m_writer.path());
             if (m_record)
                 if (auto r = m_record->reopen(); !r) finish(ExitCode::output, r.error().message);
+            m_pipeline.reload_sinks();
             if (!m_finished) m_notify.reloaded();
             break;
         case SignalAction::resize:

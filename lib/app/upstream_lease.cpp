@@ -16,8 +16,6 @@
 #include <fmt/format.h>
 
 #include "broker_source.hpp"
-#include "genesys_source.hpp"
-#include "live_source.hpp"
 #include "rtwatch/core/json_text.hpp"
 #include "rtwatch/core/log.hpp"
 #include "rtwatch/output/ndjson.hpp"
@@ -41,6 +39,10 @@ Config upstream_config(const Config& c) {
     return u;
 }
 
+// How often the lease is renewed (and how long a new holder waits for its
+// reader): well inside the TTL.
+Millis period_of(Millis ttl) { return std::max(Millis{100}, ttl / 3); }
+
 std::string holder_name() {
     char host[256] = {};
     if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "localhost");
@@ -49,11 +51,18 @@ std::string holder_name() {
 
 }  // namespace
 
-UpstreamLease::UpstreamLease(const Config& config, net::Loop& loop, broker::Client& client, StreamView& view)
-    : m_config(upstream_config(config)), m_loop(loop), m_client(client), m_view(view), m_name(holder_name()) {}
+UpstreamLease::UpstreamLease(const Config& config, Services& services, broker::Client& client, StreamView& view,
+                             UpstreamFactory upstream)
+    : m_config(upstream_config(config)),
+      m_services(services),
+      m_client(client),
+      m_view(view),
+      m_upstream_factory(std::move(upstream)),
+      m_name(holder_name()) {}
 
 UpstreamLease::~UpstreamLease() {
-    if (m_timer) m_loop.cancel_timer(*m_timer);
+    for (auto* timer : {&m_timer, &m_deferred, &m_reader_wait})
+        if (*timer) m_services.cancel_timer(**timer);
 }
 
 void UpstreamLease::start(std::function<void()> alive) {
@@ -64,19 +73,18 @@ void UpstreamLease::start(std::function<void()> alive) {
 void UpstreamLease::stop() {
     if (m_stopped) return;
     m_stopped = true;
-    if (m_timer) m_loop.cancel_timer(*m_timer), m_timer.reset();
+    if (m_timer) m_services.cancel_timer(*m_timer), m_timer.reset();
     if (m_holding) lose("the relay stops", true);
 }
 
-Millis period_of(Millis ttl) { return std::max(Millis{100}, ttl / 3); }
 
 void UpstreamLease::tick() {
-    m_timer = m_loop.add_timer(m_loop.now() + period_of(m_config.lease_ttl), [this] {
+    m_timer = m_services.add_timer(m_services.now() + period_of(m_config.lease_ttl), [this] {
         m_timer.reset();
         tick();
     });
     if (m_stopped) return;
-    TimePoint now = m_loop.now();
+    TimePoint now = m_services.now();
     if (m_holding) {
         if (now >= m_deadline) return lose("the lease could not be renewed in time", false);
         if (m_unhealthy_since && now - *m_unhealthy_since > m_config.lease_ttl) {
@@ -93,7 +101,7 @@ void UpstreamLease::tick() {
 void UpstreamLease::take() {
     if (m_request_in_flight) return;
     m_request_in_flight = true;
-    TimePoint sent = m_loop.now();
+    TimePoint sent = m_services.now();
     m_client.lease_take(m_name, [this, sent](broker::LeaseState st) {
         m_request_in_flight = false;
         if (m_stopped) {
@@ -112,7 +120,7 @@ void UpstreamLease::take() {
 void UpstreamLease::renew() {
     if (m_request_in_flight) return;
     m_request_in_flight = true;
-    TimePoint sent = m_loop.now();
+    TimePoint sent = m_services.now();
     std::uint64_t term = m_term;
     m_client.lease_renew(m_revision, m_name, [this, sent, term](broker::LeaseState st) {
         m_request_in_flight = false;
@@ -132,6 +140,7 @@ void UpstreamLease::renew() {
 void UpstreamLease::became_holder(std::uint64_t revision) {
     m_holding = true;
     m_term = m_revision = revision;
+    m_published = 0;
     ++m_generation;
     m_wanted.clear();
     m_sent.clear();
@@ -151,11 +160,13 @@ void UpstreamLease::lose(std::string_view why, bool release) {
     m_order.clear();
     m_queued.clear();
     m_resync_when_drained = false;
+    m_resyncing = false;
+    if (m_reader_wait) m_services.cancel_timer(*m_reader_wait), m_reader_wait.reset();
     if (release) m_client.lease_release(m_revision);
     close_upstream();
 }
 
-bool UpstreamLease::may_publish() const { return m_holding && m_publishing && m_loop.now() < m_deadline; }
+bool UpstreamLease::may_publish() const { return m_holding && m_publishing && m_services.now() < m_deadline; }
 
 // From the stream's last sequence on: what the holder's upstream state
 // has that the stream's last messages do not. Also after a publication
@@ -163,8 +174,10 @@ bool UpstreamLease::may_publish() const { return m_holding && m_publishing && m_
 void UpstreamLease::resync() {
     m_publishing = false;
     m_resync_needed = false;
+    m_resyncing = true;
     m_order.clear();
     m_queued.clear();
+    if (m_reader_wait) m_services.cancel_timer(*m_reader_wait), m_reader_wait.reset();
     // the stream's last sequence means something once ours have landed
     if (m_in_flight > 0) {
         m_resync_when_drained = true;
@@ -174,18 +187,42 @@ void UpstreamLease::resync() {
     m_client.last_sequence([this, generation](std::optional<std::uint64_t> last) {
         if (!m_holding || generation != m_generation) return;
         if (!last) {
+            m_resyncing = false;
             m_resync_needed = true;
             return;
         }
         m_expect = *last;
-        m_publishing = true;
-        for (auto& [subject, wanted] : m_wanted)
-            if (!stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
-        if (m_upstream_ok) publish_status("connected", "");
+        m_last_id.clear();
+        if (m_view.last_seq >= *last) return publish_wanted(true);
+        // The reader's picture lags behind the stream by what is on its
+        // way: diffed against it, a resource that the stream has since
+        // moved on from would be skipped as unchanged. Wait for the reader,
+        // but not for ever (it may be stalled or far behind): then publish
+        // every resource, which is right whatever the stream holds.
+        m_reader_target = *last;
+        m_reader_wait = m_services.add_timer(m_services.now() + period_of(m_config.lease_ttl), [this] {
+            m_reader_wait.reset();
+            log::info("broker: the stream's reader is at sequence {} of {}; publishing every resource",
+                      m_view.last_seq, m_reader_target);
+            publish_wanted(false);
+        });
     });
 }
 
-constexpr std::size_t k_window = 32;
+void UpstreamLease::stream_read() {
+    if (!m_reader_wait || m_view.last_seq < m_reader_target) return;
+    m_services.cancel_timer(*m_reader_wait);
+    m_reader_wait.reset();
+    publish_wanted(true);
+}
+
+void UpstreamLease::publish_wanted(bool diff) {
+    m_resyncing = false;
+    m_publishing = true;
+    for (auto& [subject, wanted] : m_wanted)
+        if (!diff || !stream_has(subject, wanted.second)) send(subject, wanted.first, wanted.second);
+    if (m_upstream_ok) publish_status("connected", "");
+}
 
 bool UpstreamLease::stream_has(const std::string& subject, const std::string& key) const {
     // the reader's view lags behind what is in flight: a resource that went
@@ -197,7 +234,8 @@ bool UpstreamLease::stream_has(const std::string& subject, const std::string& ke
 
 void UpstreamLease::send(const std::string& subject, const std::string& data, const std::string& key) {
     if (!may_publish()) {
-        m_resync_needed = m_holding;
+        // a resync under way publishes everything wanted once it can
+        m_resync_needed = m_holding && !m_resyncing;
         return;
     }
     auto [it, added] = m_queued.insert_or_assign(subject, std::pair{data, key});
@@ -220,7 +258,13 @@ void UpstreamLease::pump() {
         m_queued.erase(it);
         ++m_in_flight;
         std::uint64_t generation = m_generation;
-        m_client.publish(subject, std::move(data), m_term, m_expect++,
+        // the first of a run expects the stream's last sequence, each next
+        // one the id of the one before it
+        broker::Expect expect;
+        if (m_last_id.empty()) expect.last_seq = m_expect;
+        else expect.last_id = m_last_id;
+        m_last_id = fmt::format("{}.{}", m_term, ++m_published);
+        m_client.publish(subject, std::move(data), m_term, m_last_id, std::move(expect),
                          [this, generation, subject](broker::PublishResult r, std::uint64_t) {
                              sent(r, generation, subject);
                          });
@@ -267,10 +311,9 @@ void UpstreamLease::publish_status(std::string_view status, std::string_view mes
 void UpstreamLease::open_upstream() {
     m_pipeline = std::make_unique<Pipeline>(m_config);
     m_pipeline->add_sink(*this);
-    if (m_config.platform == Platform::genesys) m_source = std::make_unique<GenesysSource>(m_config, m_loop);
-    else m_source = std::make_unique<LiveSseSource>(m_config, m_loop);
+    m_source = m_upstream_factory(m_config);
     m_upstream_ok = false;
-    m_unhealthy_since = m_loop.now();
+    m_unhealthy_since = m_services.now();
     m_source->start(*this);
 }
 
@@ -280,7 +323,7 @@ void UpstreamLease::close_upstream() {
     // not from inside the source's own callback: later, on the loop
     std::shared_ptr<Source> source(std::move(m_source));
     std::shared_ptr<Pipeline> pipeline(std::move(m_pipeline));
-    m_loop.post([source, pipeline] {});
+    m_services.add_timer(m_services.now(), [source, pipeline] {});
     m_upstream_ok = false;
     m_unhealthy_since.reset();
 }
@@ -290,11 +333,11 @@ void UpstreamLease::input_begins(WallTime now) {
 }
 
 void UpstreamLease::event(const SourceEvent& e) {
-    if (m_pipeline) m_pipeline->on_event(e.type, e.data, e.id, m_loop.now());
+    if (m_pipeline) m_pipeline->on_event(e.type, e.data, e.id, m_services.now());
 }
 
 void UpstreamLease::record(Record& record) {
-    if (m_pipeline) m_pipeline->on_record(record, m_loop.now());
+    if (m_pipeline) m_pipeline->on_record(record, m_services.now());
 }
 
 void UpstreamLease::oversize(std::size_t limit) {
@@ -309,15 +352,20 @@ void UpstreamLease::status(const StatusChange& change) {
         m_unhealthy_since.reset();
     } else if (!ok && m_upstream_ok) {
         m_upstream_ok = false;
-        m_unhealthy_since = m_loop.now();
+        m_unhealthy_since = m_services.now();
     }
     if (change.status != UpstreamStatus::token_acquired && change.status != UpstreamStatus::token_refreshed)
         publish_status(status_name(change.status), change.message);
 }
 
 void UpstreamLease::source_ended(ExitCode, std::string message) {
-    m_compete_after = m_loop.now() + 2 * m_config.lease_ttl;
-    m_loop.post([this, message = std::move(message)] { lose(fmt::format("the upstream ended: {}", message), true); });
+    m_compete_after = m_services.now() + 2 * m_config.lease_ttl;
+    // not from inside the source's own callback
+    if (m_deferred) m_services.cancel_timer(*m_deferred);
+    m_deferred = m_services.add_timer(m_services.now(), [this, message = std::move(message)] {
+        m_deferred.reset();
+        lose(fmt::format("the upstream ended: {}", message), true);
+    });
 }
 
 void UpstreamLease::metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) {

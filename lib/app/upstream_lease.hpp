@@ -20,15 +20,20 @@
 #include "rtwatch/app/sink.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/broker/client.hpp"
-#include "rtwatch/net/loop.hpp"
+#include "services.hpp"
 
 namespace rtwatch::app {
 
 struct StreamView;
 
+// The holder's upstream, made when the lease is taken (a live SSE or
+// Genesys source in a relay, a fake in tests).
+using UpstreamFactory = std::function<std::unique_ptr<Source>(const Config&)>;
+
 class UpstreamLease final : private SourceListener, private RecordSink {
 public:
-    UpstreamLease(const Config& config, net::Loop& loop, broker::Client& client, StreamView& view);
+    UpstreamLease(const Config& config, Services& services, broker::Client& client, StreamView& view,
+                  UpstreamFactory upstream);
     ~UpstreamLease() override;
 
     // `alive` runs each time the lease shows that some relay's upstream is
@@ -39,6 +44,11 @@ public:
     // The run ends: the upstream closes, the lease is given back.
     void stop();
     bool holding() const { return m_holding; }
+    // The reader handed on a message (m_view.last_seq moved): a new holder
+    // waiting for its reader to reach the stream's end may go on.
+    void stream_read();
+    // The most publications in flight (sent, not yet answered).
+    static constexpr std::size_t k_window = 128;
 
     struct Counters {
         std::uint64_t stored = 0, refused = 0, unconfirmed = 0;
@@ -55,6 +65,10 @@ private:
     bool may_publish() const;
     // publication
     void resync();
+    // Publishes what m_wanted has and the stream does not: diffed against
+    // the reader's picture, or everything when that picture is not known
+    // to be current.
+    void publish_wanted(bool diff);
     void send(const std::string& subject, const std::string& data, const std::string& key);
     // The stream holds `key` for `subject` already, or will once what is in
     // flight lands: what this term published counts, else what was read.
@@ -84,12 +98,14 @@ private:
     void status(const StatusChange&, WallTime) override {}
 
     Config m_config;  // the upstream and selection; no --fields, --where, levels or throttle
-    net::Loop& m_loop;
+    Services& m_services;
     broker::Client& m_client;
     StreamView& m_view;
+    UpstreamFactory m_upstream_factory;
     std::string m_name;  // who holds: host/pid
 
-    std::optional<net::Loop::Id> m_timer;
+    std::optional<Services::TimerId> m_timer;
+    std::optional<Services::TimerId> m_deferred;  // lose() after the upstream ended
     std::function<void()> m_alive;
     Counters m_counters;
     bool m_stopped = false;
@@ -101,9 +117,12 @@ private:
     std::uint64_t m_revision = 0;  // the current revision, to renew with
     TimePoint m_deadline{};        // publish only before this (local clock)
 
-    // publication state: the predicted last sequence of the stream
+    // publication state: the stream's last sequence when the run began,
+    // then the id of our last publication
     bool m_publishing = false;
     std::uint64_t m_expect = 0;
+    std::string m_last_id;
+    std::uint64_t m_published = 0;  // publications of this term: their ids
     std::uint64_t m_generation = 0;  // results of an older generation are ignored
     bool m_resync_needed = false;
     std::unordered_map<std::string, std::pair<std::string, std::string>> m_wanted;  // subject -> line, key
@@ -115,6 +134,13 @@ private:
     std::unordered_map<std::string, std::string> m_sent;  // subject -> key published this term
     std::size_t m_in_flight = 0;
     bool m_resync_when_drained = false;
+    // from resync() until publish_wanted(): what the upstream sends waits in
+    // m_wanted and is diffed then
+    bool m_resyncing = false;
+    // the reader has not reached the stream's last sequence yet: wait for
+    // it (stream_read()) until the timer, then publish everything wanted
+    std::optional<Services::TimerId> m_reader_wait;
+    std::uint64_t m_reader_target = 0;
 
     // the upstream
     std::unique_ptr<Pipeline> m_pipeline;

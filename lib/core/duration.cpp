@@ -26,7 +26,8 @@ Result<Millis> parse_duration(std::string_view text) {
     else if (unit == "h") ms_per_unit = 3'600'000;
     else return bad(fmt::format("unknown unit '{}'", unit));
     double ms = value * ms_per_unit;
-    if (ms > 1e15) return bad("too large");
+    if (ms > static_cast<double>(k_max_duration.count()))
+        return bad(fmt::format("longer than {}, the most a duration may be", format_duration(k_max_duration)));
     return Millis(static_cast<long long>(std::llround(ms)));
 }
 

@@ -46,7 +46,7 @@ Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Mi
     };
     switch (end.kind) {
         case K::socket_closing:
-            return Step{A::reconnect, Millis{0}, ExitCode::ok, "the server is closing the socket (maintenance)"};
+            return at_once_then_backoff(A::reconnect, "the server is closing the socket (maintenance)");
         case K::channel_gone:
             return at_once_then_backoff(A::new_channel,
                                         "the channel is gone" + (end.detail.empty() ? "" : " (" + end.detail + ")"));
@@ -119,15 +119,25 @@ RestStep classify_rest(const RestReply& r, Backoff& backoff, double jitter, int&
     if (r.status == 404 || r.status == 405 || r.status == 410)
         return RestStep{A::fail, Millis{0}, ExitCode::upstream,
                         fmt::format("{} at {} answered {}: check --region or --api-url", r.what, r.url, r.status)};
-    return RestStep{A::fail, Millis{0}, ExitCode::bad_request,
-                    fmt::format("{} at {} answered {}; check the --queue and --agent ids", r.what, r.url, r.status)};
+    if (r.status >= 300 && r.status < 400)
+        return RestStep{A::fail, Millis{0}, ExitCode::upstream,
+                        fmt::format("{} at {} answered {}, a redirect, which rtwatch does not follow with a token: "
+                                    "check --region or --api-url (the API host itself, not a proxy or portal)",
+                                    r.what, r.url, r.status)};
+    if (r.names_ids && (r.status == 400 || r.status == 422))
+        return RestStep{A::fail, Millis{0}, ExitCode::bad_request,
+                        fmt::format("{} at {} answered {}: the platform refused the request; check the --queue "
+                                    "and --agent ids (Genesys ids are UUIDs)",
+                                    r.what, r.url, r.status)};
+    return RestStep{A::fail, Millis{0}, r.status >= 400 && r.status < 500 ? ExitCode::bad_request : ExitCode::upstream,
+                    fmt::format("{} at {} answered {}, which rtwatch does not expect there", r.what, r.url, r.status)};
 }
 
 TimePoint renew_at(TimePoint now, WallTime wall_now, std::optional<WallTime> expires) {
     Millis life = expires ? std::chrono::duration_cast<Millis>(*expires - wall_now) : Millis{24LL * 3600 * 1000};
-    if (life <= Millis{0}) return now;
+    if (life <= Millis{0}) return now + k_renew_floor;
     Millis margin = std::min(life / 10, Millis{5 * 60 * 1000});
-    return now + (life - margin);
+    return now + std::max(k_renew_min, life - margin);
 }
 
 PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected) {

@@ -12,6 +12,26 @@
 
 namespace rtwatch::genesys {
 
+std::string url_component(std::string_view text) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    // "." and ".." would be dot segments, which URL parsers remove.
+    const bool dots = text.find_first_not_of('.') == std::string_view::npos;
+    for (unsigned char c : text) {
+        bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_' || (c == '.' && !dots) || c == '~';
+        if (plain) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
+        }
+    }
+    return out;
+}
+
 namespace {
 
 using detail::member;

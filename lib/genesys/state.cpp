@@ -91,7 +91,16 @@ bool ObservationState::queue_record(std::string_view id, Record& out) const {
             if (own) flat[key + "." + media] = count;
         }
     }
-    for (const auto& [name, value] : flat) set_number(out, name, value);
+    m_dropped.clear();
+    for (const auto& [name, value] : flat) {
+        // Counts that overflow a double (1.5e308 on two media types) are not
+        // numbers JSON can carry: dropped from this record, and said so.
+        if (!std::isfinite(value)) {
+            m_dropped.push_back(name);
+            continue;
+        }
+        set_number(out, name, value);
+    }
     return true;
 }
 

@@ -5,11 +5,9 @@
 // sends is only discarded).
 #include "rtwatch/net/http_server.hpp"
 
+#include "http_conn.hpp"
 #include "http_text.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,83 +22,18 @@ namespace rtwatch::net {
 
 namespace {
 
-constexpr int k_accepts_per_pass = 64;  // a connect flood cannot starve the rest of the loop
 constexpr std::size_t k_read_chunk = 4096;
-
-enum class State { head, answering, streaming, closing };
 
 }  // namespace
 
-struct HttpServer::Conn {
-    ConnId id = 0;
-    int fd = -1;
-    State state = State::head;
-    std::string in;
-    std::string out;
-    std::size_t out_pos = 0;
-    bool writing = false;  // EPOLLOUT registered
-    bool queued = false;   // in m_dirty: bytes to write at the end of this turn
-    TimePoint deadline{};  // head: by when it must be complete; closing: drop after
-    TimePoint progress{};
-};
-
-Result<std::unique_ptr<HttpServer>> HttpServer::listen(Loop& loop, std::string_view address,
-                                                       HttpServerOptions options) {
-    std::string host;
-    std::uint16_t port = 0;
-    if (!detail::parse_address(address, host, port))
-        return make_error(
-            ExitCode::usage,
-            fmt::format("'{}' is not HOST:PORT; use e.g. 127.0.0.1:8080 (port 0 picks a free one)", address));
-    sockaddr_storage ss{};
-    socklen_t len = 0;
-    bool loopback = false;
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(port);
-        len = sizeof(*v4);
-        loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-    } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(port);
-        len = sizeof(*v6);
-        loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
-    } else {
-        return make_error(ExitCode::usage,
-                          fmt::format("'{}': the host must be an IP address (e.g. 127.0.0.1, 0.0.0.0 or [::1])", host));
-    }
-    std::unique_ptr<HttpServer> s(new HttpServer(loop, options));
-    s->m_host = host;
-    s->m_loopback = loopback;
-    s->m_listen_fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (s->m_listen_fd < 0) return make_error(ExitCode::failure, fmt::format("socket: {}", std::strerror(errno)));
-    int one = 1;
-    ::setsockopt(s->m_listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), len) != 0)
-        return make_error(ExitCode::usage, fmt::format("cannot listen on {}: {}; pick another address or port", address,
-                                                       std::strerror(errno)));
-    if (::listen(s->m_listen_fd, 1024) != 0)
-        return make_error(ExitCode::failure, fmt::format("listen on {}: {}", address, std::strerror(errno)));
-    ::getsockname(s->m_listen_fd, reinterpret_cast<sockaddr*>(&ss), &len);
-    s->m_port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
-    s->m_epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
-    if (s->m_epoll_fd < 0) return make_error(ExitCode::failure, fmt::format("epoll: {}", std::strerror(errno)));
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = 0;  // 0: the listening socket
-    ::epoll_ctl(s->m_epoll_fd, EPOLL_CTL_ADD, s->m_listen_fd, &ev);
-    HttpServer* self = s.get();
-    loop.watch_fd(s->m_epoll_fd, [self] { self->on_ready(); });
-    return s;
-}
+using detail::State;
 
 HttpServer::HttpServer(Loop& loop, HttpServerOptions options) : m_loop(loop), m_options(options) {}
 
 HttpServer::~HttpServer() {
     if (m_gone_timer) m_loop.cancel_timer(*m_gone_timer);
     if (m_flush_timer) m_loop.cancel_timer(*m_flush_timer);
+    if (m_resume_timer) m_loop.cancel_timer(*m_resume_timer);
     for (auto& [id, c] : m_conns) ::close(c->fd);
     if (m_epoll_fd >= 0) {
         m_loop.unwatch_fd(m_epoll_fd);
@@ -111,7 +44,9 @@ HttpServer::~HttpServer() {
 
 void HttpServer::stop_listening() {
     if (m_listen_fd < 0) return;
-    ::epoll_ctl(m_epoll_fd, EPOLL_CTL_DEL, m_listen_fd, nullptr);
+    if (m_resume_timer) m_loop.cancel_timer(*m_resume_timer);
+    m_resume_timer.reset();
+    listen_events(false);
     ::close(m_listen_fd);
     m_listen_fd = -1;
 }
@@ -144,32 +79,6 @@ void HttpServer::on_ready() {
         }
         // Looked up again: an earlier event's handler may have closed it.
         if (Conn* c = find(events[i].data.u64)) on_conn_event(*c, events[i].events);
-    }
-}
-
-void HttpServer::accept_some() {
-    for (int i = 0; i < k_accepts_per_pass && m_listen_fd >= 0; ++i) {
-        int fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) return;  // EAGAIN, or out of descriptors: level-triggered, tried again next pass
-        if (m_conns.size() >= m_options.max_connections) {
-            ++m_counters.refused_full;
-            ::close(fd);
-            continue;
-        }
-        ++m_counters.accepted;
-        int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (m_options.send_buffer > 0)
-            ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &m_options.send_buffer, sizeof m_options.send_buffer);
-        auto c = std::make_unique<Conn>();
-        c->id = m_next_id++;
-        c->fd = fd;
-        c->deadline = m_loop.now() + m_options.head_timeout;
-        epoll_event ev{};
-        ev.events = EPOLLIN | EPOLLRDHUP;
-        ev.data.u64 = c->id;
-        ::epoll_ctl(m_epoll_fd, EPOLL_CTL_ADD, fd, &ev);
-        m_conns.emplace(c->id, std::move(c));
     }
 }
 
@@ -227,7 +136,7 @@ void HttpServer::handle_head(Conn& c) {
     if (!detail::parse_head(c.in, r)) {
         ++m_counters.bad_request;
         return respond(c.id, 400, "application/json",
-                       R"({"error":"not an HTTP/1.x request"})"
+                       R"({"error":"not a well-formed HTTP/1.x request head"})"
                        "\n");
     }
     c.in.clear();
@@ -257,7 +166,7 @@ void HttpServer::respond(ConnId id, int status, std::string_view content_type, s
     Conn* c = find(id);
     if (!c) return;
     c->state = State::closing;
-    c->deadline = m_loop.now() + m_options.drain_timeout;
+    c->progress = m_loop.now();
     c->out = fmt::format(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n"
         "X-Content-Type-Options: nosniff\r\nConnection: close\r\n{}\r\n",
@@ -329,7 +238,7 @@ void HttpServer::close_stream(ConnId id) {
     Conn* c = find(id);
     if (!c) return;
     c->state = State::closing;
-    c->deadline = m_loop.now() + m_options.drain_timeout;
+    c->progress = m_loop.now();
     flush(*c);
 }
 
@@ -398,7 +307,11 @@ void HttpServer::sweep(TimePoint now) {
     for (auto& [id, c] : m_conns) {
         if (c->state == State::head && now >= c->deadline)
             slow_heads.push_back(id);
-        else if ((c->state == State::closing || c->state == State::answering) && now >= c->deadline)
+        else if (c->state == State::answering && now >= c->deadline)
+            overdue.push_back(id);
+        // However long the answer, it drains while the reader takes bytes:
+        // only a stall of drain_timeout ends it.
+        else if (c->state == State::closing && now - c->progress >= m_options.drain_timeout)
             overdue.push_back(id);
     }
     for (ConnId id : slow_heads) {

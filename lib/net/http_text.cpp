@@ -2,6 +2,8 @@
 // phrases and query decoding. No sockets here.
 #include "http_text.hpp"
 
+#include <utility>
+
 namespace rtwatch::net {
 
 namespace detail {
@@ -21,7 +23,32 @@ std::string_view trim_ows(std::string_view s) {
     return s;
 }
 
-// Request line and header lines; false when it is not HTTP/1.x.
+// A token (RFC 9110, section 5.6.2): a method or a header name.
+bool token(std::string_view s) {
+    if (s.empty()) return false;
+    for (char ch : s) {
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(ch) == std::string_view::npos) return false;
+    }
+    return true;
+}
+
+// A request target: printable ASCII, no space.
+bool visible(std::string_view s) {
+    for (char ch : s)
+        if (static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f) return false;
+    return true;
+}
+
+// A header value: no control byte but the tab (obs-text, 0x80 and up, is kept).
+bool field_value(std::string_view s) {
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 bool parse_address(std::string_view address, std::string& host, std::uint16_t& port) {
@@ -47,23 +74,34 @@ bool parse_head(std::string_view head, HttpRequest& r) {
     auto sp1 = line.find(' ');
     auto sp2 = line.rfind(' ');
     if (sp1 == std::string_view::npos || sp2 == sp1) return false;
+    if (!token(line.substr(0, sp1))) return false;
     r.method.assign(line.substr(0, sp1));
     r.target.assign(line.substr(sp1 + 1, sp2 - sp1 - 1));
-    if (!line.substr(sp2 + 1).starts_with("HTTP/1.")) return false;
-    if (r.target.empty() || r.target.front() != '/') return false;
+    auto version = line.substr(sp2 + 1);
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
+    if (r.target.empty() || r.target.front() != '/' || !visible(r.target)) return false;
     auto q = r.target.find('?');
     r.path = r.target.substr(0, q);
     r.query = q == std::string::npos ? std::string() : r.target.substr(q + 1);
     std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 1);
+    bool host = false;
     while (!rest.empty()) {
         auto e = rest.find('\n');
         std::string_view h = rest.substr(0, e);
         rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 1);
-        h = trim_ows(h);
+        if (!h.empty() && h.back() == '\r') h.remove_suffix(1);
         if (h.empty()) break;
+        // A line folded onto the one before (obs-fold), a name with white
+        // space before its colon ("Host : x"), a control byte in a value:
+        // each is read one way here and another by a proxy in front, so
+        // none is guessed at (RFC 9112, sections 5.1 and 5.2).
         auto colon = h.find(':');
-        if (colon == std::string_view::npos || colon == 0) return false;
-        r.headers.emplace_back(lower(h.substr(0, colon)), std::string(trim_ows(h.substr(colon + 1))));
+        if (colon == std::string_view::npos || !token(h.substr(0, colon))) return false;
+        auto value = trim_ows(h.substr(colon + 1));
+        if (!field_value(value)) return false;
+        std::string name = lower(h.substr(0, colon));
+        if (name == "host" && std::exchange(host, true)) return false;  // two Hosts: which one is meant?
+        r.headers.emplace_back(std::move(name), std::string(value));
     }
     return true;
 }

@@ -79,7 +79,13 @@ std::string metrics_text(const RunStats& s, std::string_view version) {
           std::pair{"head_too_large", s.rejected_head}, std::pair{"head_timeout", s.rejected_head_timeout},
           std::pair{"connections_full", s.rejected_full}})
         fmt::format_to(std::back_inserter(out), "rtwatch_http_rejected_total{{reason=\"{}\"}} {}\n", reason, value);
+    one(out, "rtwatch_accept_paused_total", "counter",
+        "Times the relay stopped accepting connections for a moment because it was out of file descriptors "
+        "(EMFILE, ENFILE) or memory.",
+        d(s.accept_paused));
     one(out, "rtwatch_history_events", "gauge", "Events kept for Last-Event-ID resume.", d(s.history));
+    one(out, "rtwatch_history_bytes", "gauge", "Bytes of the events kept for Last-Event-ID resume (--history-bytes).",
+        d(s.history_bytes));
     one(out, "rtwatch_data_age_seconds", "gauge",
         "Seconds since upstream bytes (data or heartbeat) last arrived, or since start when none did.",
         s.data_age_seconds);

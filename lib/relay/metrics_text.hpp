@@ -23,8 +23,10 @@ struct RunStats {
     // rtwatch_http_rejected_total{reason}
     std::uint64_t rejected_max_viewers = 0, rejected_auth = 0, rejected_origin = 0, rejected_parameter = 0,
                   rejected_head = 0, rejected_head_timeout = 0, rejected_full = 0;
+    std::uint64_t accept_paused = 0;  // rtwatch_accept_paused_total: out of descriptors on accept
     double data_age_seconds = 0;
     std::uint64_t history = 0;
+    std::uint64_t history_bytes = 0;
     int upstream_holder = -1;  // --broker: 1 while this relay holds the upstream lease, else 0; -1 = no broker
     // --broker: rtwatch_broker_publications_total{result}, rtwatch_broker_stale_dropped_total
     std::uint64_t broker_stored = 0, broker_refused = 0, broker_unconfirmed = 0, broker_stale_dropped = 0;

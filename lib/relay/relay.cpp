@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "relay_impl.hpp"
 
@@ -15,15 +16,17 @@ namespace rtwatch::relay {
 
 namespace detail {
 
-Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers)
+Relay::Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers, Board board)
     : m_config(context.config),
       m_loop(context.loop),
       m_pipeline(context.pipeline),
       m_last_input(context.last_input),
       m_server(std::move(server)),
       m_serves_viewers(viewers),
+      m_history(context.config.history, context.config.history_bytes),
       m_started(context.loop.now()),
-      m_last_heartbeat(context.loop.now()) {
+      m_last_heartbeat(context.loop.now()),
+      m_board(std::move(board)) {
     auto wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(WallClock::now().time_since_epoch()).count();
     m_epoch = fmt::format("{:x}{:04x}", wall_ms, static_cast<unsigned>(::getpid()) & 0xffff);
     m_broker = !context.config.broker_urls.empty();
@@ -117,11 +120,7 @@ void Relay::status(const app::StatusChange& change, WallTime now) {
 }
 
 void Relay::remember(Kind kind, ResourceKind resource, std::string_view id, const std::string& text) {
-    m_history.push_back(HistoryEntry{m_seq, kind, resource, std::string(id), text});
-    while (m_history.size() > m_config.history) {
-        m_history_floor = m_history.front().seq;
-        m_history.pop_front();
-    }
+    m_history.push(HistoryEntry{m_seq, kind, resource, std::string(id), text});
 }
 
 // A broker's record carries its stream sequence; other events (levels,
@@ -199,10 +198,12 @@ void Relay::send_snapshot(Viewer& v) {
             else
                 output::append_metrics_line(m_line, r, {}, levels, wall);
             m_line.pop_back();
+            m_board.annotate(m_line, r);
             auto key = diff::key_of(r);
             v.push(sse_event("snapshot", id, m_line), &key);
         });
     }
+    v.push(sse_event("meta", id, m_board.meta(v.selection())), nullptr);
     if (!m_status_line.empty()) v.push(sse_event("status", id, m_status_line), nullptr, true);
     v.push(sse_event("ready", id, fmt::format(R"({{"type":"ready","event_id":"{}"}})", id)), nullptr);
 }
@@ -222,7 +223,7 @@ bool Relay::resume(Viewer& v, std::string_view last, std::string& reason) {
         return false;
     }
     for (char c : digits) seq = seq * 10 + static_cast<std::uint64_t>(c - '0');
-    if (m_broker ? seq > m_seq || seq < m_history_floor : seq > m_seq || seq + m_history.size() < m_seq) {
+    if (!m_history.covers(seq, m_seq)) {
         reason = "outside_history";
         return false;
     }
@@ -231,15 +232,16 @@ bool Relay::resume(Viewer& v, std::string_view last, std::string& reason) {
         reason = "staged_selection";
         return false;
     }
-    for (const auto& e : m_history)
-        if (e.seq > seq) deliver(v, e);
+    // Every event after the id, none conflated with a newer one: more than
+    // a viewer may have waiting is a resync, never a gap.
+    std::vector<const HistoryEntry*> replay;
+    auto wanted = [&](const HistoryEntry& e) { return wants(v, e.kind, e.resource, e.id); };
+    if (!m_history.after(seq, wanted, k_max_pending_unkeyed, replay)) {
+        reason = "too_far_behind";
+        return false;
+    }
+    for (const HistoryEntry* e : replay) v.push(e->text, nullptr);
     return true;
-}
-
-void Relay::deliver(Viewer& v, const HistoryEntry& e) {
-    if (!wants(v, e.kind, e.resource, e.id)) return;
-    diff::ResourceKeyView key{e.resource, e.id};
-    v.push(e.text, e.kind == Kind::metrics ? &key : nullptr, e.kind == Kind::status);
 }
 
 void Relay::cut(ConnId conn, std::uint64_t& counter) {
@@ -270,6 +272,7 @@ void Relay::tick() {
         m_log.warn(now, "head_timeout",
                    "closed a connection that did not send its request head within {} (--header-timeout)",
                    format_duration(m_config.header_timeout));
+    warn_descriptors(now);
     std::vector<ConnId> stuck;
     for (auto& [conn, v] : m_viewers)
         if (m_server->unsent(conn) > 0 && now - m_server->last_progress(conn) >= m_config.viewer_timeout)
@@ -285,6 +288,24 @@ void Relay::tick() {
             if (v->pending() == 0 && m_server->unsent(conn) == 0) m_server->send(conn, ": heartbeat\n\n");
     }
     if (!m_draining) m_tick = m_loop.add_timer(now + k_tick, [this] { tick(); });
+}
+
+// Accepting paused for lack of descriptors since the last tick: said once
+// per k_log_every with the counts, never once per failing accept.
+void Relay::warn_descriptors(TimePoint now) {
+    const auto& after = m_server->counters();
+    const std::uint64_t since = after.accept_paused - m_accept_paused_seen;
+    m_accept_paused_seen = after.accept_paused;
+    if (since == 0) return;
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    m_log.warn(now, "descriptors",
+               "out of file descriptors ({}): stopped accepting connections for {} {} times in the last {}s "
+               "({} connections open, open-files limit {}, {} times in all); raise the limit (ulimit -n, "
+               "LimitNOFILE=) or lower --max-viewers",
+               std::strerror(after.accept_errno), format_duration(m_server->accept_pause()),
+               since, k_tick.count() / 1000, m_server->connections(),
+               static_cast<unsigned long long>(files.rlim_cur), after.accept_paused);
 }
 
 void Relay::drain(std::function<void()> done) {
@@ -339,6 +360,8 @@ using detail::server_options;
 using detail::url_of;
 
 Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context) {
+    auto board = Board::make(context.config);
+    if (!board) return board.error();
     // One descriptor per viewer: the soft limit (often 1024) goes up to the hard one.
     rlimit files{};
     if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
@@ -353,14 +376,15 @@ Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context) {
     if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
         return make_error(ExitCode::output, "cannot write the listening line to stdout");
     log::info("relay: serving viewers on {}", url_of(**server));
-    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), true));
+    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), true, std::move(*board)));
 }
 
 Result<std::unique_ptr<app::RecordSink>> make_metrics_server(app::RunContext& context) {
+    auto board = Board::make(app::Config{});
     auto server = HttpServer::listen(context.loop, context.config.metrics_listen, net::HttpServerOptions{});
     if (!server) return make_error(server.error().code, fmt::format("--metrics-listen: {}", server.error().message));
     log::info("serving /metrics on {}/metrics", url_of(**server));
-    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), false));
+    return std::unique_ptr<app::RecordSink>(new Relay(context, std::move(*server), false, std::move(*board)));
 }
 
 }  // namespace rtwatch::relay

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "host_check.hpp"
 #include "relay_impl.hpp"
 #include "rtwatch/core/json_text.hpp"
 #include "rtwatch/core/version.hpp"
@@ -45,18 +46,6 @@ std::string_view cookie_value(std::string_view header, std::string_view name) {
             return part.substr(name.size() + 1);
     }
     return {};
-}
-
-// The same message at most once per k_log_every, with a count of the rest:
-
-// A loopback relay answers only to loopback names: a page whose DNS name
-// was rebound to 127.0.0.1 sends its own name as Host, and is refused.
-bool loopback_host(std::string_view host) {
-    auto colon = host.rfind(':');
-    if (colon != std::string_view::npos && host.find(']') != std::string_view::npos && colon < host.find(']'))
-        colon = std::string_view::npos;  // [::1] without a port
-    auto name = host.substr(0, colon);
-    return name == "localhost" || name.starts_with("127.") || name == "[::1]";
 }
 
 }  // namespace
@@ -104,10 +93,7 @@ void Relay::on_request(ConnId conn, const net::HttpRequest& r) {
     std::string cors;
     if (!origin_allowed(conn, r, cors)) return;
     if (r.path == "/healthz") return m_server->respond(conn, 200, k_json, "{\"status\":\"ok\"}\n", cors);
-    if (m_serves_viewers && (r.path == "/" || r.path == "/index.html"))
-        return m_server->respond(conn, 200, "text/html; charset=utf-8", wallboard_html(),
-                                 "Content-Security-Policy: default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                 "script-src 'self' 'unsafe-inline'\r\nReferrer-Policy: no-referrer\r\n");
+    if (m_serves_viewers && serve_page(conn, r.path)) return;
     bool known = r.path == "/metrics" || r.path == "/readyz" ||
                  (m_serves_viewers && (r.path == "/events" || r.path == "/state"));
     if (!known) return m_server->respond(conn, 404, k_json, json_error("not_found", "no such endpoint"), cors);
@@ -231,6 +217,7 @@ RunStats Relay::stats() const {
     s.bad_events = counters.bad_events;
     s.data_age_seconds = data_age_seconds();
     s.history = m_history.size();
+    s.history_bytes = m_history.bytes();
     if (m_broker_stats) {
         auto b = m_broker_stats();
         s.upstream_holder = b.holder ? 1 : 0;
@@ -243,6 +230,7 @@ RunStats Relay::stats() const {
     s.rejected_head = http.head_too_large;
     s.rejected_head_timeout = http.head_timeout;
     s.rejected_full = http.refused_full;
+    s.accept_paused = http.accept_paused;
     return s;
 }
 

@@ -2,7 +2,6 @@
 // in relay.cpp, the HTTP endpoints in relay_http.cpp).
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "board.hpp"
+#include "history.hpp"
 #include "metrics_text.hpp"
 #include "rtwatch/app/run.hpp"
 #include "rtwatch/app/sink.hpp"
@@ -30,6 +31,7 @@ using ConnId = HttpServer::ConnId;
 inline constexpr Millis k_tick{1000};
 inline constexpr Millis k_log_every{10'000};
 
+// The same message at most once per k_log_every, with a count of the rest:
 // a flood of bad requests cannot flood the log.
 class LogLimiter {
 public:
@@ -56,16 +58,6 @@ private:
     std::unordered_map<std::string, Entry> m_entries;
 };
 
-enum class Kind { metrics, level, status };
-
-struct HistoryEntry {
-    std::uint64_t seq = 0;
-    Kind kind = Kind::metrics;
-    ResourceKind resource = ResourceKind::queue;
-    std::string id;
-    std::string text;  // the SSE event
-};
-
 // A /state answer for a selection with stages: the committed records through them.
 class StateCollector final : public app::RecordSink {
 public:
@@ -81,20 +73,23 @@ public:
 
 class Relay final : public app::RecordSink {
 public:
-    Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers);
+    Relay(app::RunContext& context, std::unique_ptr<HttpServer> server, bool viewers, Board board);
     ~Relay() override;
 
     void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) override {
+        if (m_serves_viewers) m_board.observe(record, now);
         publish_metrics(record, changed, {}, now);
     }
     void leveled_metrics(const Record& record, std::span<const std::string_view> changed,
                          std::span<const output::NamedLevel> levels, WallTime now) override {
+        if (m_serves_viewers) m_board.observe(record, now);
         remember_levels(record, levels);
         publish_metrics(record, changed, levels, now);
     }
     void level(const output::LevelLine& change, WallTime now) override;
     void status(const app::StatusChange& change, WallTime now) override;
     void drain(std::function<void()> done) override;
+    void reload() override;
 
 private:
     std::string event_id(std::uint64_t seq) const { return fmt::format("{}-{}", m_epoch, seq); }
@@ -110,16 +105,17 @@ private:
     void serve_events(ConnId conn, const net::HttpRequest& r, const std::string& cors);
     void serve_state(ConnId conn, const net::HttpRequest& r, const std::string& cors);
     void serve_readyz(ConnId conn);
+    bool serve_page(ConnId conn, std::string_view path);
     std::optional<ViewerSelection> selection_of(ConnId conn, const net::HttpRequest& r);
     void send_snapshot(Viewer& v);
     bool resume(Viewer& v, std::string_view last_event_id, std::string& reason);
-    void deliver(Viewer& v, const HistoryEntry& e);
     bool wants(const Viewer& v, Kind kind, ResourceKind resource, std::string_view id) const;
     void feed_staged(Viewer& v, const Record& record, bool snapshot);
     void arm_viewer_timer(Viewer& v);
     void cut(ConnId conn, std::uint64_t& counter);
     void on_closed(ConnId conn);
     void tick();
+    void warn_descriptors(TimePoint now);
     void drain_step();
     RunStats stats() const;
     double data_age_seconds() const;
@@ -137,10 +133,9 @@ private:
     // relay, so a viewer resumes on any of them; history entries are
     // sparse, and complete after the last one trimmed
     bool m_broker = false;
-    std::uint64_t m_history_floor = 0;
     std::function<app::BrokerStats()> m_broker_stats;
     void next_seq(std::string_view stream_seq);
-    std::deque<HistoryEntry> m_history;
+    History m_history;
     std::unordered_map<ConnId, std::unique_ptr<Viewer>> m_viewers;
     std::unordered_map<diff::ResourceKey, std::vector<std::pair<std::string, std::string>>, diff::ResourceKeyHash,
                        diff::ResourceKeyEqual>
@@ -156,7 +151,9 @@ private:
     std::function<void()> m_drain_done;
     std::optional<net::Loop::Id> m_drain_timer;
     RunStats m_stats;
+    std::uint64_t m_accept_paused_seen = 0;
     LogLimiter m_log;
+    Board m_board;  // the wallboard's units, names and trends
     Record m_scratch, m_copy;
     std::string m_line;
 };

@@ -90,6 +90,7 @@ ChannelView GenesysHub::create_channel(TimePoint now) {
     c.id = random_channel_id();
     touch(c, now, true);
     ChannelView view{c.id, c.expires_wall};
+    if (m_storm == "expired-channel") view.expires = WallClock::now() - std::chrono::hours(1);
     m_channels.emplace(c.id, std::move(c));
     ++stats.channels_created;
     return view;

@@ -15,7 +15,9 @@ namespace rtwatch::sim::genesys {
 namespace {
 
 constexpr std::string_view k_kinds =
-    "socket-closing, expire-channel, evict-channel, kick, silent, revoke, throttle, reject-topics, pause or restore";
+    "socket-closing, expire-channel, evict-channel, kick, silent, revoke, throttle, reject-topics, storm, pause or "
+    "restore";
+constexpr std::string_view k_storms = "socket-closing, no-longer-subscribed, token-revoked, close-on-open or expired-channel";
 
 std::optional<std::string> string_field(const rapidjson::Value& doc, const char* name) {
     if (!doc.HasMember(name) || !doc[name].IsString()) return std::nullopt;
@@ -68,6 +70,13 @@ std::variant<size_t, std::string> apply(SimServer::Impl& s, GenesysHub& hub, con
     }
     if (kind == "reject-topics") {
         hub.reject_permission(string_field(doc, "permission").value_or(std::string(k_queue_permission)));
+        return size_t{0};
+    }
+    if (kind == "storm") {
+        const std::string shape = string_field(doc, "shape").value_or("");
+        if (k_storms.find(shape) == std::string_view::npos || shape.empty() || shape.find(',') != std::string::npos)
+            return fmt::format("storm \"shape\" '{}': use {}", shape, k_storms);
+        hub.storm(shape);
         return size_t{0};
     }
     if (kind == "pause" || kind == "restore") {
@@ -172,8 +181,32 @@ void GenesysHub::reject_permission(std::string permission) {
     m_rejected_permissions.push_back(std::move(permission));
 }
 
+void GenesysHub::storm(std::string shape) {
+    std::lock_guard lock(m_mutex);
+    m_storm = std::move(shape);
+}
+
+void GenesysHub::storm_socket(const std::shared_ptr<WsSession>& session) {
+    if (m_storm.empty() || m_storm == "expired-channel") return;
+    if (m_storm == "close-on-open") return session->close(1000, "closed right after it opened");
+    if (m_storm == "socket-closing") {
+        session->send_text(system_frame("socket_closing", "the socket closes soon for maintenance; reconnect"));
+        return session->close_at(SteadyClock::now() + std::chrono::seconds(2), 1000, "closed for maintenance");
+    }
+    for (auto it = m_channels.begin(); it != m_channels.end(); ++it) {
+        if (it->second.socket != session) continue;
+        const bool revoked = m_storm == "token-revoked";
+        if (revoked) m_s.tokens.revoke_all();
+        end_channel(it->second, revoked ? "token_revoked" : "no_longer_subscribed", 1001,
+                    revoked ? "the access token was revoked" : "channel evicted");
+        m_channels.erase(it);
+        return;
+    }
+}
+
 void GenesysHub::restore() {
     std::lock_guard lock(m_mutex);
+    m_storm.clear();
     m_silent_until = TimePoint{};
     m_throttle.reset();
     m_rejected_permissions.clear();

@@ -172,6 +172,7 @@ std::shared_ptr<WsSession> GenesysHub::attach_socket(const std::string& channel,
     }
     c->socket = session;
     touch(*c, SteadyClock::now(), false);
+    storm_socket(session);
     return session;
 }
 

@@ -90,6 +90,11 @@ public:
     void silent(std::optional<std::chrono::milliseconds> for_ms);
     void throttle(Throttle t);
     void reject_permission(std::string permission);
+    // A standing storm: what the platform does to every socket as it opens
+    // ("socket-closing", "no-longer-subscribed", "token-revoked",
+    // "close-on-open"), or "expired-channel": channels created with an
+    // `expires` already past. Empty: none.
+    void storm(std::string shape);
     void restore();
 
     GenesysStats stats;
@@ -146,7 +151,10 @@ private:
     TimePoint m_silent_until{};
     std::optional<Throttle> m_throttle;
     std::vector<std::string> m_rejected_permissions;
+    std::string m_storm;
     TimePoint m_next_aggregate{};
+    // The storm's work on a socket just attached; under m_mutex.
+    void storm_socket(const std::shared_ptr<WsSession>& session);
 };
 
 // The model's resource index of agent number `agent`.

@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """The scale-out benchmark (scripts/bench.sh --cluster).
 
-1. Delivery: rtwatch-sim (1,000 queues, ~1,000 changes/s) feeds one relay
-   with V viewers of every change; then, in the same run, three relays of one
-   tenant on a loopback nats-server (JetStream), V viewers on each. Delay from
-   the simulator's send time (the record's source_ts) to the viewer's read,
-   p50/p99 per relay, and CPU per relay (and nats-server's).
+1. Delivery, for each V of --viewers: rtwatch-sim (1,000 queues, ~1,000
+   changes/s) feeds one relay with V viewers of every change; then three
+   relays of one tenant on a loopback nats-server (JetStream), V viewers on
+   each. Delay from the simulator's send time (the record's source_ts) to the
+   viewer's read, p50/p99 per relay, split into hops: upstream -> holder and
+   holder -> broker (bench-stream-hops reads the stream: the holder's "ts"
+   and the broker's stored time of each message), upstream -> relay read
+   (the served record's "ts" is when that relay read it from the broker) and
+   relay -> viewer (bench-viewers); broker -> relay read is what the relay's
+   read adds to the first two (medians: approximate). CPU per relay, and per
+   delivered event (CPU time over the events its viewers read). The machine's
+   load average is recorded with each run: it is shared, and what else runs
+   moves these numbers.
 2. Fail-over: three relays with --lease-ttl 1s; the holder is killed with
    SIGKILL ten times (a relay is started again after each kill), and the time
    from the kill to another relay's rtwatch_upstream_holder 1, and to records
@@ -36,7 +44,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build-dir", required=True)
     p.add_argument("--out-dir", required=True)
-    p.add_argument("--viewers", type=int, default=1000, help="viewers of every change, per relay")
+    p.add_argument("--viewers", default="100,300,1000", help="comma list: viewers of every change, per relay")
     p.add_argument("--seconds", type=float, default=10, help="measured window per delivery run")
     p.add_argument("--warmup", type=float, default=3, help="unmeasured seconds first")
     p.add_argument("--kills", type=int, default=10, help="fail-overs measured")
@@ -85,6 +93,8 @@ def run_cluster_delivery(bins, args, tmp):
     sim_fault(url, "pause")
     viewers = [Viewers(bins, p, "/events", args.viewers, "event: ready") for p in ports]
     sim_fault(url, "restore")
+    hops = subprocess.Popen([bins["hops"], broker, "rtwatch_bench", str(args.warmup), str(args.seconds)],
+                            stdout=subprocess.PIPE, text=True)
     for v in viewers:
         v.proc.stdin.write(f"measure {args.warmup}\n")
         v.proc.stdin.flush()
@@ -103,10 +113,12 @@ def run_cluster_delivery(bins, args, tmp):
         res["server_cpu"] = (cpu_s([pid]) - c0) / elapsed
         res["holder"] = port in holder
     nats_cpu = (cpu_s([nats.pid]) - ncpu0) / elapsed
+    hop = first_line(hops, "the stream's reader", seconds=args.seconds + 30)
+    hops.wait()
     for v in viewers:
         v.stop()
     stop(*[r for r, _ in members], sim, nats)
-    return {"relays": results, "nats_cpu": nats_cpu}
+    return {"relays": results, "nats_cpu": nats_cpu, "hops": hop}
 
 
 def run_failover(bins, args, tmp):
@@ -144,50 +156,83 @@ def run_failover(bins, args, tmp):
 
 def main():
     args = parse_args()
+    counts = [int(v) for v in args.viewers.split(",")]
     if not os.access(NATS_SERVER, os.X_OK):
         sys.exit("bench: nats-server is not installed (scripts/deps.sh installs it)")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if hard < 3 * args.viewers + 256:
-        sys.exit(f"bench: the hard open-files limit ({hard}) is below {3 * args.viewers + 256}: raise it")
+    if hard < 3 * max(counts) + 256:
+        sys.exit(f"bench: the hard open-files limit ({hard}) is below {3 * max(counts) + 256}: raise it")
     bins = {"sim": binary(args.build_dir, "rtwatch-sim"), "rtwatch": binary(args.build_dir, "rtwatch"),
-            "viewers": binary(args.build_dir, "bench-viewers")}
-    r = {"load_before": load_average(), "cores": os.cpu_count()}
-    relay_args = argparse.Namespace(viewers=args.viewers, seconds=args.seconds, warmup=args.warmup)
-    r["single"] = run_relay_delivery(bins, relay_args)
-    with tempfile.TemporaryDirectory(prefix="rtwatch-cluster-") as tmp:
-        r["cluster"] = run_cluster_delivery(bins, args, tmp)
-    with tempfile.TemporaryDirectory(prefix="rtwatch-failover-") as tmp:
-        r["failover"] = run_failover(bins, args, tmp)
-    r["load_after"] = load_average()
+            "viewers": binary(args.build_dir, "bench-viewers"), "hops": binary(args.build_dir, "bench-stream-hops")}
+    r = {"cores": os.cpu_count(), "runs": []}
+    for n in counts:
+        run_args = argparse.Namespace(viewers=n, seconds=args.seconds, warmup=args.warmup)
+        run = {"viewers": n, "load_single": load_average()}
+        run["single"] = run_relay_delivery(bins, run_args)
+        run["load_cluster"] = load_average()
+        with tempfile.TemporaryDirectory(prefix="rtwatch-cluster-") as tmp:
+            run["cluster"] = run_cluster_delivery(bins, run_args, tmp)
+        r["runs"].append(run)
+        report_run(run, args)
+    if args.kills > 0:
+        r["load_failover"] = load_average()
+        with tempfile.TemporaryDirectory(prefix="rtwatch-failover-") as tmp:
+            r["failover"] = run_failover(bins, args, tmp)
+        report_failover(r)
     with open(os.path.join(args.out_dir, "cluster.json"), "w") as f:
         json.dump(r, f, indent=2)
-    report(r, args)
 
 
-def report(r, args):
-    print(f"\nrtwatch scale-out benchmark ({r['cores']} cores, one machine; load average {r['load_before']} before, "
-          f"{r['load_after']} after)")
-    print(f"delivery: {args.viewers:,} viewers per relay of 1,000 queues at ~1,000 changes/s, "
-          f"{args.seconds:.0f} s measured; delay from the simulator's send time to the viewer's read:")
-    table = [["", "events/s read", "p50 ms", "p99 ms", "max ms", "relay CPU"]]
-    s = r["single"]
-    table.append(["one relay", f"{s['events_per_s']:,.0f}", f"{s['p50_ms']:.1f}", f"{s['p99_ms']:.1f}",
-                  f"{s['max_ms']:.0f}", f"{100 * s['server_cpu']:.0f}%"])
-    for i, d in enumerate(r["cluster"]["relays"]):
+def ms(v):
+    return "-" if v is None or v < 0 else f"{v:.1f}"
+
+
+def cpu_per_event_us(d):
+    return 1e6 * d["server_cpu"] / d["events_per_s"] if d["events_per_s"] else float("nan")
+
+
+def report_run(run, args):
+    n, s, c = run["viewers"], run["single"], run["cluster"]
+    h = c["hops"]
+    print(f"\n{n:,} viewers per relay ({os.cpu_count()} cores, one shared machine; load average "
+          f"{run['load_single']} before the single relay, {run['load_cluster']} before the cluster), "
+          f"1,000 queues at ~1,000 changes/s, {args.seconds:.0f} s measured; ms, p50 / p99:")
+    table = [["", "events/s read", "delay", "upstream -> holder", "holder -> broker", "broker -> relay read",
+              "relay -> viewer", "relay CPU", "CPU us/event"]]
+    table.append(["one relay", f"{s['events_per_s']:,.0f}", f"{ms(s['p50_ms'])} / {ms(s['p99_ms'])}",
+                  f"{ms(s['upstream_p50_ms'])} / {ms(s['upstream_p99_ms'])}", "", "",
+                  f"{ms(s.get('relay_p50_ms'))} / {ms(s.get('relay_p99_ms'))}", f"{100 * s['server_cpu']:.0f}%",
+                  f"{cpu_per_event_us(s):.2f}"])
+    up, hb = h["upstream_holder_p50_ms"], h["holder_broker_p50_ms"]
+    for i, d in enumerate(c["relays"]):
+        read = d["upstream_p50_ms"] - up - hb
         table.append([f"cluster relay {i + 1}{' (holder)' if d['holder'] else ''}", f"{d['events_per_s']:,.0f}",
-                      f"{d['p50_ms']:.1f}", f"{d['p99_ms']:.1f}", f"{d['max_ms']:.0f}",
-                      f"{100 * d['server_cpu']:.0f}%"])
+                      f"{ms(d['p50_ms'])} / {ms(d['p99_ms'])}",
+                      f"{ms(up)} / {ms(h['upstream_holder_p99_ms'])}", f"{ms(hb)} / {ms(h['holder_broker_p99_ms'])}",
+                      f"~{ms(read)}", f"{ms(d.get('relay_p50_ms'))} / {ms(d.get('relay_p99_ms'))}",
+                      f"{100 * d['server_cpu']:.0f}%", f"{cpu_per_event_us(d):.2f}"])
     print_table(table)
-    worst = max(d["p99_ms"] for d in r["cluster"]["relays"])
-    print(f"  nats-server CPU {100 * r['cluster']['nats_cpu']:.0f}%; worst cluster p99 / one relay's p99: "
-          f"{worst / s['p99_ms']:.2f}")
+    worst = max(d["p99_ms"] for d in c["relays"])
+    added = max(d["p50_ms"] for d in c["relays"]) - s["p50_ms"]
+    if s["p99_ms"] <= 0:  # the single relay's viewers read nothing in the window: no comparison
+        comparison = "one relay: no samples, no comparison"
+    else:
+        comparison = (f"the broker adds {added:.1f} ms at p50 (slowest cluster relay - one relay); worst cluster "
+                      f"p99 / one relay's p99: {worst / s['p99_ms']:.2f}")
+    print(f"  {comparison}; nats-server CPU {100 * c['nats_cpu']:.0f}%; "
+          f"a plain reader of the stream: broker -> read {ms(h['broker_reader_p50_ms'])} / "
+          f"{ms(h['broker_reader_p99_ms'])} ms over {h['messages']:,} messages")
+    sys.stdout.flush()
+
+
+def report_failover(r):
     kills = r["failover"]["kills"]
     h = [k["holder_ms"] for k in kills]
     rec = [k["records_ms"] for k in kills]
-    print(f"\nfail-over over {len(kills)} kill -9 of the holder (--lease-ttl 1s): new holder median "
-          f"{statistics.median(h):.0f} ms, max {max(h):.0f} ms; records flowing again median "
-          f"{statistics.median(rec):.0f} ms, max {max(rec):.0f} ms")
+    print(f"\nfail-over over {len(kills)} kill -9 of the holder (--lease-ttl 1s; load average {r['load_failover']} "
+          f"before): new holder median {statistics.median(h):.0f} ms, max {max(h):.0f} ms; records flowing again "
+          f"median {statistics.median(rec):.0f} ms, max {max(rec):.0f} ms")
 
 
 if __name__ == "__main__":

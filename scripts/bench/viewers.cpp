@@ -2,8 +2,9 @@
 // so the reading side is never what the measurement sees. Every event whose
 // data carries "source_ts" (the simulator's send time, ms) is sampled at the
 // read that completed it: delay = wall clock at that read - source_ts. The
-// record's "ts" (when rtwatch read it from the simulator) splits it: ts -
-// source_ts is the upstream part, before the relay (or nchan's publisher).
+// record's "ts" (when rtwatch read it from the simulator, or a cluster
+// relay from the broker) splits it: ts - source_ts is the upstream part,
+// before the relay (or nchan's publisher), read - ts the relay's part.
 //
 // usage: bench-viewers PORT PATH N [READY]
 //   READY: the bytes that mark a connection ready (default: the end of the
@@ -116,7 +117,8 @@ constexpr std::string_view kTsKey = "\"source_ts\":\"";
 constexpr std::string_view kReadKey = "\"ts\":\"";
 
 // Consumes the complete events ("\n\n"-terminated) of c.carry.
-void scan_events(Conn& c, int64_t read_us, bool sampling, Histogram& h, Histogram& upstream, uint64_t& events) {
+void scan_events(Conn& c, int64_t read_us, bool sampling, Histogram& h, Histogram& upstream, Histogram& relay,
+                 uint64_t& events) {
     size_t pos = 0;
     for (;;) {
         const size_t end = c.carry.find("\n\n", pos);
@@ -131,6 +133,7 @@ void scan_events(Conn& c, int64_t read_us, bool sampling, Histogram& h, Histogra
                 const size_t r = ev.find(kReadKey);
                 const int64_t read_by_rtwatch = r < k ? parse_ts_us(ev.substr(r + kReadKey.size())) : -1;
                 if (src >= 0 && read_by_rtwatch >= 0) upstream.add(read_by_rtwatch - src);
+                if (read_by_rtwatch >= 0) relay.add(read_us - read_by_rtwatch);
             }
         }
         pos = end + 2;
@@ -191,7 +194,7 @@ int main(int argc, char** argv) {
     fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
     epoll_ctl(ep, EPOLL_CTL_ADD, 0, &in);
 
-    Histogram hist, upstream;
+    Histogram hist, upstream, relay;
     uint64_t events = 0, bytes = 0;
     bool sampling = false;
     double measure_until = 0, measure_seconds = 0;
@@ -239,6 +242,7 @@ int main(int argc, char** argv) {
                         measure_seconds = std::atof(line.c_str() + 8);
                         hist.clear();
                         upstream.clear();
+                        relay.clear();
                         events_at_start = events;
                         bytes_at_start = bytes;
                         sampling = true;
@@ -297,19 +301,21 @@ int main(int argc, char** argv) {
                     }
                     continue;
                 }
-                scan_events(c, read_us, sampling, hist, upstream, events);
+                scan_events(c, read_us, sampling, hist, upstream, relay, events);
             }
         }
         if (sampling && mono_s() >= measure_until) {
             sampling = false;
             std::printf("{\"events\":%llu,\"events_per_s\":%.0f,\"mib_per_s\":%.1f,\"samples\":%llu,"
                         "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.1f,\"upstream_p50_ms\":%.2f,"
-                        "\"upstream_p99_ms\":%.2f,\"clock_skew\":%lld}\n",
+                        "\"upstream_p99_ms\":%.2f,\"relay_p50_ms\":%.2f,\"relay_p99_ms\":%.2f,"
+                        "\"clock_skew\":%lld}\n",
                         static_cast<unsigned long long>(events - events_at_start),
                         double(events - events_at_start) / measure_seconds,
                         double(bytes - bytes_at_start) / measure_seconds / (1 << 20),
                         static_cast<unsigned long long>(hist.count), hist.quantile_ms(0.5), hist.quantile_ms(0.99),
-                        hist.max_ms(), upstream.quantile_ms(0.5), upstream.quantile_ms(0.99),
+                        hist.max_ms(), upstream.quantile_ms(0.5), upstream.quantile_ms(0.99), relay.quantile_ms(0.5),
+                        relay.quantile_ms(0.99),
                         static_cast<long long>(hist.negative));
             std::fflush(stdout);
         }

@@ -128,24 +128,53 @@ def level_of(metric, value):
     return None
 
 
+# The wallboard's default fields for queues and skills (the relay's meta
+# event); agents show all their metrics.
+DEFAULT_FIELDS = ["waiting", "waitDuration", "availableAgents", "serviceLevelPercentile"]
+UNITS = {"waitDuration": "s", "talkTime": "s", "serviceLevelPercentile": "%", "waiting": "count",
+         "availableAgents": "count", "totalAgents": "count", "answered": "count", "abandoned": "count"}
+
+
 def expected_tiles(state, selection, fields):
     """ "kind/id" -> {"level": worst, "metrics": {name: text}} as the page must show it."""
     out = {}
     for kind, plural in (("queue", "queues"), ("skill", "skills"), ("agent", "agents")):
         for rid in selection[kind]:
-            metrics = {k: v for k, v in state[plural][rid].items() if fields is None or k in fields}
+            shown = fields if fields is not None else None if kind == "agent" else DEFAULT_FIELDS
+            metrics = {k: v for k, v in state[plural][rid].items() if shown is None or k in shown}
             levels = [level_of(k, v) for k, v in metrics.items()]
             worst = max((l for l in levels if l), key=RANK.get, default="none")
-            out[kind + "/" + rid] = {"level": worst, "metrics": {k: value_text(v) for k, v in metrics.items()}}
+            out[kind + "/" + rid] = {"level": worst,
+                                     "metrics": {k: value_text(v, UNITS.get(k, "")) for k, v in metrics.items()}}
     return out
 
 
-def value_text(v):
-    # The page shows a value as JavaScript's String() does.
+def clock_text(seconds):
+    total = int(abs(seconds))
+    h, m, s = total // 3600, total // 60 % 60, total % 60
+    sign = "-" if seconds < 0 and total > 0 else ""
+    return sign + ("%d:%02d:%02d" % (h, m, s) if h else "%d:%02d" % (m, s))
+
+
+def plain(v, places):
+    text = ("%." + str(places) + "f") % v
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def value_text(v, unit=""):
+    # rtwatch/core/metric_units.hpp's formats: m:ss, h:mm:ss, %, counts plain.
     if v is None:
         return "\u2014"
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, (int, float)) and unit in ("s", "ms"):
+        return clock_text(v / 1000 if unit == "ms" else v)
+    if isinstance(v, (int, float)) and unit == "%":
+        return plain(v, 1) + "%"
+    if isinstance(v, (int, float)) and unit == "count":
+        return plain(v, 2)
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
@@ -236,8 +265,10 @@ def case_dom(args):
             check("rtwatch_viewer_token=wallboard-test-token" in where["cookie"], "the token is in the cookie")
             check(not any("wallboard-test-token" in u for u in requests), "no request URL carries the token")
             events = [urllib.parse.urlsplit(u) for u in requests if u.startswith(setup.relay_url + "/events")]
-            check(events and all(urllib.parse.parse_qsl(e.query) == urllib.parse.parse_qsl(query) for e in events),
-                  "the page's query reaches /events as it is: %s" % requests)
+            # The ids narrow /events; fields only choose what the tiles show.
+            passed = [p for p in urllib.parse.parse_qsl(query) if p[0] != "fields"]
+            check(events and all(urllib.parse.parse_qsl(e.query) == passed for e in events),
+                  "the page's ids reach /events as they are: %s" % requests)
             # Without a query: everything the relay selects.
             open_wallboard(browser, setup.relay_url + "/")
             wait_for_page(browser, expected_tiles(state, RELAY_SELECTION, None), "the relay's selection")
@@ -353,18 +384,27 @@ def case_paint_rate(args):
 
 
 def case_self_contained(args):
-    """Nothing in the page names another host or loads anything but /events."""
-    with open(args.page, encoding="utf-8") as f:
-        page = f.read()
+    """Nothing in the page, its script or its style names another host or loads anything but /events."""
+    page = ""
+    folder = os.path.dirname(os.path.abspath(args.page))
+    for name in ("wallboard.html", "wallboard.css", "wallboard.js", "wallboard_view.js", "wallboard_paint.js"):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            page += f.read()
+    # The SVG namespace is a name, not an address anything is fetched from.
+    page = page.replace('"http://www.w3.org/2000/svg"', '"svg-namespace"')
     check(not re.search(r"https?://", page, re.I), "the page names no http(s) URL")
     check(not re.search(r"""(src|href|action)\s*=\s*["']?\s*//""", page, re.I), "no protocol-relative URL")
-    check(not re.search(r"<(script|link|img|iframe|object|embed)[^>]*\s(src|href)\s*=\s*(?![\"']?data:)", page, re.I),
-          "no script, style sheet, image or frame is loaded from anywhere")
+    loaded = re.findall(r"<(?:script|link|img|iframe|object|embed)[^>]*\s(?:src|href)\s*=\s*[\"']?([^\"' >]+)", page, re.I)
+    check(loaded == ["/wallboard.css", "/wallboard_view.js", "/wallboard_paint.js", "/wallboard.js"],
+          "the page loads its own style and scripts and nothing else: %s" % loaded)
+    check("<script>" not in page and "<style" not in page and " style=" not in page and "onload=" not in page,
+          "no inline script or style (the CSP forbids them)")
     check(not re.search(r"@import|(?<![\w-])url\(\s*['\"]?(?!data:)", page, re.I), "the style loads nothing")
-    check(re.search(r"connect-src 'self'", page), "its Content-Security-Policy keeps connections to its origin")
+    check(re.search(r"default-src 'self'", page) and "unsafe-inline" not in page,
+          "its Content-Security-Policy keeps everything to its origin, without unsafe-inline")
     # The build embeds it as char bytes: the rest of Unicode goes in as entities and escapes.
     check(all(ord(c) < 0x80 for c in page), "the page is ASCII")
-    check("new EventSource(" in page and '"/events"' in page, "it reads /events")
+    check("new EventSource(" in page and '"/events' in page, "it reads /events")
 
 
 def wait_until(pred, timeout, message):

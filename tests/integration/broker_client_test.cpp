@@ -46,7 +46,7 @@ struct Party {
     std::vector<broker::Message> messages;
     bool up = false, caught_up = false;
 
-    Party(net::Loop& loop, const NatsServer& nats) : client(std::make_unique<broker::Client>(loop, options_for(nats))) {
+    Party(net::Loop& loop, const NatsServer& nats) : client(broker::nats_client(loop, options_for(nats))) {
         broker::Handlers h;
         h.connection = [this](bool is_up, const std::string&) { up = is_up; };
         h.message = [this](const broker::Message& m) { messages.push_back(m); };
@@ -83,9 +83,10 @@ std::optional<broker::LeaseState> renew(net::Loop& loop, Party& p, std::uint64_t
 
 std::pair<broker::PublishResult, std::uint64_t> publish(net::Loop& loop, Party& p, const std::string& subject,
                                                         const std::string& data, std::uint64_t term,
-                                                        std::uint64_t expect_last) {
+                                                        std::uint64_t expect_last, std::string id = {},
+                                                        std::string expect_id = {}) {
     std::optional<std::pair<broker::PublishResult, std::uint64_t>> out;
-    p.client->publish(subject, data, term, expect_last,
+    p.client->publish(subject, data, term, std::move(id), broker::Expect{expect_last, std::move(expect_id)},
                       [&](broker::PublishResult r, std::uint64_t seq) { out = std::pair{r, seq}; });
     REQUIRE(run_until(loop, [&] { return out.has_value(); }));
     return *out;
@@ -173,6 +174,43 @@ TEST_CASE("broker stream: a publication that expects an older last sequence is r
     CHECK(reader.messages[1].seq == 2);
     CHECK(reader.messages[1].term == 2);
     CHECK(reader.messages[1].subject == subject);
+}
+
+TEST_CASE("broker stream: a window of publications in flight, each expecting the id of the one before; a foreign "
+          "message breaks the chain for good",
+          "[broker][client]") {
+    NatsServer nats;
+    net::Loop loop;
+    Party old_holder(loop, nats), new_holder(loop, nats);
+    // one subject each: the stream keeps 4 messages per subject here
+    auto subject = [](int i) { return broker::record_subject("t1", "queue", "q" + std::to_string(i)); };
+    // 50 sent at once, none waiting for the answer of the one before
+    std::vector<std::pair<broker::PublishResult, std::uint64_t>> answers;
+    for (int i = 1; i <= 50; ++i)
+        old_holder.client->publish(subject(i), "a" + std::to_string(i), 1, "1." + std::to_string(i),
+                                   broker::Expect{0, i == 1 ? "" : "1." + std::to_string(i - 1)},
+                                   [&](broker::PublishResult r, std::uint64_t seq) { answers.emplace_back(r, seq); });
+    REQUIRE(run_until(loop, [&] { return answers.size() == 50; }));
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        CHECK(answers[i].first == broker::PublishResult::ok);
+        CHECK(answers[i].second == i + 1);
+    }
+    // a new holder extends the stream; the old one's next two are refused,
+    // the second though the stream's last sequence is the one it follows
+    auto [r1, seq1] = publish(loop, new_holder, subject(51), "b1", 2, 50, "2.1");
+    CHECK(r1 == broker::PublishResult::ok);
+    CHECK(seq1 == 51);
+    auto [r2, seq2] = publish(loop, old_holder, subject(52), "a51", 1, 0, "1.51", "1.50");
+    CHECK(r2 == broker::PublishResult::fenced);
+    auto [r3, seq3] = publish(loop, old_holder, subject(53), "a52", 1, 0, "1.52", "1.51");
+    CHECK(r3 == broker::PublishResult::fenced);
+    auto [r4, seq4] = publish(loop, new_holder, subject(54), "b2", 2, 0, "2.2", "2.1");
+    CHECK(r4 == broker::PublishResult::ok);
+    CHECK(seq4 == 52);
+    auto stored = rtwatch::test::stream_messages(nats.url(), broker::stream_name("t1"));
+    REQUIRE(stored.size() == 52);
+    CHECK(stored[50].data == "b1");
+    CHECK(stored[51].data == "b2");
 }
 
 TEST_CASE("broker stream: a late reader gets the last message of every subject, then live ones", "[broker][client]") {

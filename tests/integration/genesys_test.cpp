@@ -266,3 +266,34 @@ TEST_CASE("genesys: before it expires a channel is subscribed again and kept: no
     CHECK(caught_up(sim, *rt));
     CHECK(repeated_records(rt->stdout_text()) == 0);
 }
+
+TEST_CASE("genesys: every storm shape makes a few requests in 5 s, not thousands", "[integration][genesys]") {
+    // All five at once, each against its own simulator: the run takes 5 s.
+    const std::vector<std::string> shapes{"socket-closing", "no-longer-subscribed", "token-revoked", "close-on-open",
+                                          "expired-channel"};
+    std::vector<std::unique_ptr<Sim>> sims;
+    std::vector<std::unique_ptr<Process>> runs;
+    for (const auto& shape : shapes) {
+        sims.push_back(std::make_unique<Sim>(sim_args()));
+        REQUIRE(sims.back()->fault(R"({"kind":"storm","shape":")" + shape + "\"}").status == 200);
+        runs.push_back(start_rtwatch(*sims.back(), with({"--status", "--duration", "5s"})));
+    }
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+        auto status = runs[i]->wait_for(k_exit_timeout);
+        REQUIRE(status);
+        const auto& sim = *sims[i];
+        const std::string err = runs[i]->stderr_text();
+        INFO(shapes[i] << ": sockets " << stat(sim, "sockets_opened") << ", channels " << stat(sim, "channels_created")
+                       << ", tokens " << stat(sim, "token_requests") << ", rest " << stat(sim, "rest_calls") << "\n"
+                       << err);
+        CHECK(status->code == 0);
+        // Once at once, then 1 s, 2 s, 4 s apart (jitter within the upper half).
+        CHECK(stat(sim, "sockets_opened") <= 6);
+        CHECK(stat(sim, "channels_created") <= 6);
+        CHECK(stat(sim, "token_requests") <= 6);
+        CHECK(stat(sim, "rest_calls") <= 20);
+        // The storm is told once with its count, not once per attempt.
+        if (shapes[i] != "expired-channel") CHECK(err.find("reopenings without a healthy socket") != std::string::npos);
+        if (shapes[i] != "expired-channel") CHECK(status_lines(runs[i]->stdout_text(), "reconnecting") >= 1);
+    }
+}

@@ -46,38 +46,6 @@ std::map<std::string, double> parse_prometheus(const std::string& text) {
     return samples;
 }
 
-// A connection that sends `bytes` and then nothing; returns the fd.
-int raw_connect(int port, const std::string& bytes) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-        ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;  // the server may answer and close before all is sent
-        sent += static_cast<std::size_t>(n);
-    }
-    return fd;
-}
-
-// What the server sends until it closes (or `timeout`): "" on timeout.
-std::string read_to_close(int fd, std::chrono::milliseconds timeout) {
-    std::string out;
-    auto until = std::chrono::steady_clock::now() + timeout;
-    timeval tv{0, 100'000};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    while (std::chrono::steady_clock::now() < until) {
-        char buf[4096];
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
-        if (n == 0 || (n < 0 && errno == ECONNRESET)) return out.empty() ? "closed" : out;
-        if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-    }
-    return "";
-}
-
 }  // namespace
 
 TEST_CASE("relay: a non-loopback --listen without a token file is refused at start", "[relay]") {

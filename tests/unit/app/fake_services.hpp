@@ -2,6 +2,7 @@
 // source runs on in a unit test, with exact times and no waiting.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -12,11 +13,11 @@
 
 namespace rtwatch::test {
 
-struct FakeServices final : app::Services {
+// The clock and the timers; how requests are answered is the subclass's.
+struct FakeTimers : app::Services {
     TimePoint clock{std::chrono::seconds(1'000)};
     TimerId next = 1;
     std::multimap<TimePoint, std::pair<TimerId, std::function<void()>>> timers;
-    std::vector<std::pair<net::Request, std::function<void(net::Response)>>> requests;
 
     TimePoint now() const override { return clock; }
     TimerId add_timer(TimePoint when, std::function<void()> fn) override {
@@ -27,19 +28,26 @@ struct FakeServices final : app::Services {
         for (auto it = timers.begin(); it != timers.end(); ++it)
             if (it->second.first == id) return void(timers.erase(it));
     }
-    void request(net::Request r, std::function<void(net::Response)> done) override {
-        requests.emplace_back(std::move(r), std::move(done));
-    }
     // Moves the clock to `to`, firing the timers due on the way.
     void advance_to(TimePoint to) {
         while (!timers.empty() && timers.begin()->first <= to) {
             auto it = timers.begin();
-            clock = it->first;
+            clock = std::max(clock, it->first);  // a timer set in the past fires now
             auto fn = std::move(it->second.second);
             timers.erase(it);
             fn();
         }
         clock = to;
+    }
+    void advance(Millis by) { advance_to(clock + by); }
+};
+
+// Requests wait until the test answers them.
+struct FakeServices final : FakeTimers {
+    std::vector<std::pair<net::Request, std::function<void(net::Response)>>> requests;
+
+    void request(net::Request r, std::function<void(net::Response)> done) override {
+        requests.emplace_back(std::move(r), std::move(done));
     }
     void answer(std::size_t i, long status, std::string body, std::string retry_after = "") {
         net::Response r;

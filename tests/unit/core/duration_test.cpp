@@ -24,6 +24,19 @@ TEST_CASE("duration: bad input names the cause and the fix", "[core]") {
     }
 }
 
+TEST_CASE("duration: at most 720h; longer is a usage error, never a wrapped clock", "[core]") {
+    CHECK(parse_duration("720h").value() == rtwatch::k_max_duration);
+    CHECK(parse_duration("43200m").value() == rtwatch::k_max_duration);
+    CHECK(parse_duration("2592000").value() == rtwatch::k_max_duration);
+    for (auto text : {"720.001h", "721h", "3000000h", "2592000001ms", "1e300s", "99999999999999999999h"}) {
+        INFO(text);
+        auto r = parse_duration(text);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == rtwatch::ExitCode::usage);
+        CHECK_THAT(r.error().message, Catch::Contains("longer than 720h"));
+    }
+}
+
 TEST_CASE("duration: formatting picks the largest exact unit", "[core]") {
     CHECK(rtwatch::format_duration(Millis(250)) == "250ms");
     CHECK(rtwatch::format_duration(Millis(5000)) == "5s");

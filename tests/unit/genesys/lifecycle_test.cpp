@@ -19,12 +19,18 @@ SocketEnd end(K kind, int code = 0, long status = 0, std::optional<Millis> retry
 }
 }  // namespace
 
-TEST_CASE("genesys lifecycle: socket closing reconnects to the same channel at once", "[genesys]") {
+TEST_CASE("genesys lifecycle: the first socket closing reconnects at once, a repeat backs off", "[genesys]") {
     Backoff b;
-    b.attempt = 3;
     auto s = decide_socket_end(end(K::socket_closing), b, 0.5);
     CHECK(s.action == A::reconnect);
     CHECK(s.delay == 0ms);
+    // No healthy socket in between: the platform is not handing over, it is refusing.
+    auto again = decide_socket_end(end(K::socket_closing), b, 0.0);
+    CHECK(again.action == A::reconnect);
+    CHECK(again.delay == 1000ms);
+    CHECK(decide_socket_end(end(K::socket_closing), b, 0.0).delay == 2000ms);
+    b.attempt = 0;  // a healthy socket since
+    CHECK(decide_socket_end(end(K::socket_closing), b, 0.0).delay == 0ms);
 }
 
 TEST_CASE("genesys lifecycle: a lost channel is replaced at once, then with backoff", "[genesys]") {
@@ -34,7 +40,7 @@ TEST_CASE("genesys lifecycle: a lost channel is replaced at once, then with back
     CHECK(first.delay == 0ms);
     auto again = decide_socket_end(end(K::channel_gone), b, 0.0);
     CHECK(again.action == A::new_channel);
-    CHECK(again.delay == 500ms);  // base 500 ms * 2^1, lower half at jitter 0
+    CHECK(again.delay == 1000ms);  // base 1 s * 2^1, lower half at jitter 0
     auto revoked = decide_socket_end(end(K::token_revoked), b, 0.999);
     CHECK(revoked.action == A::new_token_and_channel);
     CHECK(revoked.delay > 1000ms);
@@ -42,9 +48,9 @@ TEST_CASE("genesys lifecycle: a lost channel is replaced at once, then with back
 
 TEST_CASE("genesys lifecycle: backoff doubles up to its cap", "[genesys]") {
     Backoff b;
-    CHECK(next_delay(b, 0.0) == 250ms);
     CHECK(next_delay(b, 0.0) == 500ms);
     CHECK(next_delay(b, 0.0) == 1000ms);
+    CHECK(next_delay(b, 0.0) == 2000ms);
     for (int i = 0; i < 10; ++i) (void)next_delay(b, 0.0);
     CHECK(next_delay(b, 0.0) == 2500ms);
     CHECK(next_delay(b, 0.9999) <= 5000ms);
@@ -126,8 +132,10 @@ TEST_CASE("genesys lifecycle: a channel is renewed before it expires", "[genesys
     CHECK(renew_at(k_now, k_wall, k_wall + 10s) == k_now + 9s);
     // Unknown: assumed 24 h.
     CHECK(renew_at(k_now, k_wall, std::nullopt) == k_now + 24h - 5min);
-    // Already past: now.
-    CHECK(renew_at(k_now, k_wall, k_wall - 1s) == k_now);
+    // Already past: not now (that loops), the floor.
+    CHECK(renew_at(k_now, k_wall, k_wall - 1s) == k_now + k_renew_floor);
+    // A millisecond left: no sooner than k_renew_min.
+    CHECK(renew_at(k_now, k_wall, k_wall + 1ms) == k_now + k_renew_min);
 }
 
 TEST_CASE("genesys lifecycle: the watchdog pings at half the idle timeout", "[genesys]") {
@@ -146,4 +154,22 @@ TEST_CASE("genesys lifecycle: rejected topics: a warning, or exit 4 naming the p
     CHECK_FALSE(none.ok);
     CHECK(none.error.find("analytics:queueObservation:view") != std::string::npos);
     CHECK(judge_subscriptions(3, {}).warning.empty());
+}
+
+TEST_CASE("genesys lifecycle: a redirect names the host, not the ids; a 400 names the ids only where they are sent",
+          "[genesys]") {
+    Backoff b;
+    int unauthorized = 0;
+    RestReply r;
+    r.what = "creating a notification channel";
+    r.url = "https://api.example/api/v2/notifications/channels";
+    r.status = 307;
+    auto redirect = classify_rest(r, b, 0, unauthorized);
+    CHECK(redirect.exit_code == ExitCode::upstream);
+    CHECK(redirect.message.find("redirect") != std::string::npos);
+    CHECK(redirect.message.find("--queue") == std::string::npos);
+    r.status = 400;
+    CHECK(classify_rest(r, b, 0, unauthorized).message.find("--queue") == std::string::npos);
+    r.names_ids = true;
+    CHECK(classify_rest(r, b, 0, unauthorized).message.find("--queue and --agent ids") != std::string::npos);
 }

@@ -90,3 +90,14 @@ TEST_CASE("genesys state: an agent with no presence yet has it null", "[genesys]
     REQUIRE(s.agent_record("u", r));
     CHECK(r.find("presence")->value.type == MetricValue::Type::null);
 }
+
+TEST_CASE("genesys state: a sum that overflows is dropped from the record, never written as inf", "[genesys]") {
+    ObservationState s;
+    std::vector<QueueObservation> groups{{"q", "voice", {{"oWaiting", "", 1.5e308}, {"oInteracting", "", 2}}},
+                                         {"q", "chat", {{"oWaiting", "", 1.5e308}}}};
+    s.replace_queue("q", groups);
+    Record r;
+    REQUIRE(s.queue_record("q", r));
+    CHECK(s.dropped() == std::vector<std::string>{"oWaiting"});
+    CHECK(r.metric_count == 1);
+}

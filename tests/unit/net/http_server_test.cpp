@@ -6,11 +6,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "loop_thread.hpp"
 #include "rtwatch/net/http_server.hpp"
@@ -147,4 +150,125 @@ TEST_CASE("http server: url_decode", "[http]") {
     CHECK(net::url_decode("a%20b+c%2Cd") == "a b c,d");
     CHECK(net::url_decode("bad%2") == "bad%2");
     CHECK(net::url_decode("%zz") == "%zz");
+}
+
+TEST_CASE("http server: out of descriptors, accepting rests between tries, then serves the backlog", "[http][emfile]") {
+    net::HttpServerOptions options;
+    options.accept_pause = 100ms;
+    Served s(options);
+    std::vector<int> clients;
+    for (int i = 0; i < 3; ++i) clients.push_back(::socket(AF_INET, SOCK_STREAM, 0));
+    // The lowest free descriptor becomes the limit: every new one is EMFILE.
+    int probe = ::dup(0);
+    REQUIRE(probe >= 0);
+    ::close(probe);
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit low = saved;
+    low.rlim_cur = static_cast<rlim_t>(probe);
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(s.server->port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int fd : clients) {
+        REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);  // into the backlog
+        send_all(fd, "GET /x HTTP/1.1\r\n\r\n");
+    }
+    auto paused = [&] {
+        std::uint64_t n = 0;
+        s.thread.sync([&] { n = s.server->counters().accept_paused; });
+        return n;
+    };
+    auto wait_for_pauses = [&](std::uint64_t n) {
+        auto until = std::chrono::steady_clock::now() + 5s;
+        while (paused() < n && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+        return paused();
+    };
+    // Seen at `first`, rest number `seen` had begun and the next had not:
+    // three more take at least two whole rests after `first`.
+    const auto seen = wait_for_pauses(1);
+    const auto first = std::chrono::steady_clock::now();
+    wait_for_pauses(seen + 3);
+    auto elapsed = std::chrono::steady_clock::now() - first;
+    int error = 0;
+    s.thread.sync([&] { error = s.server->counters().accept_errno; });
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    CHECK(paused() >= seen + 3);
+    CHECK(error == EMFILE);
+    CHECK(elapsed >= 200ms);  // no spinning
+    for (int fd : clients) {
+        CHECK(read_all(fd).starts_with("HTTP/1.1 200"));
+        ::close(fd);
+    }
+}
+
+namespace {
+
+// Reads `chunk` bytes at a time with a pause between, sweeping the server
+// on each; returns what came before the server closed.
+std::string read_slowly(Served& s, int fd, std::size_t chunk, std::chrono::milliseconds pause) {
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string out;
+    std::vector<char> buf(chunk);
+    while (true) {
+        s.thread.sync([&] { s.server->sweep(s.thread.loop.now()); });
+        ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+        if (n <= 0) return out;
+        out.append(buf.data(), static_cast<std::size_t>(n));
+        std::this_thread::sleep_for(pause);  // the reader's pace, not a wait for the server
+    }
+}
+
+}  // namespace
+
+TEST_CASE("http server: a large answer drains whole to a slow reader that keeps reading", "[http][drain]") {
+    net::HttpServerOptions options;
+    options.drain_timeout = 300ms;
+    options.send_buffer = 16 * 1024;
+    Served s(options);
+    const std::string body(1 << 20, 'x');
+    s.thread.sync([&] {
+        s.server->on_request([&](net::HttpServer::ConnId id, const net::HttpRequest&) {
+            s.server->respond(id, 200, "text/plain", body);
+        });
+    });
+    int fd = s.connect_raw(16 * 1024);
+    send_all(fd, "GET /big HTTP/1.1\r\n\r\n");
+    auto start = std::chrono::steady_clock::now();
+    auto got = read_slowly(s, fd, 32 * 1024, 40ms);  // about 0.8 MB/s: far longer than 300 ms in all
+    ::close(fd);
+    CHECK(std::chrono::steady_clock::now() - start > 600ms);
+    auto head_end = got.find("\r\n\r\n");
+    REQUIRE(head_end != std::string::npos);
+    CHECK(got.find("Content-Length: 1048576\r\n") != std::string::npos);
+    CHECK(got.size() - head_end - 4 == body.size());
+}
+
+TEST_CASE("http server: an answer whose reader stops is dropped one drain_timeout after the stall", "[http][drain]") {
+    net::HttpServerOptions options;
+    options.drain_timeout = 300ms;
+    options.send_buffer = 16 * 1024;
+    Served s(options);
+    const std::string body(4 << 20, 'x');
+    s.thread.sync([&] {
+        s.server->on_request([&](net::HttpServer::ConnId id, const net::HttpRequest&) {
+            s.server->respond(id, 200, "text/plain", body);
+        });
+    });
+    int fd = s.connect_raw(16 * 1024);
+    send_all(fd, "GET /big HTTP/1.1\r\n\r\n");
+    std::size_t connections = 1;
+    auto start = std::chrono::steady_clock::now();
+    while (connections > 0 && std::chrono::steady_clock::now() - start < 5s) {
+        s.thread.sync([&] {
+            s.server->sweep(s.thread.loop.now());
+            connections = s.server->connections();
+        });
+        std::this_thread::sleep_for(20ms);
+    }
+    CHECK(connections == 0);
+    CHECK(std::chrono::steady_clock::now() - start >= 300ms);
+    ::close(fd);
 }

@@ -55,6 +55,16 @@ TEST_CASE("relay selection: a bad value names its parameter", "[relay]") {
     }
 }
 
+TEST_CASE("relay selection: a throttle past the longest duration is refused, not wrapped", "[relay]") {
+    relay::SelectionError e;
+    auto longest = parse("throttle=720h", e);
+    REQUIRE(longest);
+    CHECK(longest->throttle == k_max_duration);
+    CHECK_FALSE(parse("throttle=3000000h", e));
+    CHECK(e.parameter == "throttle");
+    CHECK_THAT(e.message, Catch::Contains("longer than 720h"));
+}
+
 TEST_CASE("relay selection: fields must be among the relay's own --fields", "[relay]") {
     app::Config config;
     config.fields = {"waiting", "availableAgents"};

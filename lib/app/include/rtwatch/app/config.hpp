@@ -9,6 +9,7 @@
 
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/core/metric_units.hpp"
 #include "rtwatch/levels/spec.hpp"
 
 namespace rtwatch::app {
@@ -50,6 +51,7 @@ struct Config {
     Millis idle_timeout{30'000};
     Millis request_timeout{30'000};  // a token exchange; a stream's response up to its first body byte
     Millis max_backoff{5'000};
+    std::uint32_t request_budget = 120;  // genesys: REST calls a minute for the whole run (--request-budget)
     std::size_t max_event_size = 1 << 20;
 
     // output
@@ -75,6 +77,7 @@ struct Config {
     std::string listen = "127.0.0.1:8080";
     std::string metrics_listen;         // --metrics-listen: /metrics for a plain run
     std::size_t history = 100'000;      // events kept for Last-Event-ID resume
+    std::size_t history_bytes = 64u << 20;  // --history-bytes: and their bytes
     Millis viewer_timeout{30'000};      // no write progress for this long: disconnected
     std::size_t max_viewers = 10'000;   // beyond: 503
     std::string viewer_token;           // from --viewer-token-file; empty = none
@@ -83,6 +86,9 @@ struct Config {
     Millis stale_after{30'000};         // /readyz: upstream bytes must be newer than this
     Millis heartbeat{15'000};           // SSE comment to idle viewers
     Millis header_timeout{10'000};      // a request head must be complete within this
+    std::vector<UnitOption> units;      // --unit METRIC=UNIT: the wallboard's formats
+    std::string names_file;             // --names FILE: display names, reloaded on SIGHUP
+    Millis trend_step{15'000};          // --trend-step: one sparkline point per step
 
     // --broker: the tenant's stream on NATS JetStream (see lib/broker)
     std::vector<std::string> broker_urls;  // empty = no broker

@@ -73,6 +73,11 @@ public:
         for (RecordSink* sink : m_sinks) sink->close();
     }
 
+    // SIGHUP: every sink reads its files again.
+    void reload_sinks() {
+        for (RecordSink* sink : m_sinks) sink->reload();
+    }
+
     // --count reached, or --once has its snapshot.
     bool done() const { return m_done; }
     // --once: why the snapshot cannot pass for a complete one ("" if it can).

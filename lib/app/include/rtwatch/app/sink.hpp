@@ -54,6 +54,8 @@ public:
     // The run is over, however it ended: give back what the sink holds (the
     // terminal). Nothing follows it.
     virtual void close() {}
+    // SIGHUP: read configuration files again (the relay's --names).
+    virtual void reload() {}
 };
 
 }  // namespace rtwatch::app

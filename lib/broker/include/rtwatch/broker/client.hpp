@@ -1,9 +1,9 @@
 // The tenant's share of a NATS JetStream broker: one stream of committed
 // records (rtwatch.<tenant>.<kind>.<id>, a per-subject history), one KV
-// bucket holding the upstream lease. The nats C client blocks and runs its
-// own threads: every call here returns at once, the blocking work happens
-// on one worker thread of this client, and every callback runs on the
-// rtwatch loop (net::Loop::post), so callers stay single-threaded.
+// bucket holding the upstream lease. `Client` is the seam: the relay's
+// lease and reader talk to it, nats_client() is the real one (the nats C
+// client behind it), tests use a fake. Every call returns at once and
+// every callback runs on the rtwatch loop, so callers stay single-threaded.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,7 @@ struct Message {
     std::uint64_t seq = 0;      // the stream sequence: viewers' resume position
     std::uint64_t pending = 0;  // messages after it still to come (0: caught up)
     std::uint64_t term = 0;     // the Rtwatch-Lease header: the publisher's lease term (0 if none)
+    std::int64_t stored_ns = 0; // when the broker stored it (ns since the epoch; 0 if unknown)
     std::string subject;
     std::string data;
 };
@@ -43,6 +44,9 @@ struct Handlers {
     // The broker became reachable (true) or not (false, with why).
     std::function<void(bool up, const std::string& why)> connection;
     std::function<void(const Message&)> message;
+    // Optional: messages that arrived together are handed out between
+    // batch(true) and batch(false), so a reader can pass them on at once.
+    std::function<void(bool begins)> batch;
     // Every message that was in the stream when reading began has been
     // handed out (at once for an empty stream).
     std::function<void()> caught_up;
@@ -54,6 +58,12 @@ enum class PublishResult {
     failed,  // no answer or another error: unknown whether it was stored
 };
 
+// What a publication expects of the stream.
+struct Expect {
+    std::uint64_t last_seq = 0;  // the stream's last sequence (0: empty), when last_id is empty
+    std::string last_id;         // else the id of the stream's last message
+};
+
 // What the lease key holds now.
 struct LeaseState {
     std::optional<std::uint64_t> revision;  // ours, when the operation succeeded
@@ -62,39 +72,43 @@ struct LeaseState {
 
 class Client {
 public:
-    Client(net::Loop& loop, Options options);
-    ~Client();  // no callbacks after it
-    Client(const Client&) = delete;
-    Client& operator=(const Client&) = delete;
+    virtual ~Client() = default;  // no callbacks after it
 
     // Connects (retrying with backoff), makes the stream and the bucket if
     // they are missing, and reads the stream: the last message of every
     // subject, then live. After a reconnect it goes on after the last
     // sequence seen, so nothing the stream kept is missed.
-    void start(Handlers handlers);
+    virtual void start(Handlers handlers) = 0;
 
     // The lease: take() succeeds only if nobody holds it (create-only);
     // renew() only if `revision` is still the current one (compare and
     // swap); release() deletes it if `revision` is still current.
-    void lease_take(std::string holder, std::function<void(LeaseState)> done);
-    void lease_renew(std::uint64_t revision, std::string holder, std::function<void(LeaseState)> done);
-    void lease_release(std::uint64_t revision);
+    virtual void lease_take(std::string holder, std::function<void(LeaseState)> done) = 0;
+    virtual void lease_renew(std::uint64_t revision, std::string holder, std::function<void(LeaseState)> done) = 0;
+    virtual void lease_release(std::uint64_t revision) = 0;
 
     // The stream's last sequence, read from the server.
-    void last_sequence(std::function<void(std::optional<std::uint64_t>)> done);
-    // Publishes with the precondition "the stream's last sequence is
-    // expect_last": only one writer can extend a given stream state, so a
-    // publisher that lost the lease is refused once the new one published.
-    // Publications are sent in call order.
-    void publish(std::string subject, std::string data, std::uint64_t term, std::uint64_t expect_last,
-                 std::function<void(PublishResult, std::uint64_t seq)> done);
+    virtual void last_sequence(std::function<void(std::optional<std::uint64_t>)> done) = 0;
+    // Publishes message `id` (unique: the term and a count) with a
+    // precondition, so that only one writer can extend a given state of
+    // the stream: the first of a run expects the stream's last sequence,
+    // each next one the id of the one before it. A foreign message in
+    // between breaks the chain for good; expecting sequences alone, a later
+    // publication of a stale writer could match the sequence again.
+    // Publications are sent in call order without waiting for the ones
+    // before to be acknowledged; `done` runs once per publication, with
+    // `failed` when no acknowledgement came in time or the connection
+    // dropped first.
+    virtual void publish(std::string subject, std::string data, std::uint64_t term, std::string id, Expect expect,
+                         std::function<void(PublishResult, std::uint64_t seq)> done) = 0;
 
-    const Options& options() const;
-    struct Impl;
-
-private:
-    std::shared_ptr<Impl> m_impl;
+    virtual const Options& options() const = 0;
 };
+
+// The client on NATS: the nats C client's blocking calls run on one worker
+// thread of its own, its threads deliver messages and acknowledgements,
+// and both hand results to `loop` with post().
+std::unique_ptr<Client> nats_client(net::Loop& loop, Options options);
 
 // rtwatch.<tenant>.<kind>.<id>, the id escaped so that it is one subject
 // token ('.', '*', '>', '%', whitespace and non-ASCII as %XX).

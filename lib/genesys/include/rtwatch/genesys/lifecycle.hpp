@@ -22,7 +22,7 @@ inline constexpr Millis k_default_retry_cap{60'000};
 
 struct Backoff {
     int attempt = 0;  // failures since the last good connection
-    Millis base{500};
+    Millis base{1'000};
     Millis max{5'000};
 };
 // base * 2^attempt capped at max, then jittered within its upper half
@@ -61,8 +61,19 @@ struct Step {
     std::string message;  // the cause; for failures, the fix too
 };
 
-// Classifies how a socket ended. Socket closing and a channel lost for the
-// first time act at once (no data must be missed); repeats back off.
+// A socket counts as healthy, and resets the backoff, only once it has been
+// open this long and a frame (heartbeat or data) arrives after that: a socket
+// that merely opened, and is closed again at once, resets nothing.
+inline constexpr Millis k_healthy_after{10'000};
+// A channel whose `expires` is already past is renewed this long after it
+// was made (the platform's clock or answer is wrong; a loop would not help);
+// any other no sooner than k_renew_min.
+inline constexpr Millis k_renew_floor{60'000};
+inline constexpr Millis k_renew_min{1'000};
+
+// Classifies how a socket ended. Socket closing (the platform's planned
+// hand-over) and a channel lost act at once the first time since the last
+// healthy socket; repeats back off.
 Step decide_socket_end(const SocketEnd& end, Backoff& backoff, double jitter, Millis retry_cap = k_default_retry_cap);
 
 struct RestReply {
@@ -73,6 +84,7 @@ struct RestReply {
     std::string what;  // "creating a channel", "the observations query", ...
     std::string url;
     bool channel_call = false;  // a 404 means the channel is gone, not a wrong URL
+    bool names_ids = false;     // the request names --queue/--agent ids: a 400 may be about them
 };
 struct RestStep {
     enum class Action { ok, retry, new_token, new_channel, fail };
@@ -88,7 +100,8 @@ RestStep classify_rest(const RestReply& reply, Backoff& backoff, double jitter, 
                        Millis retry_cap = k_default_retry_cap);
 
 // When to replace a channel that expires at `expires` (24 h from now when
-// unknown): a tenth of its life before, at most 5 minutes before.
+// unknown): a tenth of its life before, at most 5 minutes before; never
+// sooner than k_renew_min, and k_renew_floor when `expires` is already past.
 TimePoint renew_at(TimePoint now, WallTime wall_now, std::optional<WallTime> expires);
 
 // The heartbeat watchdog: ping after half the idle timeout without a

@@ -16,6 +16,11 @@ namespace rtwatch::genesys {
 
 inline constexpr std::size_t k_max_rest_body = 8 << 20;
 
+// `text` as one URL path segment or query value: everything but the RFC 3986
+// unreserved characters percent-encoded, so an id from a server or the
+// command line cannot add a path, a query or a fragment.
+std::string url_component(std::string_view text);
+
 // POST /api/v2/notifications/channels -> {id, connectUri, expires}.
 struct Channel {
     std::string id;

@@ -36,6 +36,9 @@ public:
     // The flattened record of a known resource into `out` (buffers reused).
     bool queue_record(std::string_view id, Record& out) const;
     bool agent_record(std::string_view id, Record& out) const;
+    // The metrics the last queue_record() left out because their value was
+    // not finite (a sum that overflowed).
+    const std::vector<std::string>& dropped() const { return m_dropped; }
 
 private:
     // Per queue: media type ("" for none) -> metric key -> count.
@@ -46,6 +49,7 @@ private:
     std::vector<std::string> m_media;
     std::map<std::string, Counts, std::less<>> m_queues;
     std::map<std::string, Agent, std::less<>> m_agents;
+    mutable std::vector<std::string> m_dropped;
 };
 
 }  // namespace rtwatch::genesys

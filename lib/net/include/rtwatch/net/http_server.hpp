@@ -35,10 +35,15 @@ struct HttpServerOptions {
     std::size_t max_head = 8192;           // request line + headers
     Millis head_timeout{10'000};           // to send the whole head
     std::size_t max_connections = 10'240;  // beyond: accepted and closed at once
-    Millis drain_timeout{2'000};           // closing: unsent bytes wait this long
+    // Closing: an answer drains while its reader takes bytes; one that
+    // takes none for this long is dropped.
+    Millis drain_timeout{2'000};
     // SO_SNDBUF of accepted sockets (0: the kernel's autotuning): what a
     // reader that stopped can make the kernel hold, and how stale it gets.
     int send_buffer = 0;
+    // Out of descriptors: accepting stops this long, so a full backlog does
+    // not spin the loop on a failing accept4.
+    Millis accept_pause{250};
 };
 
 struct HttpServerCounters {
@@ -47,6 +52,10 @@ struct HttpServerCounters {
     std::uint64_t head_too_large = 0;  // 431 / 414
     std::uint64_t head_timeout = 0;    // 408
     std::uint64_t bad_request = 0;     // 400 (not HTTP)
+    // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) on
+    // accept: the listening socket rested for accept_pause each time.
+    std::uint64_t accept_paused = 0;
+    int accept_errno = 0;  // the last such error
 };
 
 class HttpServer {
@@ -87,7 +96,7 @@ public:
     std::size_t unsent(ConnId id) const;
     // When the stream last got bytes out, or became empty.
     TimePoint last_progress(ConnId id) const;
-    // Ends a stream: unsent bytes go out first (within drain_timeout), then
+    // Ends a stream: unsent bytes go out first (while the reader takes them), then
     // the connection closes. No on_closed for it.
     void close_stream(ConnId id);
     // Closes at once, dropping unsent bytes. No on_closed for it.
@@ -98,6 +107,7 @@ public:
     // Connections still being written out after close.
     std::size_t closing() const;
     const HttpServerCounters& counters() const { return m_counters; }
+    Millis accept_pause() const { return m_options.accept_pause; }
     // Ends what overran its time: heads not sent in time, closing streams.
     void sweep(TimePoint now);
     // Stops listening; streams stay until closed.
@@ -109,6 +119,8 @@ private:
     explicit HttpServer(Loop& loop, HttpServerOptions options);
     void on_ready();
     void accept_some();
+    void pause_accepting(int error);
+    void listen_events(bool on);
     void on_conn_event(Conn& c, std::uint32_t events);
     void read_head(Conn& c);
     void read_discard(Conn& c);
@@ -136,6 +148,7 @@ private:
     std::optional<Loop::Id> m_gone_timer;
     std::vector<ConnId> m_dirty;  // streams with bytes to write this turn
     std::optional<Loop::Id> m_flush_timer;
+    std::optional<Loop::Id> m_resume_timer;  // accepting paused until it fires
 };
 
 // Status line reason phrases for the codes the relay uses.

@@ -18,7 +18,11 @@ Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context);
 // Listens on config.metrics_listen and serves /metrics, /healthz, /readyz.
 Result<std::unique_ptr<app::RecordSink>> make_metrics_server(app::RunContext& context);
 
-// lib/relay/wallboard.html, embedded at build time.
+// lib/relay/wallboard.html and its script and style, embedded at build time.
 std::string_view wallboard_html();
+std::string_view wallboard_css();
+std::string_view wallboard_js();
+std::string_view wallboard_view_js();
+std::string_view wallboard_paint_js();
 
 }  // namespace rtwatch::relay

@@ -1,0 +1,239 @@
+// The Genesys source's lifecycle on a fake clock, against a scripted
+// platform: every storm shape a real organisation can produce (socket
+// closing on every socket, channels lost or revoked at once, sockets closed
+// right after they open, channels born expired) makes a handful of requests
+// in 10 s, not thousands; the request budget caps any shape; a 429 holds
+// every call for its Retry-After. Exact times, no waiting.
+#include <catch2/catch.hpp>
+
+#include "genesys_fakes.hpp"
+#include "genesys_source.hpp"
+#include "rtwatch/core/time_format.hpp"
+
+using namespace rtwatch;
+using namespace std::chrono_literals;
+using test::FakeClock;
+using test::FakeSockets;
+
+namespace rtwatch::test {
+std::string system_frame(std::string_view name) {
+    return R"({"topicName":"v2.system.)" + std::string(name) + R"(","eventBody":{"message":"x"}})";
+}
+std::string heartbeat_frame() {
+    return R"({"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}})";
+}
+}  // namespace rtwatch::test
+
+namespace {
+
+net::Response answer(long status, std::string body) {
+    net::Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
+// A platform that answers every call as Genesys would, with a channel
+// expiring `channel_life` after it is made.
+struct Org {
+    FakeClock clock;
+    FakeSockets sockets{clock};
+    app::Config config;
+    test::Listened listener;
+    Millis channel_life = 24h;
+    int channels = 0;
+    std::function<std::optional<net::Response>(const net::Request&)> override;
+    std::unique_ptr<app::GenesysSource> source;
+
+    Org() {
+        config.platform = app::Platform::genesys;
+        config.api_url = "https://api.test";
+        config.auth_url = "https://login.test";
+        config.client_id = "id";
+        config.client_secret = "secret";
+        config.queues = {"q1"};
+        config.idle_timeout = 60s;
+        clock.platform = [this](const net::Request& r) { return platform(r); };
+    }
+    net::Response platform(const net::Request& r) {
+        if (override)
+            if (auto o = override(r)) return *o;
+        if (r.url.find("/oauth/token") != std::string::npos)
+            return answer(200, R"({"access_token":"tok","token_type":"bearer","expires_in":86400})");
+        if (r.method == "POST" && r.url.ends_with("/notifications/channels")) {
+            std::string id = "ch-" + std::to_string(++channels);
+            auto expires = format_rfc3339_ms(WallClock::now() + channel_life);
+            return answer(200, R"({"id":")" + id + R"(","connectUri":"wss://streaming.test/channels/)" + id +
+                                   R"(","expires":")" + expires + "\"}");
+        }
+        if (r.method == "PUT") return answer(200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"}]})");
+        if (r.method == "GET" && r.url.ends_with("/notifications/channels")) return answer(200, R"({"entities":[]})");
+        if (r.url.find("observations/query") != std::string::npos)
+            return answer(200, R"({"results":[{"group":{"queueId":"q1"},"data":[{"metric":"oWaiting","stats":{"count":3}}]}]})");
+        return answer(404, "{}");
+    }
+    void start() {
+        source = std::make_unique<app::GenesysSource>(config, clock, sockets.factory(), [] { return 0.0; });
+        source->start(listener);
+    }
+    std::size_t rest() const { return clock.sent.size(); }
+    std::vector<Millis> open_offsets() const {
+        std::vector<Millis> out;
+        for (auto t : sockets.open_times) out.push_back(std::chrono::duration_cast<Millis>(t - start_time));
+        return out;
+    }
+    TimePoint start_time{std::chrono::seconds(1'000)};
+};
+
+// The platform does `what` to every socket as soon as it opens.
+void every_socket(Org& org, std::function<void(FakeSockets::Socket&)> what) {
+    org.sockets.on_open = [what](FakeSockets::Socket& s) {
+        s.handler.on_open();
+        if (s.live) what(s);
+    };
+}
+
+}  // namespace
+
+TEST_CASE("genesys source: socket_closing on every socket: once at once, then backing off", "[genesys][storm]") {
+    Org org;
+    every_socket(org, [](auto& s) { s.handler.on_message(test::system_frame("socket_closing")); });
+    org.start();
+    org.clock.advance(10s);
+    // Token, channel and subscription 10 ms each: the socket opened at 30 ms,
+    // open 20 ms later, closing at once; the first closing reconnects at
+    // once, the next after 1 s, 2 s, 2.5 s, 2.5 s (jitter 0, the default
+    // --max-backoff 5s), each 20 ms after the socket before opened.
+    for (auto& [t, r] : org.clock.sent) UNSCOPED_INFO(r.method << " " << r.url << " at " << (t - org.start_time).count());
+    CHECK(org.open_offsets() == std::vector<Millis>{30ms, 50ms, 1070ms, 3090ms, 5610ms, 8130ms});
+    CHECK(org.clock.count("POST", "/oauth/token") == 1);
+    CHECK(org.clock.count("POST", "/notifications/channels") == 1);
+    // The snapshot after each gap waits 2 s after the one before.
+    CHECK(org.clock.count("POST", "observations/query") <= 5);
+    CHECK(org.rest() <= 8);
+    REQUIRE_FALSE(org.listener.statuses.empty());
+    CHECK(org.listener.statuses.at(2).find("reconnecting: the server is closing the socket") == 0);
+    CHECK(org.listener.statuses.at(2).find("in 0s") != std::string::npos);
+}
+
+TEST_CASE("genesys source: no_longer_subscribed on every socket makes few channels", "[genesys][storm]") {
+    Org org;
+    every_socket(org, [](auto& s) { s.handler.on_message(test::system_frame("no_longer_subscribed")); });
+    org.start();
+    org.clock.advance(10s);
+    CHECK(org.clock.count("POST", "/notifications/channels") == 6);
+    CHECK(org.clock.count("PUT", "/subscriptions") == 6);
+    CHECK(org.clock.count("POST", "/oauth/token") == 1);
+    CHECK(org.rest() <= 18);
+}
+
+TEST_CASE("genesys source: token_revoked on every socket makes few tokens and channels", "[genesys][storm]") {
+    Org org;
+    every_socket(org, [](auto& s) { s.handler.on_message(test::system_frame("token_revoked")); });
+    org.start();
+    org.clock.advance(10s);
+    CHECK(org.clock.count("POST", "/oauth/token") == 6);
+    CHECK(org.clock.count("POST", "/notifications/channels") == 6);
+    CHECK(org.rest() <= 24);
+}
+
+TEST_CASE("genesys source: a socket closed right after it opens does not reset the backoff", "[genesys][storm]") {
+    Org org;
+    every_socket(org, [](auto& s) {
+        net::WebSocketEnd end;
+        end.close_code = 1000;
+        s.handler.on_end(end);
+    });
+    org.start();
+    org.clock.advance(10s);
+    CHECK(org.open_offsets() == std::vector<Millis>{30ms, 50ms, 1070ms, 3090ms, 5610ms, 8130ms});
+    CHECK(org.rest() <= 8);
+}
+
+TEST_CASE("genesys source: only a socket healthy for 10 s resets the backoff", "[genesys][storm]") {
+    Org org;
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.sockets.opened == 1);
+    auto* socket = org.sockets.last;
+    // Closing twice in a row: the second waits.
+    socket->handler.on_message(test::system_frame("socket_closing"));
+    org.clock.advance(100ms);
+    REQUIRE(org.sockets.opened == 2);
+    org.sockets.last->handler.on_message(test::system_frame("socket_closing"));
+    org.clock.advance(100ms);
+    CHECK(org.sockets.opened == 2);
+    org.clock.advance(1s);
+    REQUIRE(org.sockets.opened == 3);
+    // A heartbeat before 10 s open is not health; one after is.
+    org.clock.advance(5s);
+    org.sockets.last->handler.on_message(test::heartbeat_frame());
+    org.clock.advance(6s);
+    org.sockets.last->handler.on_message(test::heartbeat_frame());
+    // The platform's planned hand-over after a healthy socket: at once again.
+    org.sockets.last->handler.on_message(test::system_frame("socket_closing"));
+    org.clock.advance(50ms);
+    CHECK(org.sockets.opened == 4);
+}
+
+TEST_CASE("genesys source: a channel born expired is not renewed in a loop", "[genesys][storm]") {
+    Org org;
+    org.channel_life = -1h;
+    org.start();
+    org.clock.advance(10s);
+    CHECK(org.clock.count("POST", "/notifications/channels") == 1);
+    CHECK(org.rest() == 4);  // token, channel, subscription, snapshot
+    // Renewal 60 s after: subscribe again, read `expires` back, still past:
+    // a new channel at once; its renewal again 60 s later.
+    org.clock.advance(61s);
+    CHECK(org.clock.count("POST", "/notifications/channels") == 2);
+    org.clock.advance(5min);
+    CHECK(org.clock.count("POST", "/notifications/channels") <= 7);
+    CHECK(org.rest() <= 40);
+}
+
+TEST_CASE("genesys source: with no backoff at all, the request budget still caps a storm", "[genesys][storm]") {
+    Org org;
+    org.config.max_backoff = 0ms;
+    org.config.request_budget = 60;
+    every_socket(org, [](auto& s) { s.handler.on_message(test::system_frame("no_longer_subscribed")); });
+    org.start();
+    org.clock.advance(60s);
+    // The burst of 10, then one a second.
+    CHECK(org.rest() <= 10 + 60);
+    CHECK(org.rest() >= 60);
+}
+
+TEST_CASE("genesys source: a 429 holds every call for its Retry-After", "[genesys][budget]") {
+    Org org;
+    bool throttled = false;
+    org.override = [&](const net::Request& r) -> std::optional<net::Response> {
+        if (throttled || r.url.find("observations/query") == std::string::npos) return std::nullopt;
+        throttled = true;
+        auto a = answer(429, "{}");
+        a.retry_after = "7";
+        return a;
+    };
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.clock.count("POST", "observations/query") == 1);
+    org.clock.advance(6s);
+    CHECK(org.clock.count("POST", "observations/query") == 1);
+    org.clock.advance(1500ms);
+    CHECK(org.clock.count("POST", "observations/query") == 2);
+    CHECK(org.listener.snapshots == 1);
+}
+
+TEST_CASE("genesys source: messages about queues not subscribed are dropped, not kept", "[genesys][state]") {
+    Org org;
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.listener.snapshots == 1);
+    const auto before = org.listener.records;
+    for (int i = 0; i < 100; ++i)
+        org.sockets.last->handler.on_message(
+            R"({"topicName":"v2.analytics.queues.other)" + std::to_string(i) +
+            R"(.observations","eventBody":{"group":{"queueId":"other)" + std::to_string(i) +
+            R"("},"data":[{"interval":"2026-01-01T00:00:00.000Z/2026-01-01T00:00:00.000Z","metrics":[{"metric":"oWaiting","stats":{"count":1}}]}]}})");
+    CHECK(org.listener.records == before);
+}
