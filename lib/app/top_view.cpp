@@ -27,6 +27,8 @@ std::string host_of(const Config& config) {
 TopView::TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, std::function<void()> quit)
     : m_config(config), m_loop(loop), m_terminal(terminal), m_quit(std::move(quit)), m_size(terminal.size()) {
     m_state.set_host(host_of(config));
+    // Durations as m:ss, percentages with %; --unit where given.
+    m_state.set_units(MetricUnits(config.units));
     // --fields keeps its order on screen, whatever order records use.
     for (const auto& field : config.fields) m_state.add_column(field);
     m_loop.watch_fd(m_terminal.input_fd(), [this] { on_input(); });
