@@ -2,7 +2,7 @@
 # after "rtwatch", "rtwatch top" and "rtwatch relay" it offers exactly the
 # options of that command's --help (and of rtwatch --help that apply to it).
 _rtwatch_shared='--help --version --config
-    --platform --region --api-url --auth-url --stream-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
+    --platform --region --request-budget --api-url --auth-url --stream-url --client-id --client-secret-file --scope --token-grace --cacert --insecure
     --broker --tenant --broker-creds --lease-ttl --broker-history
     --queue --skill --agent --media --fields --where
     --throttle --count --duration --idle-timeout --request-timeout --max-backoff --max-event-size
@@ -11,13 +11,13 @@ _rtwatch_shared='--help --version --config
 # NDJSON only: refused by top and relay
 _rtwatch_plain='--raw --once --output --metrics-listen'
 _rtwatch_top='--refresh --color'
-_rtwatch_relay='--listen --history --viewer-timeout --max-viewers --viewer-token-file --no-viewer-auth --allow-origin
+_rtwatch_relay='--listen --history --history-bytes --unit --names --trend-step --viewer-timeout --max-viewers --viewer-token-file --no-viewer-auth --allow-origin
     --stale-after --header-timeout'
 
 _rtwatch() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     case $prev in
-        --config | --client-secret-file | --cacert | -o | --output | --record | --viewer-token-file | --broker-creds)
+        --config | --client-secret-file | --cacert | -o | --output | --record | --viewer-token-file | --broker-creds | --names)
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --log-format)
@@ -43,7 +43,7 @@ _rtwatch() {
         --fields | --where | --throttle | --count | --duration | --idle-timeout | --request-timeout | --max-backoff | \
         --max-event-size | --level | --exec | --exec-jobs | --exec-timeout | --metrics-listen | --listen | --history | \
         --viewer-timeout | --max-viewers | --allow-origin | --stale-after | --header-timeout | --broker | --tenant | \
-        --lease-ttl | --broker-history | --refresh)
+        --lease-ttl | --broker-history | --refresh | --request-budget | --history-bytes | --unit | --trend-step)
             return ;;
     esac
     # The subcommand, and whether "replay" follows it.
