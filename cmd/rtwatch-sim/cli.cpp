@@ -7,8 +7,8 @@
 #include <iostream>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/core/version.hpp"
@@ -31,8 +31,9 @@ struct Raw {
 void define_genesys(CLI::App& app, GenesysOptions& g, Raw& raw) {
     app.add_option("--channel-ttl", raw.channel_ttl, "genesys: a channel's lifetime; subscribing extends it")
         ->capture_default_str();
-    app.add_option("--max-channels", g.max_channels, "genesys: channels per client; one more evicts the least "
-                                                     "recently used")
+    app.add_option("--max-channels", g.max_channels,
+                   "genesys: channels per client; one more evicts the least "
+                   "recently used")
         ->capture_default_str();
     app.add_option("--max-topics", g.max_topics, "genesys: topics per channel; more is a 400")->capture_default_str();
     app.add_option("--missing-permission", g.missing_permissions,
@@ -43,8 +44,9 @@ void define_genesys(CLI::App& app, GenesysOptions& g, Raw& raw) {
     app.add_option("--aggregate-every", raw.aggregate_every,
                    "genesys: how often a 30-minute aggregate rides on each observation topic; 0 never")
         ->capture_default_str();
-    app.add_option("--bad-client-status", g.bad_client_status, "genesys: token endpoint status for bad credentials "
-                                                               "(400 or 401)")
+    app.add_option("--bad-client-status", g.bad_client_status,
+                   "genesys: token endpoint status for bad credentials "
+                   "(400 or 401)")
         ->capture_default_str();
 }
 
@@ -67,8 +69,9 @@ void define(CLI::App& app, CommandLine& c, Raw& raw) {
     app.add_option("--client-secret-file", raw.secret_file, "file holding the client secret");
     app.add_option("--token-lifetime", o.token_lifetime_s, "token lifetime in seconds (2.5 allowed)")
         ->capture_default_str();
-    app.add_option("--heartbeat", raw.heartbeat, "time between heartbeats (sse: on an idle stream; default 5s; "
-                                                 "genesys: 30s)");
+    app.add_option("--heartbeat", raw.heartbeat,
+                   "time between heartbeats (sse: on an idle stream; default 5s; "
+                   "genesys: 30s)");
     app.add_option("--retry", o.retry_ms, "the retry: value sent at stream start, in ms")->capture_default_str();
     app.add_option("--replay-window", o.replay_window, "events kept for Last-Event-ID replay")->capture_default_str();
     app.add_option("--expired-token", raw.expired, "disconnect|stall: an open stream whose token expires")
@@ -100,8 +103,8 @@ void read_duration(const char* name, const std::string& text, bool positive, std
                    std::vector<std::string>& errors) {
     auto d = parse_duration(text);
     if (!d || (positive && d->count() <= 0))
-        errors.push_back(fmt::format("{} '{}' is not a {}duration such as 5s or 500ms", name, text,
-                                     positive ? "positive " : ""));
+        errors.push_back(
+            fmt::format("{} '{}' is not a {}duration such as 5s or 500ms", name, text, positive ? "positive " : ""));
     else
         out = *d;
 }
@@ -113,7 +116,8 @@ void check_genesys(SimOptions& o, const Raw& raw, std::vector<std::string>& erro
     read_duration("--aggregate-every", raw.aggregate_every, false, g.aggregate_every, errors);
     if (g.max_channels < 1) errors.push_back("--max-channels must be at least 1");
     if (g.max_topics < 1) errors.push_back("--max-topics must be at least 1");
-    if (g.bad_client_status != 400 && g.bad_client_status != 401) errors.push_back("--bad-client-status must be 400 or 401");
+    if (g.bad_client_status != 400 && g.bad_client_status != 401)
+        errors.push_back("--bad-client-status must be 400 or 401");
     if (o.platform == Platform::genesys && !o.tls_cert.empty())
         errors.push_back("--tls-cert is not supported with --platform genesys: its sockets are plain ws://");
     if (o.platform == Platform::genesys && o.flat_out > 0) errors.push_back("--flat-out is for --platform sse only");
@@ -121,22 +125,32 @@ void check_genesys(SimOptions& o, const Raw& raw, std::vector<std::string>& erro
 
 void check(CommandLine& c, const Raw& raw, std::vector<std::string>& errors) {
     SimOptions& o = c.options;
-    if (raw.platform == "genesys") o.platform = Platform::genesys;
-    else if (raw.platform != "sse") errors.push_back(fmt::format("--platform '{}' must be sse or genesys", raw.platform));
-    const std::string heartbeat = !raw.heartbeat.empty() ? raw.heartbeat : o.platform == Platform::genesys ? "30s" : "5s";
+    if (raw.platform == "genesys")
+        o.platform = Platform::genesys;
+    else if (raw.platform != "sse")
+        errors.push_back(fmt::format("--platform '{}' must be sse or genesys", raw.platform));
+    const std::string heartbeat = !raw.heartbeat.empty()            ? raw.heartbeat
+                                  : o.platform == Platform::genesys ? "30s"
+                                                                    : "5s";
     read_duration("--heartbeat", heartbeat, true, o.heartbeat, errors);
     check_genesys(o, raw, errors);
-    if (raw.expired == "disconnect") o.expired_token = ExpiredTokenMode::disconnect;
-    else if (raw.expired == "stall") o.expired_token = ExpiredTokenMode::stall;
-    else errors.push_back(fmt::format("--expired-token '{}' must be disconnect or stall", raw.expired));
-    if (!raw.secret_file.empty()) o.client_secret = read_secret(raw.secret_file, errors);
-    else if (const char* env = std::getenv("RTWATCH_SIM_CLIENT_SECRET"); env && *env) o.client_secret = env;
+    if (raw.expired == "disconnect")
+        o.expired_token = ExpiredTokenMode::disconnect;
+    else if (raw.expired == "stall")
+        o.expired_token = ExpiredTokenMode::stall;
+    else
+        errors.push_back(fmt::format("--expired-token '{}' must be disconnect or stall", raw.expired));
+    if (!raw.secret_file.empty())
+        o.client_secret = read_secret(raw.secret_file, errors);
+    else if (const char* env = std::getenv("RTWATCH_SIM_CLIENT_SECRET"); env && *env)
+        o.client_secret = env;
     if (o.model.queues < 1 || o.model.skills < 1 || o.model.agents < 1)
         errors.push_back("--queues, --skills and --agents must each be at least 1");
     if (o.rate < 0) errors.push_back("--rate must be >= 0");
     if (o.speed <= 0) errors.push_back("--speed must be > 0");
     if (o.token_lifetime_s <= 0) errors.push_back("--token-lifetime must be > 0 seconds");
-    if (o.model.redundant_ratio < 0 || o.model.redundant_ratio >= 1) errors.push_back("--redundant-ratio must be in [0, 1)");
+    if (o.model.redundant_ratio < 0 || o.model.redundant_ratio >= 1)
+        errors.push_back("--redundant-ratio must be in [0, 1)");
     if (o.changed_ratio <= 0 || o.changed_ratio > 1) errors.push_back("--changed-ratio must be in (0, 1]");
     if (o.retry_ms < 0) errors.push_back("--retry must be >= 0");
     if (o.max_clients < 1) errors.push_back("--max-clients must be at least 1");

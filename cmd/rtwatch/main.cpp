@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
     }
     // rtwatch relay: viewers instead of stdout; --metrics-listen: /metrics beside it
     app::SinkFactory extra;
-    if (cli.config->relay) extra = relay::make_relay;
-    else if (!cli.config->metrics_listen.empty()) extra = relay::make_metrics_server;
+    if (cli.config->relay)
+        extra = relay::make_relay;
+    else if (!cli.config->metrics_listen.empty())
+        extra = relay::make_metrics_server;
     return to_int(app::run(*cli.config, extra));
 }

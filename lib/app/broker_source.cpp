@@ -56,13 +56,18 @@ struct LineHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, LineHandler
             return true;
         }
         if (!top_value() || type != MetricValue::Type::string) return true;
-        if (key == "type") is_metrics = text == "metrics";
+        if (key == "type")
+            is_metrics = text == "metrics";
         else if (key == "kind") {
             have_kind = true;
-            if (text == "queue") out.kind = ResourceKind::queue;
-            else if (text == "agent") out.kind = ResourceKind::agent;
-            else if (text == "skill") out.kind = ResourceKind::skill;
-            else return false;
+            if (text == "queue")
+                out.kind = ResourceKind::queue;
+            else if (text == "agent")
+                out.kind = ResourceKind::agent;
+            else if (text == "skill")
+                out.kind = ResourceKind::skill;
+            else
+                return false;
         } else if (key == "id") {
             have_id = true;
             out.id.assign(text);
@@ -76,9 +81,7 @@ struct LineHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, LineHandler
     bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
         return scalar(MetricValue::Type::number, false, {s, n});
     }
-    bool String(const char* s, rapidjson::SizeType n, bool) {
-        return scalar(MetricValue::Type::string, false, {s, n});
-    }
+    bool String(const char* s, rapidjson::SizeType n, bool) { return scalar(MetricValue::Type::string, false, {s, n}); }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
         if (!skip) key.assign(s, n);
         return true;
@@ -127,8 +130,10 @@ std::string metrics_key(const Record& record) {
         key += m.name;
         key += '\x1f';
         key += static_cast<char>('0' + static_cast<int>(m.value.type));
-        if (m.value.type == MetricValue::Type::boolean) key += m.value.boolean ? '1' : '0';
-        else key += m.value.text;
+        if (m.value.type == MetricValue::Type::boolean)
+            key += m.value.boolean ? '1' : '0';
+        else
+            key += m.value.text;
         key += '\x1e';
     }
     return key;
@@ -139,7 +144,8 @@ bool parse_metrics_line(std::string_view json, Record& out) {
     LineHandler handler(out);
     rapidjson::Reader reader;
     rapidjson::MemoryStream ms(json.data(), json.size());
-    auto result = reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(ms, handler);
+    auto result =
+        reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(ms, handler);
     return !result.IsError() && handler.is_metrics && handler.have_kind && handler.have_id;
 }
 
@@ -186,8 +192,10 @@ void BrokerSource::start(SourceListener& listener) {
         m_view.broker_up = up;
         m_listener->input_begins(WallClock::now());
         // viewers keep their last state: it is stale while the broker is away
-        if (up) m_listener->status(UpstreamStatus::connected, "broker connected");
-        else m_listener->status(UpstreamStatus::stale, why.empty() ? "broker unreachable" : why);
+        if (up)
+            m_listener->status(UpstreamStatus::connected, "broker connected");
+        else
+            m_listener->status(UpstreamStatus::stale, why.empty() ? "broker unreachable" : why);
         m_listener->input_ends();
     };
     h.message = [this](const broker::Message& m) {
@@ -202,8 +210,10 @@ void BrokerSource::start(SourceListener& listener) {
     h.batch = [this](bool begins) {
         if (m_stopped || begins == m_in_batch) return;
         m_in_batch = begins;
-        if (begins) m_listener->input_begins(WallClock::now());
-        else m_listener->input_ends();
+        if (begins)
+            m_listener->input_begins(WallClock::now());
+        else
+            m_listener->input_ends();
     };
     h.caught_up = [this] {
         if (m_stopped) return;
@@ -251,7 +261,7 @@ void BrokerSource::on_message(const broker::Message& m) {
             std::string text = doc.HasMember("message") && doc["message"].IsString() ? doc["message"].GetString() : "";
             m_view.holder = holder;
             std::string message = text.empty() ? fmt::format("upstream held by {}", holder)
-                                                : fmt::format("upstream held by {}: {}", holder, text);
+                                               : fmt::format("upstream held by {}: {}", holder, text);
             if (s) m_listener->status(StatusChange{*s, message, {}, false});
         }
     } else if (parse_metrics_line(m.data, m_record)) {

@@ -24,12 +24,12 @@ namespace rtwatch::app {
 struct StreamView {
     // per subject: the metrics of its last message (metrics_key())
     std::unordered_map<std::string, std::string> last_metrics;
-    std::uint64_t last_seq = 0;   // the highest sequence handed on
-    std::uint64_t max_term = 0;   // the highest lease term seen on a message
+    std::uint64_t last_seq = 0;       // the highest sequence handed on
+    std::uint64_t max_term = 0;       // the highest lease term seen on a message
     std::uint64_t stale_dropped = 0;  // messages of an older term than one already seen
     bool caught_up = false;
     bool broker_up = false;
-    std::string holder;           // who publishes, from the last status message
+    std::string holder;  // who publishes, from the last status message
 };
 
 // A resource's metrics as one comparable string (names, types and values).

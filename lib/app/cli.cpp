@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "cli_parts.hpp"
 #include "cli_broker.hpp"
+#include "cli_parts.hpp"
 #include "cli_relay.hpp"
 #include "cli_top.hpp"
 #include "rtwatch/app/version.hpp"
@@ -25,8 +25,7 @@ using detail::ConfigKey;
 
 // --once without --duration: a snapshot that takes longer than this is not coming.
 constexpr Millis k_once_default_bound{30'000};
-constexpr const char* k_replay_about =
-    "Run the pipeline over a recorded raw SSE stream (FILE, or - for stdin)";
+constexpr const char* k_replay_about = "Run the pipeline over a recorded raw SSE stream (FILE, or - for stdin)";
 
 // Raw option values before validation.
 struct RawOptions {
@@ -146,7 +145,8 @@ void define_pacing(CLI::App& app, RawOptions& o, bool live) {
     app.add_option("--count", o.count, "Exit after N records (N >= 1)")->type_name("N")->group(pace);
     app.add_option("--duration", o.duration, "Exit after DURATION")->type_name("DURATION")->group(pace);
     if (live) {
-        app.add_option("--idle-timeout", o.idle_timeout, "Reconnect when no bytes arrive for DURATION (default 30s; genesys 60s)")
+        app.add_option("--idle-timeout", o.idle_timeout,
+                       "Reconnect when no bytes arrive for DURATION (default 30s; genesys 60s)")
             ->type_name("DURATION")
             ->envname("RTWATCH_IDLE_TIMEOUT")
             ->group(pace);
@@ -421,8 +421,8 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        r.stdout_text = top.parsed()     ? detail::top_help(top)
-                        : relay.parsed() ? detail::relay_help(relay)
+        r.stdout_text = top.parsed()       ? detail::top_help(top)
+                        : relay.parsed()   ? detail::relay_help(relay)
                         : replay->parsed() ? replay_help()
                                            : app.help();
         return r;
@@ -459,8 +459,9 @@ CliOutcome parse_command_line(int argc, const char* const* argv) {
     if (top.parsed()) detail::validate_top(top_options, c, r.errors);
     if (relay.parsed()) detail::validate_relay(relay_options, c, r.errors, r.warnings);
     if (!c.metrics_listen.empty() && (c.relay || c.top))
-        r.errors.push_back("--metrics-listen is for plain runs: rtwatch relay serves /metrics on --listen already, "
-                           "and rtwatch top has none; drop --metrics-listen");
+        r.errors.push_back(
+            "--metrics-listen is for plain runs: rtwatch relay serves /metrics on --listen already, "
+            "and rtwatch top has none; drop --metrics-listen");
     if (o.log_format == "json" || o.log_format == "text") r.log.format = c.log.format;
     if (!r.errors.empty()) {
         r.exit_code = to_int(ExitCode::usage);

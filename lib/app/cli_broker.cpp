@@ -11,13 +11,15 @@ namespace rtwatch::app::detail {
 namespace {
 
 bool broker_url(std::string_view url) {
-    return (url.starts_with("nats://") || url.starts_with("tls://")) && url.find_first_of(" \t\r\n") == std::string_view::npos;
+    return (url.starts_with("nats://") || url.starts_with("tls://")) &&
+           url.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
 bool plain_tenant(std::string_view t) {
     if (t.empty() || t.size() > 64) return false;
     for (unsigned char ch : t)
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+              ch == '-'))
             return false;
     return true;
 }

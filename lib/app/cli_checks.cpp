@@ -40,8 +40,10 @@ std::optional<std::string> url_problem(std::string_view url, std::string_view op
     for (size_t i = 0; i < url.size(); ++i) {
         auto c = static_cast<unsigned char>(url[i]);
         if (c <= 0x20 || c == 0x7f)
-            return fmt::format("{}: the URL has a control character or space at offset {}: "
-                               "check how it was set (quoting, a stray newline)", option, i);
+            return fmt::format(
+                "{}: the URL has a control character or space at offset {}: "
+                "check how it was set (quoting, a stray newline)",
+                option, i);
     }
     if (!url.starts_with("http://") && !url.starts_with("https://"))
         return fmt::format("{} '{}' is not an http:// or https:// URL", option, url);
@@ -57,8 +59,10 @@ std::optional<std::uint64_t> parse_count(const std::string& text, std::vector<st
     auto r = std::from_chars(text.data(), text.data() + text.size(), n);
     if (r.ec == std::errc() && r.ptr == text.data() + text.size() && n > 0) return n;
     if (option == "--count")
-        errors.push_back(fmt::format("--count '{}': give a whole number of records, at least 1 "
-                                     "(leave --count out for no limit)", text));
+        errors.push_back(
+            fmt::format("--count '{}': give a whole number of records, at least 1 "
+                        "(leave --count out for no limit)",
+                        text));
     else
         errors.push_back(fmt::format("{} '{}': give a whole number, at least 1", option, text));
     return std::nullopt;
@@ -107,8 +111,8 @@ std::string read_client_secret(const std::string& secret_file, std::vector<std::
         return {};
     }
     if (secret.find_first_of(std::string_view("\n\r\0", 3)) != std::string::npos) {
-        errors.push_back(fmt::format("{}: '{}' holds more than one line or a NUL byte: is it the right file?",
-                                     option, path));
+        errors.push_back(
+            fmt::format("{}: '{}' holds more than one line or a NUL byte: is it the right file?", option, path));
         return {};
     }
     return secret;
@@ -139,8 +143,10 @@ std::optional<log::Format> log_format_from(int argc, const char* const* argv, co
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--") break;
-        if (arg == "--log-format" && i + 1 < argc) named = argv[++i];
-        else if (arg.starts_with("--log-format=")) named = arg.substr(std::strlen("--log-format="));
+        if (arg == "--log-format" && i + 1 < argc)
+            named = argv[++i];
+        else if (arg.starts_with("--log-format="))
+            named = arg.substr(std::strlen("--log-format="));
     }
     if (!named) return std::nullopt;
     if (*named == "json") return log::Format::json;

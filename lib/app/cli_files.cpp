@@ -140,7 +140,8 @@ ConfigFile parse_config_text(std::string_view text, std::string_view path, const
         if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         if (line.front() == '[') {
             fail(number, fmt::format("section header '{}' is not supported: put every option at the top level, "
-                                     "one 'name = value' per line", line.substr(0, 60)));
+                                     "one 'name = value' per line",
+                                     line.substr(0, 60)));
             continue;
         }
         size_t eq = line.find('=');
@@ -153,14 +154,16 @@ ConfigFile parse_config_text(std::string_view text, std::string_view path, const
         if (key.starts_with("--")) key.erase(0, 2);
         auto known = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return k.name == key; });
         if (key == "client-secret") {
-            fail(number, "a secret is not read from the config file: use client-secret-file, "
-                         "RTWATCH_CLIENT_SECRET or $CREDENTIALS_DIRECTORY/client-secret");
+            fail(number,
+                 "a secret is not read from the config file: use client-secret-file, "
+                 "RTWATCH_CLIENT_SECRET or $CREDENTIALS_DIRECTORY/client-secret");
             continue;
         }
         if (known == keys.end()) {
             auto near = closest_key(key, keys);
-            fail(number, near ? fmt::format("unknown option '{}': did you mean '{}'?", key.substr(0, 60), *near)
-                              : fmt::format("unknown option '{}': see rtwatch --help for the options", key.substr(0, 60)));
+            fail(number,
+                 near ? fmt::format("unknown option '{}': did you mean '{}'?", key.substr(0, 60), *near)
+                      : fmt::format("unknown option '{}': see rtwatch --help for the options", key.substr(0, 60)));
             continue;
         }
         LineParse value = parse_value(trim(line.substr(eq + 1)));
@@ -168,8 +171,8 @@ ConfigFile parse_config_text(std::string_view text, std::string_view path, const
             fail(number, fmt::format("{}: {}", key, value.error));
             continue;
         }
-        auto earlier = std::find_if(file.entries.begin(), file.entries.end(),
-                                    [&](const ConfigEntry& e) { return e.key == key; });
+        auto earlier =
+            std::find_if(file.entries.begin(), file.entries.end(), [&](const ConfigEntry& e) { return e.key == key; });
         if (earlier != file.entries.end() && !known->repeatable) {
             fail(number, fmt::format("{} is already set on line {}: keep one", key, earlier->line));
             continue;

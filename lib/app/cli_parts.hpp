@@ -17,7 +17,7 @@
 namespace CLI {
 class App;
 class ExtrasError;
-}
+}  // namespace CLI
 
 namespace rtwatch::app::detail {
 
@@ -29,7 +29,7 @@ inline constexpr std::size_t k_max_secret_bytes = 16 * 1024;
 Result<std::string> read_capped(const std::string& path, std::size_t cap, std::string_view what);
 
 struct ConfigKey {
-    std::string name;    // the long option without dashes: "api-url"
+    std::string name;  // the long option without dashes: "api-url"
     bool repeatable = false;
 };
 struct ConfigEntry {

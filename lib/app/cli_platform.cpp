@@ -25,9 +25,10 @@ void take_budget(const std::string& text, Config& c, std::vector<std::string>& e
     std::uint32_t n = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > 1000) {
-        e.push_back(fmt::format("--request-budget '{}': give the REST calls a minute as a whole number from 1 to "
-                                "1000 (Genesys allows an OAuth client 300; the default is 120)",
-                                text));
+        e.push_back(
+            fmt::format("--request-budget '{}': give the REST calls a minute as a whole number from 1 to "
+                        "1000 (Genesys allows an OAuth client 300; the default is 120)",
+                        text));
         return;
     }
     c.request_budget = n;

@@ -131,8 +131,10 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
     take(o.trend_step, "--trend-step", c.trend_step, errors);
     if (c.trend_step < Millis(1000)) errors.push_back("--trend-step must be 1s or more (e.g. 15s)");
     for (const auto& text : o.units) {
-        if (auto unit = parse_unit_option(text)) c.units.push_back(*unit);
-        else errors.push_back(unit.error().message);
+        if (auto unit = parse_unit_option(text))
+            c.units.push_back(*unit);
+        else
+            errors.push_back(unit.error().message);
     }
     c.names_file = o.names;
     c.allow_origins = split_ids(o.allow_origins, "--allow-origin", errors);

@@ -39,7 +39,8 @@ void take_refresh(const std::string& text, Config& c, std::vector<std::string>& 
     auto d = parse_duration(text);
     if (!d) return errors.push_back(fmt::format("--refresh: {}", d.error().message));
     if (*d < k_min_refresh || *d > k_max_refresh)
-        return errors.push_back(fmt::format("--refresh '{}': use a duration from 0.2s to 10s, e.g. --refresh 1s", text));
+        return errors.push_back(
+            fmt::format("--refresh '{}': use a duration from 0.2s to 10s, e.g. --refresh 1s", text));
     c.refresh = *d;
 }
 

@@ -28,9 +28,10 @@ void BudgetedServices::pump() {
             ++m_held;
             if (!m_warned) {
                 m_warned = true;
-                log::warn("the request budget of {} a minute is spent: holding REST calls ({} sent so far); "
-                          "something keeps reopening, or raise --request-budget",
-                          m_budget.per_minute(), m_budget.spent());
+                log::warn(
+                    "the request budget of {} a minute is spent: holding REST calls ({} sent so far); "
+                    "something keeps reopening, or raise --request-budget",
+                    m_budget.per_minute(), m_budget.spent());
             } else {
                 log::debug("request budget: {} calls waiting, the next in {} ({} held so far)", m_queue.size(),
                            format_duration(wait), m_held);

@@ -116,9 +116,10 @@ void GenesysChannel::create() {
         log::info("notification channel {} created ({} topics)", m_channel.id, m_topics.size());
         if (m_channel.expires && *m_channel.expires <= WallClock::now() && !m_warned_past_expiry) {
             m_warned_past_expiry = true;
-            log::warn("channel {} was created with an expiry already past ({}); is this host's clock right? "
-                      "renewing it in {} instead of at once",
-                      m_channel.id, format_rfc3339_ms(*m_channel.expires), format_duration(genesys::k_renew_floor));
+            log::warn(
+                "channel {} was created with an expiry already past ({}); is this host's clock right? "
+                "renewing it in {} instead of at once",
+                m_channel.id, format_rfc3339_ms(*m_channel.expires), format_duration(genesys::k_renew_floor));
         }
         arm_renewal();
         subscribe();
@@ -146,7 +147,8 @@ std::string GenesysChannel::socket_url() const {
     const std::string& uri = m_channel.connect_uri;
     auto scheme = uri.find("://");
     auto path = scheme == std::string::npos ? std::string::npos : uri.find('/', scheme + 3);
-    return trimmed(m_config.stream_url) + (path == std::string::npos ? "/channels/" + genesys::url_component(m_channel.id) : uri.substr(path));
+    return trimmed(m_config.stream_url) +
+           (path == std::string::npos ? "/channels/" + genesys::url_component(m_channel.id) : uri.substr(path));
 }
 
 void GenesysChannel::connect() {
@@ -231,9 +233,10 @@ void GenesysChannel::act(const genesys::Step& step) {
     using A = genesys::Step::Action;
     if (step.action == A::fail) return m_owner.channel_failed(step.exit_code, step.message);
     const bool same = step.action == A::reconnect;
-    const std::string what = fmt::format("{}; {} in {}", step.message,
-                                         same ? "reconnecting to channel " + m_channel.id : std::string("making a new channel"),
-                                         format_duration(step.delay));
+    const std::string what =
+        fmt::format("{}; {} in {}", step.message,
+                    same ? "reconnecting to channel " + m_channel.id : std::string("making a new channel"),
+                    format_duration(step.delay));
     m_owner.channel_lost(*this, what);
     if (m_stopped) return;
     // A storm is told once with its count, not once per attempt.
@@ -241,9 +244,10 @@ void GenesysChannel::act(const genesys::Step& step) {
     if (m_storm == 1)
         log::warn("{}", what);
     else if (m_storm == 3)
-        log::warn("channel {}: {} reopenings without a healthy socket in between (now: {}); backing off up to {}, "
-                  "told again once it is healthy",
-                  m_channel.id, m_storm, what, format_duration(m_backoff.max));
+        log::warn(
+            "channel {}: {} reopenings without a healthy socket in between (now: {}); backing off up to {}, "
+            "told again once it is healthy",
+            m_channel.id, m_storm, what, format_duration(m_backoff.max));
     else
         log::debug("{}", what);
     switch (step.action) {

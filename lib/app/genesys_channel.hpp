@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "genesys_socket.hpp"
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/genesys/frame.hpp"
 #include "rtwatch/genesys/lifecycle.hpp"
 #include "rtwatch/genesys/rest.hpp"
-#include "genesys_socket.hpp"
 #include "rtwatch/net/websocket.hpp"
 #include "services.hpp"
 #include "token_keeper.hpp"

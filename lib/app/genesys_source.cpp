@@ -36,7 +36,8 @@ GenesysSource::GenesysSource(const Config& config, net::Loop& loop)
       m_services(*m_loop_services, genesys::RequestBudget(config.request_budget, genesys::k_default_budget_burst),
                  genesys::k_default_retry_cap),
       m_sockets(loop_sockets(loop)),
-      m_tokens(config, m_services, [this] { return jitter(); }, token_events()),
+      m_tokens(
+          config, m_services, [this] { return jitter(); }, token_events()),
       m_state(config.media) {}
 
 GenesysSource::GenesysSource(const Config& config, Services& services, SocketFactory sockets,
@@ -46,7 +47,8 @@ GenesysSource::GenesysSource(const Config& config, Services& services, SocketFac
                  genesys::k_default_retry_cap),
       m_sockets(std::move(sockets)),
       m_jitter(std::move(jitter)),
-      m_tokens(config, m_services, [this] { return this->jitter(); }, token_events()),
+      m_tokens(
+          config, m_services, [this] { return this->jitter(); }, token_events()),
       m_state(config.media) {}
 
 TokenKeeper::Events GenesysSource::token_events() {
@@ -70,9 +72,9 @@ void GenesysSource::start(SourceListener& listener) {
     auto plan = genesys::plan_channels(genesys::topics_for(m_config.queues, m_config.agents));
     if (!plan) return end_run(plan.error().code, plan.error().message);
     for (auto& topics : *plan)
-        m_channels.push_back(std::make_unique<GenesysChannel>(m_config, m_services, m_sockets, m_tokens, std::move(topics),
-                                                              static_cast<GenesysChannel::Owner&>(*this),
-                                                              [this] { return jitter(); }));
+        m_channels.push_back(
+            std::make_unique<GenesysChannel>(m_config, m_services, m_sockets, m_tokens, std::move(topics),
+                                             static_cast<GenesysChannel::Owner&>(*this), [this] { return jitter(); }));
     log::info("Genesys Cloud: {} topics on {} channel(s)", m_config.queues.size() + m_config.agents.size(),
               m_channels.size());
     for (auto& c : m_channels) c->start();
@@ -324,9 +326,10 @@ void GenesysSource::emit(const std::vector<std::pair<ResourceKind, std::string>>
         if (kind == ResourceKind::queue)
             for (const auto& name : m_state.dropped())
                 if (++m_overflows == 1 || m_overflows % 1000 == 0)
-                    log::warn("queue {}: {} is not a finite number (the counts overflowed); left out of its record "
-                              "({} so far)",
-                              id, name, m_overflows);
+                    log::warn(
+                        "queue {}: {} is not a finite number (the counts overflowed); left out of its record "
+                        "({} so far)",
+                        id, name, m_overflows);
         if (known) m_listener->record(m_record);
     }
 }

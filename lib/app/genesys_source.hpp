@@ -6,8 +6,8 @@
 
 #include <memory>
 #include <optional>
-#include <set>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "genesys_budget.hpp"
@@ -26,8 +26,7 @@ public:
     GenesysSource(const Config& config, net::Loop& loop);
     // Over other services and sockets (tests: a fake clock, scripted
     // answers and sockets); `jitter` in [0, 1), random when empty.
-    GenesysSource(const Config& config, Services& services, SocketFactory sockets,
-                  std::function<double()> jitter = {});
+    GenesysSource(const Config& config, Services& services, SocketFactory sockets, std::function<double()> jitter = {});
     ~GenesysSource() override;
 
     void start(SourceListener& listener) override;
@@ -55,7 +54,7 @@ private:
 
     const Config& m_config;
     std::unique_ptr<LoopServices> m_loop_services;  // when over a real loop
-    BudgetedServices m_services;                     // every REST call of the run, token ones too
+    BudgetedServices m_services;                    // every REST call of the run, token ones too
     SocketFactory m_sockets;
     std::function<double()> m_jitter;
     SourceListener* m_listener = nullptr;

@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "hook_queue.hpp"
-#include "status_alerts.hpp"
 #include "rtwatch/app/sink.hpp"
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/net/loop.hpp"
+#include "status_alerts.hpp"
 
 namespace rtwatch::app {
 

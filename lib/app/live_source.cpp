@@ -19,8 +19,10 @@ std::string query_string(const Config& c) {
             q += key;
             q += '=';
             for (unsigned char ch : id) {
-                if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') q += static_cast<char>(ch);
-                else q += fmt::format("%{:02X}", ch);
+                if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~')
+                    q += static_cast<char>(ch);
+                else
+                    q += fmt::format("%{:02X}", ch);
             }
         }
     };
@@ -35,14 +37,30 @@ reconnect::StreamEnding ending_of(const net::StreamEnd& end) {
     using Out = reconnect::StreamEnding::Kind;
     Out kind = Out::eof;
     switch (end.kind) {
-        case In::eof: kind = Out::eof; break;
-        case In::closed: kind = Out::closed; break;
-        case In::transport_error: kind = Out::transport_error; break;
-        case In::redirect_error: kind = Out::redirect_error; break;
-        case In::redirect_loop: kind = Out::redirect_loop; break;
-        case In::http_status: kind = Out::http_status; break;
-        case In::bad_content_type: kind = Out::bad_content_type; break;
-        case In::idle_timeout: kind = Out::idle_timeout; break;
+        case In::eof:
+            kind = Out::eof;
+            break;
+        case In::closed:
+            kind = Out::closed;
+            break;
+        case In::transport_error:
+            kind = Out::transport_error;
+            break;
+        case In::redirect_error:
+            kind = Out::redirect_error;
+            break;
+        case In::redirect_loop:
+            kind = Out::redirect_loop;
+            break;
+        case In::http_status:
+            kind = Out::http_status;
+            break;
+        case In::bad_content_type:
+            kind = Out::bad_content_type;
+            break;
+        case In::idle_timeout:
+            kind = Out::idle_timeout;
+            break;
     }
     return {kind, end.status, end.retry_after, end.body, end.detail, end.untrusted_certificate};
 }
@@ -50,14 +68,14 @@ reconnect::StreamEnding ending_of(const net::StreamEnd& end) {
 }  // namespace
 
 LiveSseSource::LiveSseSource(const Config& config, net::Loop& loop)
-    : LiveSseSource(config, std::make_unique<LoopServices>(loop), nullptr,
-                    [&loop](net::StreamHandler& handler) { return std::make_unique<SseEventStream>(loop, handler); },
-                    [rng = std::make_shared<std::mt19937_64>(std::random_device{}())] {
-                        return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
-                    }) {}
+    : LiveSseSource(
+          config, std::make_unique<LoopServices>(loop), nullptr,
+          [&loop](net::StreamHandler& handler) { return std::make_unique<SseEventStream>(loop, handler); },
+          [rng = std::make_shared<std::mt19937_64>(std::random_device{}())] {
+              return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
+          }) {}
 
-LiveSseSource::LiveSseSource(const Config& config, Services& services, const StreamFactory& make_stream,
-                             Jitter jitter)
+LiveSseSource::LiveSseSource(const Config& config, Services& services, const StreamFactory& make_stream, Jitter jitter)
     : LiveSseSource(config, nullptr, &services, make_stream, std::move(jitter)) {}
 
 LiveSseSource::LiveSseSource(const Config& config, std::unique_ptr<Services> owned, Services* services,
@@ -66,22 +84,23 @@ LiveSseSource::LiveSseSource(const Config& config, std::unique_ptr<Services> own
       m_owned_services(std::move(owned)),
       m_services(services ? *services : *m_owned_services),
       m_jitter(std::move(jitter)),
-      m_tokens(config, m_services, [this] { return this->jitter(); },
-               TokenKeeper::Events{
-                   [this](bool first) {
-                       m_listener->status(first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
-                       m_listener->input_ends();
-                   },
-                   [this](const std::string& why) {
-                       m_listener->status(UpstreamStatus::reconnecting, why);
-                       m_listener->input_ends();
-                   },
-                   [this] {
-                       if (!m_stream->is_open()) return;
-                       m_stream->close();
-                       open_stream();
-                   },
-                   [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }}),
+      m_tokens(
+          config, m_services, [this] { return this->jitter(); },
+          TokenKeeper::Events{[this](bool first) {
+                                  m_listener->status(
+                                      first ? UpstreamStatus::token_acquired : UpstreamStatus::token_refreshed, "");
+                                  m_listener->input_ends();
+                              },
+                              [this](const std::string& why) {
+                                  m_listener->status(UpstreamStatus::reconnecting, why);
+                                  m_listener->input_ends();
+                              },
+                              [this] {
+                                  if (!m_stream->is_open()) return;
+                                  m_stream->close();
+                                  open_stream();
+                              },
+                              [this](ExitCode code, std::string message) { end_run(code, std::move(message)); }}),
       m_stream(make_stream(*this)) {
     m_policy.max_backoff = config.max_backoff;
     m_policy.scope = config.scope;
@@ -156,7 +175,8 @@ void LiveSseSource::on_open(const net::Response&) {
 void LiveSseSource::on_event(const sse::Event& event) {
     m_gate.offer(SourceEvent{event.type, event.data, event.id, event.id}, event.has_id, *m_listener);
     if (event.type == "data") return;
-    if (auto announced = reconnect::announced_by(event.type, event.data)) m_announced = std::move(announced);
+    if (auto announced = reconnect::announced_by(event.type, event.data))
+        m_announced = std::move(announced);
     else if (event.type == "error" && (++m_error_events <= 10 || m_error_events % 1000 == 0))
         // Rate-limited like bad events: a server cannot flood the log.
         log::warn("the server reports {}: {} ({} error events so far)", reconnect::control_field(event.data, "code"),
@@ -202,8 +222,11 @@ void LiveSseSource::act(const reconnect::Decision& d) {
     using Action = reconnect::Decision::Action;
     switch (d.action) {
         case Action::stop:
-        case Action::fail: return end_run(d.exit_code, d.message);
-        case Action::refresh_token: m_tokens.invalidate(); [[fallthrough]];
+        case Action::fail:
+            return end_run(d.exit_code, d.message);
+        case Action::refresh_token:
+            m_tokens.invalidate();
+            [[fallthrough]];
         case Action::reconnect:
             log::warn("{}; reconnecting in {}", d.message, format_duration(d.delay));
             m_listener->status(UpstreamStatus::reconnecting, d.message);

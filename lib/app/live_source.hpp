@@ -8,10 +8,10 @@
 #include <optional>
 #include <random>
 
+#include "event_stream.hpp"
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/app/snapshot_gate.hpp"
 #include "rtwatch/app/source.hpp"
-#include "event_stream.hpp"
 #include "rtwatch/reconnect/policy.hpp"
 #include "services.hpp"
 #include "token_keeper.hpp"

@@ -13,13 +13,20 @@ namespace rtwatch::app {
 
 std::string_view status_name(UpstreamStatus status) {
     switch (status) {
-        case UpstreamStatus::connected: return "connected";
-        case UpstreamStatus::reconnecting: return "reconnecting";
-        case UpstreamStatus::stale: return "stale";
-        case UpstreamStatus::token_acquired: return "token_acquired";
-        case UpstreamStatus::token_refreshed: return "token_refreshed";
-        case UpstreamStatus::stopped: return "stopped";
-        case UpstreamStatus::gave_up: return "gave_up";
+        case UpstreamStatus::connected:
+            return "connected";
+        case UpstreamStatus::reconnecting:
+            return "reconnecting";
+        case UpstreamStatus::stale:
+            return "stale";
+        case UpstreamStatus::token_acquired:
+            return "token_acquired";
+        case UpstreamStatus::token_refreshed:
+            return "token_refreshed";
+        case UpstreamStatus::stopped:
+            return "stopped";
+        case UpstreamStatus::gave_up:
+            return "gave_up";
     }
     return "unknown";
 }
@@ -183,8 +190,9 @@ void Pipeline::on_snapshot_complete() {
     m_done = true;
     if (m_config.raw) return;
     if (m_snapshot.empty()) {
-        m_snapshot_problem = "the upstream's snapshot is empty: no resource matches the selection; check --queue, "
-                             "--skill and --agent";
+        m_snapshot_problem =
+            "the upstream's snapshot is empty: no resource matches the selection; check --queue, "
+            "--skill and --agent";
         return;
     }
     if (!m_expected_ids || m_snapshot.size() >= m_expected_ids) return;

@@ -66,7 +66,9 @@ void ReplaySource::on_readable() {
     m_listener->input_ends();
 }
 
-void ReplaySource::on_event(const sse::Event& event) { m_gate.offer(SourceEvent{event.type, event.data, event.id, event.id}, event.has_id, *m_listener); }
+void ReplaySource::on_event(const sse::Event& event) {
+    m_gate.offer(SourceEvent{event.type, event.data, event.id, event.id}, event.has_id, *m_listener);
+}
 
 void ReplaySource::on_comment(std::string_view text) {
     if (text != k_connection_comment) return m_gate.comment(*m_listener);

@@ -6,10 +6,10 @@
 #include <string>
 
 #include "rtwatch/app/config.hpp"
+#include "rtwatch/app/snapshot_gate.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/net/loop.hpp"
 #include "rtwatch/sse/parser.hpp"
-#include "rtwatch/app/snapshot_gate.hpp"
 
 namespace rtwatch::app {
 

@@ -39,8 +39,8 @@ Result<int> open_input(const Config& config) {
     if (config.replay_input == "-") return 0;
     int fd = ::open(config.replay_input.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return make_error(ExitCode::usage,
-                          fmt::format("cannot open '{}': {}; check the path", config.replay_input, std::strerror(errno)));
+        return make_error(ExitCode::usage, fmt::format("cannot open '{}': {}; check the path", config.replay_input,
+                                                       std::strerror(errno)));
     return fd;
 }
 

@@ -25,7 +25,9 @@ class LoopServices final : public Services {
 public:
     explicit LoopServices(net::Loop& loop) : m_loop(loop) {}
     TimePoint now() const override { return m_loop.now(); }
-    TimerId add_timer(TimePoint when, std::function<void()> fn) override { return m_loop.add_timer(when, std::move(fn)); }
+    TimerId add_timer(TimePoint when, std::function<void()> fn) override {
+        return m_loop.add_timer(when, std::move(fn));
+    }
     void cancel_timer(TimerId id) override { m_loop.cancel_timer(id); }
     void request(net::Request request, std::function<void(net::Response)> done) override {
         m_loop.request(std::move(request), std::move(done));

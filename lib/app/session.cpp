@@ -91,11 +91,15 @@ void Session::arm_notify_status() {
 
 void Session::on_signal() {
     switch (m_signals.take()) {
-        case SignalAction::stop: finish(ExitCode::ok, "stopped by signal"); break;
+        case SignalAction::stop:
+            finish(ExitCode::ok, "stopped by signal");
+            break;
         case SignalAction::reopen:
             m_notify.reloading(m_loop.now());
-            if (auto r = m_writer.reopen(); !r) finish(ExitCode::output, r.error().message);
-            else log::info("reopened {}", m_writer.path().empty() ? "stdout" : m_writer.path());
+            if (auto r = m_writer.reopen(); !r)
+                finish(ExitCode::output, r.error().message);
+            else
+                log::info("reopened {}", m_writer.path().empty() ? "stdout" : m_writer.path());
             if (m_record)
                 if (auto r = m_record->reopen(); !r) finish(ExitCode::output, r.error().message);
             m_pipeline.reload_sinks();
@@ -104,7 +108,8 @@ void Session::on_signal() {
         case SignalAction::resize:
             if (m_on_resize) m_on_resize();
             break;
-        case SignalAction::none: break;
+        case SignalAction::none:
+            break;
     }
 }
 

@@ -41,9 +41,12 @@ SignalAction SignalWatch::take() {
     signalfd_siginfo info{};
     if (::read(m_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return SignalAction::none;
     switch (info.ssi_signo) {
-        case SIGHUP: return SignalAction::reopen;
-        case SIGWINCH: return SignalAction::resize;
-        default: return SignalAction::stop;
+        case SIGHUP:
+            return SignalAction::reopen;
+        case SIGWINCH:
+            return SignalAction::resize;
+        default:
+            return SignalAction::stop;
     }
 }
 

@@ -28,7 +28,8 @@ void SnapshotGate::connection_lost() {
 void SnapshotGate::offer(const SourceEvent& event, bool has_id, SourceListener& listener) {
     if (m_open || event.type != "data") return listener.event(event);
     if (!has_id && m_held_bytes + event.data.size() <= k_max_held_bytes) {
-        m_held.push_back(Held{static_cast<std::uint32_t>(event.type.size()), static_cast<std::uint32_t>(event.data.size()),
+        m_held.push_back(Held{static_cast<std::uint32_t>(event.type.size()),
+                              static_cast<std::uint32_t>(event.data.size()),
                               static_cast<std::uint32_t>(event.raw_id.size())});
         m_arena.append(event.type).append(event.data).append(event.raw_id);
         m_held_bytes += event.data.size();

@@ -67,8 +67,8 @@ void TokenKeeper::on_answer(const net::Response& response) {
         auto d = reconnect::untrusted_certificate(m_config.auth_url, response.transport_error);
         return m_events.failed(d.exit_code, d.message);
     }
-    auth::TokenReply reply{response.status, response.body, response.retry_after, response.transport_error,
-                           m_token_url, m_config.auth_url_given};
+    auth::TokenReply reply{response.status,          response.body, response.retry_after,
+                           response.transport_error, m_token_url,   m_config.auth_url_given};
     auto answer = auth::classify_token_response(reply, m_services.now(), WallClock::now());
     using Kind = auth::TokenAnswer::Kind;
     switch (answer.kind) {

@@ -19,10 +19,10 @@ namespace rtwatch::app {
 class TokenKeeper {
 public:
     struct Events {
-        std::function<void(bool first)> acquired;              // a new token is held (the run's first?)
-        std::function<void(const std::string&)> retrying;      // the token endpoint failed; asking again
-        std::function<void()> rotated;                         // a rotation's token is held: reconnect with it
-        std::function<void(ExitCode, std::string)> failed;     // no token will come
+        std::function<void(bool first)> acquired;           // a new token is held (the run's first?)
+        std::function<void(const std::string&)> retrying;   // the token endpoint failed; asking again
+        std::function<void()> rotated;                      // a rotation's token is held: reconnect with it
+        std::function<void(ExitCode, std::string)> failed;  // no token will come
     };
 
     TokenKeeper(const Config& config, Services& services, std::function<double()> jitter, Events events);

@@ -95,10 +95,17 @@ void TopView::on_keys() {
     bool full = false, redraw = false;
     for (const top::Key& key : m_decoded) {
         switch (top::apply_action(m_state, top::map_key(m_state.view(), key), m_size)) {
-            case top::Effect::none: break;
-            case top::Effect::redraw: redraw = true; break;
-            case top::Effect::repaint: full = true; break;
-            case top::Effect::quit: m_decoded.clear(); return m_quit();
+            case top::Effect::none:
+                break;
+            case top::Effect::redraw:
+                redraw = true;
+                break;
+            case top::Effect::repaint:
+                full = true;
+                break;
+            case top::Effect::quit:
+                m_decoded.clear();
+                return m_quit();
         }
     }
     m_decoded.clear();

@@ -77,7 +77,6 @@ void UpstreamLease::stop() {
     if (m_holding) lose("the relay stops", true);
 }
 
-
 void UpstreamLease::tick() {
     m_timer = m_services.add_timer(m_services.now() + period_of(m_config.lease_ttl), [this] {
         m_timer.reset();
@@ -132,8 +131,10 @@ void UpstreamLease::renew() {
         m_deadline = sent + m_config.lease_ttl * 2 / 3;
         if (m_upstream_ok && m_alive) m_alive();
         // what waited while the deadline was near goes out now
-        if (m_resync_needed) resync();
-        else pump();
+        if (m_resync_needed)
+            resync();
+        else
+            pump();
     });
 }
 
@@ -202,8 +203,8 @@ void UpstreamLease::resync() {
         m_reader_target = *last;
         m_reader_wait = m_services.add_timer(m_services.now() + period_of(m_config.lease_ttl), [this] {
             m_reader_wait.reset();
-            log::info("broker: the stream's reader is at sequence {} of {}; publishing every resource",
-                      m_view.last_seq, m_reader_target);
+            log::info("broker: the stream's reader is at sequence {} of {}; publishing every resource", m_view.last_seq,
+                      m_reader_target);
             publish_wanted(false);
         });
     });
@@ -261,21 +262,25 @@ void UpstreamLease::pump() {
         // the first of a run expects the stream's last sequence, each next
         // one the id of the one before it
         broker::Expect expect;
-        if (m_last_id.empty()) expect.last_seq = m_expect;
-        else expect.last_id = m_last_id;
+        if (m_last_id.empty())
+            expect.last_seq = m_expect;
+        else
+            expect.last_id = m_last_id;
         m_last_id = fmt::format("{}.{}", m_term, ++m_published);
-        m_client.publish(subject, std::move(data), m_term, m_last_id, std::move(expect),
-                         [this, generation, subject](broker::PublishResult r, std::uint64_t) {
-                             sent(r, generation, subject);
-                         });
+        m_client.publish(
+            subject, std::move(data), m_term, m_last_id, std::move(expect),
+            [this, generation, subject](broker::PublishResult r, std::uint64_t) { sent(r, generation, subject); });
     }
 }
 
 void UpstreamLease::sent(broker::PublishResult r, std::uint64_t generation, const std::string& subject) {
     --m_in_flight;
-    if (r == broker::PublishResult::ok) ++m_counters.stored;
-    else if (r == broker::PublishResult::fenced) ++m_counters.refused;
-    else ++m_counters.unconfirmed;
+    if (r == broker::PublishResult::ok)
+        ++m_counters.stored;
+    else if (r == broker::PublishResult::fenced)
+        ++m_counters.refused;
+    else
+        ++m_counters.unconfirmed;
     if (r != broker::PublishResult::ok) m_sent.erase(subject);  // unknown whether the stream has it
     if (r != broker::PublishResult::ok && generation == m_generation && m_holding) {
         // everything after it was sent with a wrong prediction too

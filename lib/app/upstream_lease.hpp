@@ -122,7 +122,7 @@ private:
     bool m_publishing = false;
     std::uint64_t m_expect = 0;
     std::string m_last_id;
-    std::uint64_t m_published = 0;  // publications of this term: their ids
+    std::uint64_t m_published = 0;   // publications of this term: their ids
     std::uint64_t m_generation = 0;  // results of an older generation are ignored
     bool m_resync_needed = false;
     std::unordered_map<std::string, std::pair<std::string, std::string>> m_wanted;  // subject -> line, key

@@ -3,9 +3,9 @@
 // reported as compiled in.
 #include "rtwatch/app/version.hpp"
 
-#include <CLI/Version.hpp>
 #include <fmt/format.h>
 #include <rapidjson/rapidjson.h>
+#include <CLI/Version.hpp>
 
 #include "rtwatch/core/version.hpp"
 #include "rtwatch/net/library_version.hpp"

@@ -49,8 +49,7 @@ struct Cursor {
         return false;
     }
     bool time_of_day(DateParts& d) {
-        return digits(2, 2, d.hour) && literal(":") && digits(2, 2, d.minute) && literal(":") &&
-               digits(2, 2, d.second);
+        return digits(2, 2, d.hour) && literal(":") && digits(2, 2, d.minute) && literal(":") && digits(2, 2, d.second);
     }
 };
 
@@ -68,8 +67,7 @@ bool parse_rfc850(std::string_view s, DateParts& d, int this_year) {
     Cursor c{s};
     int yy = 0;
     if (!(c.word(6, 9) && c.literal(", ") && c.digits(2, 2, d.day) && c.literal("-") && c.month(d.month) &&
-          c.literal("-") && c.digits(2, 2, yy) && c.literal(" ") && c.time_of_day(d) && c.literal(" GMT") &&
-          c.done()))
+          c.literal("-") && c.digits(2, 2, yy) && c.literal(" ") && c.time_of_day(d) && c.literal(" GMT") && c.done()))
         return false;
     d.year = this_year / 100 * 100 + yy;
     if (d.year > this_year + 50) d.year -= 100;
@@ -81,8 +79,8 @@ bool parse_asctime(std::string_view s, DateParts& d) {
     Cursor c{s};
     if (!(c.word(3, 3) && c.literal(" ") && c.month(d.month) && c.literal(" "))) return false;
     c.literal(" ");  // a one-digit day is padded with a space
-    return c.digits(1, 2, d.day) && c.literal(" ") && c.time_of_day(d) && c.literal(" ") &&
-           c.digits(4, 4, d.year) && c.done();
+    return c.digits(1, 2, d.day) && c.literal(" ") && c.time_of_day(d) && c.literal(" ") && c.digits(4, 4, d.year) &&
+           c.done();
 }
 
 std::optional<WallTime> to_wall_time(const DateParts& d) {

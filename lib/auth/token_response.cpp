@@ -102,8 +102,7 @@ TokenAnswer classify_client_error(const TokenReply& reply) {
         if (e.code.empty()) head += " invalid_client";
         return fatal(fmt::format("{}: {}", head, k_fix_credentials));
     }
-    if (status == 403)
-        return fatal(head + ": the OAuth client is not allowed to get tokens: check its permissions");
+    if (status == 403) return fatal(head + ": the OAuth client is not allowed to get tokens: check its permissions");
     return wrong_url(answered(reply, status_text(status, e)), reply);
 }
 
@@ -164,8 +163,10 @@ Lifetime token_lifetime(const JsonFields& body, WallTime wall_now) {
     std::string note;
     auto consider = [&](const char* name, std::optional<Millis> ms) {
         if (!body.find(name)) return;
-        if (!ms) note += fmt::format("ignored an {} that is not a number or a date; ", name);
-        else if (!best || *ms < *best) best = ms;
+        if (!ms)
+            note += fmt::format("ignored an {} that is not a number or a date; ", name);
+        else if (!best || *ms < *best)
+            best = ms;
     };
     consider("expires_in", lifetime_from_expires_in(body));
     consider("expires_at", lifetime_from_expires_at(body, wall_now));
@@ -198,8 +199,8 @@ bool bearer_type(const JsonFields& body) {
 TokenAnswer classify_ok(std::string_view body, TimePoint now, WallTime wall_now) {
     auto parsed = parse_server_json(body, k_body_limits);
     if (!parsed)
-        return backoff("token endpoint answered 200 with a body that is not a JSON object (" +
-                       parsed.error().message + ")");
+        return backoff("token endpoint answered 200 with a body that is not a JSON object (" + parsed.error().message +
+                       ")");
     const JsonFields& doc = *parsed;
     auto token = doc.string("access_token").value_or("");
     if (token.empty()) return backoff("token endpoint answered 200 without an access_token");
@@ -209,9 +210,10 @@ TokenAnswer classify_ok(std::string_view body, TimePoint now, WallTime wall_now)
         return fatal("token endpoint issued a token whose token_type is not bearer: check --auth-url");
     Lifetime life = token_lifetime(doc, wall_now);
     if (life.value <= Millis(0))
-        return backoff(fmt::format("token endpoint issued a token that had already expired ({} ago by this "
-                                   "machine's clock): check the clock (NTP) here and on the server",
-                                   format_duration(-life.value)));
+        return backoff(
+            fmt::format("token endpoint issued a token that had already expired ({} ago by this "
+                        "machine's clock): check the clock (NTP) here and on the server",
+                        format_duration(-life.value)));
     TokenAnswer a;
     a.kind = Kind::token;
     a.token = Token{std::string(token), now + life.value, life.value};
@@ -224,8 +226,9 @@ TokenAnswer classify_ok(std::string_view body, TimePoint now, WallTime wall_now)
 TokenAnswer classify_token_response(const TokenReply& reply, TimePoint now, WallTime wall_now) {
     long status = reply.status;
     if (status == 0)
-        return backoff("token request failed before an HTTP answer: " +
-                       quoted_snippet(reply.transport_error.empty() ? "unknown transport error" : reply.transport_error));
+        return backoff("token request failed before an HTTP answer: " + quoted_snippet(reply.transport_error.empty()
+                                                                                           ? "unknown transport error"
+                                                                                           : reply.transport_error));
     if (status == 200) return classify_ok(reply.body, now, wall_now);
     if (status == 429 || status == 503) return classify_throttled(status, reply.retry_after, wall_now);
     // 408 is the server timing out the request: transient, like a 5xx.

@@ -83,8 +83,8 @@ void NatsClient::lease_take(std::string holder, std::function<void(LeaseState)> 
     m_impl->enqueue([impl = m_impl.get(), holder = std::move(holder), done = std::move(done)]() mutable {
         LeaseState st;
         std::uint64_t rev = 0;
-        if (impl->kv && kvStore_Create(&rev, impl->kv, k_lease_key, holder.data(), static_cast<int>(holder.size())) ==
-                            NATS_OK) {
+        if (impl->kv &&
+            kvStore_Create(&rev, impl->kv, k_lease_key, holder.data(), static_cast<int>(holder.size())) == NATS_OK) {
             st.revision = rev;
             st.holder = holder;
         } else {
@@ -160,8 +160,10 @@ void NatsImpl::publish(std::string subject, std::string data, std::uint64_t term
     // the client sends no precondition for 0, the server checks one that
     // is there: an empty stream is expected explicitly, or two holders
     // could both write a tenant's first message
-    else if (expect.last_seq == 0) natsMsgHeader_Set(msg, k_expect_last_header, "0");
-    else po.ExpectLastSeq = expect.last_seq;
+    else if (expect.last_seq == 0)
+        natsMsgHeader_Set(msg, k_expect_last_header, "0");
+    else
+        po.ExpectLastSeq = expect.last_seq;
     // registered first: the answer can come before the call returns
     const natsMsg* key = msg;
     {
@@ -187,8 +189,7 @@ void NatsImpl::fail_awaiting() {
         std::lock_guard lock(pub_mutex);
         dropped.swap(awaiting);
     }
-    for (auto& [msg, done] : dropped)
-        to_loop([done = std::move(done)](NatsImpl&) { done(PublishResult::failed, 0); });
+    for (auto& [msg, done] : dropped) to_loop([done = std::move(done)](NatsImpl&) { done(PublishResult::failed, 0); });
 }
 
 // a library thread: the answer (or the library's timeout) of one publication

@@ -47,8 +47,8 @@ struct NatsImpl {
     jsCtx* js = nullptr;
     kvStore* kv = nullptr;
     natsSubscription* sub = nullptr;
-    bool opened = false;               // connect() succeeded
-    std::uint64_t seen_at_check = 0;   // last_seq at the last stall check
+    bool opened = false;              // connect() succeeded
+    std::uint64_t seen_at_check = 0;  // last_seq at the last stall check
 
     // Publications sent and not answered yet, by message (the library hands
     // the same natsMsg back to on_ack, which destroys it: an address is not

@@ -20,11 +20,16 @@ Result<Millis> parse_duration(std::string_view text) {
     if (value < 0) return bad("negative");
     std::string_view unit(end, text.data() + text.size() - end);
     double ms_per_unit = 0;
-    if (unit.empty() || unit == "s") ms_per_unit = 1000;
-    else if (unit == "ms") ms_per_unit = 1;
-    else if (unit == "m" || unit == "min") ms_per_unit = 60'000;
-    else if (unit == "h") ms_per_unit = 3'600'000;
-    else return bad(fmt::format("unknown unit '{}'", unit));
+    if (unit.empty() || unit == "s")
+        ms_per_unit = 1000;
+    else if (unit == "ms")
+        ms_per_unit = 1;
+    else if (unit == "m" || unit == "min")
+        ms_per_unit = 60'000;
+    else if (unit == "h")
+        ms_per_unit = 3'600'000;
+    else
+        return bad(fmt::format("unknown unit '{}'", unit));
     double ms = value * ms_per_unit;
     if (ms > static_cast<double>(k_max_duration.count()))
         return bad(fmt::format("longer than {}, the most a duration may be", format_duration(k_max_duration)));

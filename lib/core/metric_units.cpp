@@ -63,11 +63,16 @@ std::string plain_number(double value, int places) {
 
 std::string_view unit_name(MetricUnit unit) {
     switch (unit) {
-        case MetricUnit::seconds: return "s";
-        case MetricUnit::millis: return "ms";
-        case MetricUnit::percent: return "%";
-        case MetricUnit::count: return "count";
-        case MetricUnit::none: break;
+        case MetricUnit::seconds:
+            return "s";
+        case MetricUnit::millis:
+            return "ms";
+        case MetricUnit::percent:
+            return "%";
+        case MetricUnit::count:
+            return "count";
+        case MetricUnit::none:
+            break;
     }
     return "";
 }
@@ -110,11 +115,16 @@ MetricUnit MetricUnits::unit_of(std::string_view metric) const {
 std::string format_metric_value(double value, MetricUnit unit) {
     if (!std::isfinite(value)) return plain_number(value, 0);
     switch (unit) {
-        case MetricUnit::seconds: return clock_text(value);
-        case MetricUnit::millis: return clock_text(value / 1000);
-        case MetricUnit::percent: return plain_number(value, 1) + "%";
-        case MetricUnit::count: return plain_number(value, 2);
-        case MetricUnit::none: break;
+        case MetricUnit::seconds:
+            return clock_text(value);
+        case MetricUnit::millis:
+            return clock_text(value / 1000);
+        case MetricUnit::percent:
+            return plain_number(value, 1) + "%";
+        case MetricUnit::count:
+            return plain_number(value, 2);
+        case MetricUnit::none:
+            break;
     }
     return plain_number(value, 3);
 }

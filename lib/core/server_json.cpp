@@ -6,9 +6,9 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
-#include <rapidjson/encodedstream.h>
 #include <rapidjson/reader.h>
 
 namespace rtwatch {
@@ -135,8 +135,8 @@ Result<JsonFields> parse_server_json(std::string_view text, JsonLimits limits) {
     auto failure = [](std::string message) { return make_error(ExitCode::failure, std::move(message)); };
     if (text.size() > limits.max_bytes)
         return failure(fmt::format("JSON text of {} bytes is over the {}-byte limit", text.size(), limits.max_bytes));
-    constexpr unsigned k_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseNumbersAsStringsFlag;
+    constexpr unsigned k_flags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
     JsonFields fields;
     TopLevelHandler handler(fields, limits.max_depth);
     rapidjson::MemoryStream bytes(text.data(), text.size());
@@ -147,7 +147,8 @@ Result<JsonFields> parse_server_json(std::string_view text, JsonLimits limits) {
     if (r.Code() == rapidjson::kParseErrorStringInvalidEncoding)
         return failure(fmt::format("invalid UTF-8 at offset {}", r.Offset()));
     if (r.IsError())
-        return failure(fmt::format("malformed JSON at offset {}: {}", r.Offset(), rapidjson::GetParseError_En(r.Code())));
+        return failure(
+            fmt::format("malformed JSON at offset {}: {}", r.Offset(), rapidjson::GetParseError_En(r.Code())));
     return fields;
 }
 

@@ -130,7 +130,7 @@ std::optional<WallTime> parse_rfc3339(std::string_view s) {
     }
     if (pos != s.size()) return std::nullopt;
     return *base + std::chrono::duration_cast<WallClock::duration>(std::chrono::seconds(-offset_s) +
-                                                                    std::chrono::nanoseconds(nanos));
+                                                                   std::chrono::nanoseconds(nanos));
 }
 
 }  // namespace rtwatch

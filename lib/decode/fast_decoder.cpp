@@ -84,13 +84,20 @@ private:
     bool known_key(Field& field) {
         if (m_p == m_end) return false;
         switch (*m_p) {
-            case 'm': return key_literal("metrics\":", Field::metrics, field);
-            case 't': return key_literal("timestamp\":", Field::timestamp, field);
-            case 'e': return key_literal("event\":", Field::event, field);
-            case 'q': return key_literal("queueId\":", Field::queue_id, field);
-            case 'a': return key_literal("agentId\":", Field::agent_id, field);
-            case 's': return key_literal("skillId\":", Field::skill_id, field);
-            default: return false;
+            case 'm':
+                return key_literal("metrics\":", Field::metrics, field);
+            case 't':
+                return key_literal("timestamp\":", Field::timestamp, field);
+            case 'e':
+                return key_literal("event\":", Field::event, field);
+            case 'q':
+                return key_literal("queueId\":", Field::queue_id, field);
+            case 'a':
+                return key_literal("agentId\":", Field::agent_id, field);
+            case 's':
+                return key_literal("skillId\":", Field::skill_id, field);
+            default:
+                return false;
         }
     }
 
@@ -119,13 +126,20 @@ private:
     bool member(Field field) {
         skip_ws();
         switch (field) {
-            case Field::metrics: return once(seen_metrics) && metrics_member();
-            case Field::timestamp: return once(seen_timestamp) && timestamp();
-            case Field::event: return once(seen_event) && event();
-            case Field::queue_id: return resource(ResourceKind::queue);
-            case Field::agent_id: return resource(ResourceKind::agent);
-            case Field::skill_id: return resource(ResourceKind::skill);
-            default: return skip_scalar();  // an unknown field: validated, not kept
+            case Field::metrics:
+                return once(seen_metrics) && metrics_member();
+            case Field::timestamp:
+                return once(seen_timestamp) && timestamp();
+            case Field::event:
+                return once(seen_event) && event();
+            case Field::queue_id:
+                return resource(ResourceKind::queue);
+            case Field::agent_id:
+                return resource(ResourceKind::agent);
+            case Field::skill_id:
+                return resource(ResourceKind::skill);
+            default:
+                return skip_scalar();  // an unknown field: validated, not kept
         }
     }
 
@@ -231,11 +245,16 @@ private:
         std::string_view text;
         if (m_p == m_end) return false;
         switch (*m_p) {
-            case '"': return ++m_p, string(text);
-            case 't': return literal("true");
-            case 'f': return literal("false");
-            case 'n': return literal("null");
-            default: return number(text);
+            case '"':
+                return ++m_p, string(text);
+            case 't':
+                return literal("true");
+            case 'f':
+                return literal("false");
+            case 'n':
+                return literal("null");
+            default:
+                return number(text);
         }
     }
 
@@ -290,9 +309,12 @@ private:
         const char* start = m_p;
         if (m_p < m_end && *m_p == '-') ++m_p;
         if (m_p == m_end) return false;
-        if (*m_p == '0') ++m_p;
-        else if (digit(*m_p)) while (m_p < m_end && digit(*m_p)) ++m_p;
-        else return false;
+        if (*m_p == '0')
+            ++m_p;
+        else if (digit(*m_p))
+            while (m_p < m_end && digit(*m_p)) ++m_p;
+        else
+            return false;
         if (m_p < m_end && *m_p == '.') {
             const char* fraction = ++m_p;
             while (m_p < m_end && digit(*m_p)) ++m_p;

@@ -67,8 +67,7 @@ bool match_text(const char*& p, const char* end, std::string_view text) {
         if (!get_varint(rest, n) || n != text.size()) return false;
         p = rest.data();
     }
-    if (static_cast<std::size_t>(end - p) < text.size() || std::memcmp(p, text.data(), text.size()) != 0)
-        return false;
+    if (static_cast<std::size_t>(end - p) < text.size() || std::memcmp(p, text.data(), text.size()) != 0) return false;
     p += text.size();
     return true;
 }

@@ -22,8 +22,8 @@ void RequestBudget::refill(TimePoint now) {
     }
     if (now <= m_last) return;
     auto elapsed = std::chrono::duration_cast<Millis>(now - m_last);
-    m_tokens = std::min(m_burst, m_tokens + static_cast<double>(elapsed.count()) /
-                                                static_cast<double>(m_interval.count()));
+    m_tokens =
+        std::min(m_burst, m_tokens + static_cast<double>(elapsed.count()) / static_cast<double>(m_interval.count()));
     m_last = now;
 }
 
@@ -33,8 +33,7 @@ Millis RequestBudget::wait(TimePoint now) {
     if (now < m_hold_until) hold = std::chrono::duration_cast<Millis>(m_hold_until - now);
     if (m_tokens >= 1.0) return hold;
     double missing = 1.0 - m_tokens;
-    auto refill_wait =
-        Millis(static_cast<Millis::rep>(std::ceil(missing * static_cast<double>(m_interval.count()))));
+    auto refill_wait = Millis(static_cast<Millis::rep>(std::ceil(missing * static_cast<double>(m_interval.count()))));
     return std::max(hold, refill_wait);
 }
 

@@ -47,7 +47,8 @@ int LevelEngine::spec_index(std::string_view metric) const {
 LevelEngine::Slot& LevelEngine::slot_for(ResourceKind kind, std::string_view id) {
     auto it = m_resources.find(ResourceKeyView{kind, id});
     if (it == m_resources.end())
-        it = m_resources.emplace(ResourceKey(ResourceKeyView{kind, id}), std::vector<MetricState>(m_specs.size())).first;
+        it =
+            m_resources.emplace(ResourceKey(ResourceKeyView{kind, id}), std::vector<MetricState>(m_specs.size())).first;
     return *it;
 }
 

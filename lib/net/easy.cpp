@@ -84,9 +84,12 @@ bool capture_header(std::string_view line, Response& response) {
     if (colon == std::string_view::npos) return false;
     std::string_view name = trim(t.substr(0, colon));
     std::string_view value = trim(t.substr(colon + 1));
-    if (iequals(name, "content-type")) response.content_type.assign(value);
-    else if (iequals(name, "retry-after")) response.retry_after.assign(value);
-    else if (iequals(name, "location")) response.location.assign(value);
+    if (iequals(name, "content-type"))
+        response.content_type.assign(value);
+    else if (iequals(name, "retry-after"))
+        response.retry_after.assign(value);
+    else if (iequals(name, "location"))
+        response.location.assign(value);
     return false;
 }
 

@@ -50,11 +50,13 @@ struct Loop::Impl {
     // `l` hears on_pass_done() after the running curl pass (once per call);
     // forget() takes it back (a listener that goes away before).
     void after_pass(PassListener& l) { pass_listeners.push_back(&l); }
-    void forget(PassListener& l) { std::replace(pass_listeners.begin(), pass_listeners.end(), &l, static_cast<PassListener*>(nullptr)); }
+    void forget(PassListener& l) {
+        std::replace(pass_listeners.begin(), pass_listeners.end(), &l, static_cast<PassListener*>(nullptr));
+    }
     void run_pass_done();
 
-    void start(Transfer& transfer);                  // added at the next safe point
-    void retire(std::unique_ptr<Transfer> transfer); // removed and freed at the next safe point
+    void start(Transfer& transfer);                   // added at the next safe point
+    void retire(std::unique_ptr<Transfer> transfer);  // removed and freed at the next safe point
 
     void fire_timers();
     void run_posted();

@@ -53,8 +53,10 @@ struct OneShot final : Transfer {
         char* url = nullptr;
         curl_easy_getinfo(easy.handle, CURLINFO_EFFECTIVE_URL, &url);
         if (url) response.effective_url = url;
-        if (too_big) response.transport_error = "response body larger than 1 MiB";
-        else if (result != CURLE_OK) response.transport_error = detail::describe(result, easy);
+        if (too_big)
+            response.transport_error = "response body larger than 1 MiB";
+        else if (result != CURLE_OK)
+            response.transport_error = detail::describe(result, easy);
         response.untrusted_certificate = detail::is_untrusted_certificate(result);
         auto fn = std::move(done);
         Response r = std::move(response);

@@ -45,16 +45,16 @@ size_t SseAttempt::on_body(char* data, size_t size, size_t n, void* self) {
     std::string_view bytes(data, size * n);
     if (!a->connection) return 0;
     switch (a->phase) {
-    case Phase::streaming:
-        if (a->connection->paused) {
-            a->curl_paused = true;
-            return CURL_WRITEFUNC_PAUSE;  // curl keeps the bytes and delivers them again on resume
-        }
-        return a->connection->on_stream_bytes(*a, bytes) ? bytes.size() : 0;
-    case Phase::error_body:
-        return a->collect_error_body(bytes);
-    case Phase::headers:
-        break;
+        case Phase::streaming:
+            if (a->connection->paused) {
+                a->curl_paused = true;
+                return CURL_WRITEFUNC_PAUSE;  // curl keeps the bytes and delivers them again on resume
+            }
+            return a->connection->on_stream_bytes(*a, bytes) ? bytes.size() : 0;
+        case Phase::error_body:
+            return a->collect_error_body(bytes);
+        case Phase::headers:
+            break;
     }
     return 0;
 }

@@ -46,7 +46,8 @@ Request build_request(const StreamOptions& options, const std::string& last_even
     if (!last_event_id.empty() && !detail::has_header(r.headers, "Last-Event-ID")) {
         headers.push_back("Last-Event-ID: " + last_event_id);
     }
-    if (!r.body.empty() && !detail::has_header(r.headers, "Content-Type")) headers.push_back("Content-Type: text/plain");
+    if (!r.body.empty() && !detail::has_header(r.headers, "Content-Type"))
+        headers.push_back("Content-Type: text/plain");
     headers.insert(headers.end(), r.headers.begin(), r.headers.end());
     r.headers = std::move(headers);
     return r;
@@ -126,7 +127,8 @@ bool SseConnection::Impl::on_headers_done(SseAttempt& a) {
     }
     if (is_redirect(r.status)) {
         if (r.location.empty()) {
-            decide(StreamEnd::Kind::redirect_error, fmt::format("HTTP {} redirect without a Location header", r.status));
+            decide(StreamEnd::Kind::redirect_error,
+                   fmt::format("HTTP {} redirect without a Location header", r.status));
             return false;
         }
         a.redirect_url = detail::resolve_location(a.request.url, r.location);

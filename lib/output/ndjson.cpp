@@ -44,8 +44,10 @@ void append_string(std::string& out, std::string_view s) {
 // Text the decoder's fast path read (the record has metrics_json) is known
 // to need no escaping: no quote, backslash or control byte, valid UTF-8.
 void append_known(std::string& out, std::string_view s, bool clean) {
-    if (clean) append_quoted(out, s);
-    else append_string(out, s);
+    if (clean)
+        append_quoted(out, s);
+    else
+        append_string(out, s);
 }
 
 // The wall clock usually shows the same second for many lines in a row:
@@ -177,14 +179,20 @@ void append_level_line(std::string& out, const LevelLine& l, WallTime now) {
     out.append(R"(,"level":)");
     append_quoted(out, l.level);
     out.append(R"(,"previous":)");
-    if (l.previous.empty()) out.append("null");
-    else append_quoted(out, l.previous);
+    if (l.previous.empty())
+        out.append("null");
+    else
+        append_quoted(out, l.previous);
     out.append(R"(,"value":)");
-    if (l.value) append_value(out, *l.value, false);
-    else out.append("null");
+    if (l.value)
+        append_value(out, *l.value, false);
+    else
+        out.append("null");
     out.append(R"(,"threshold":)");
-    if (l.threshold_is_number) append_json_number(out, l.threshold);
-    else append_string(out, l.threshold);
+    if (l.threshold_is_number)
+        append_json_number(out, l.threshold);
+    else
+        append_string(out, l.threshold);
     out.append(R"(,"op":)");
     append_quoted(out, l.op);
     out.append(R"(,"since":")");

@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <climits>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <utility>
 
@@ -35,11 +35,11 @@ int open_append(const std::string& path) {
 
 Error open_error(const std::string& path, int err) {
     if (err == ENXIO)
-        return make_error(ExitCode::output, "cannot open output FIFO '" + path +
-                                                "': no process is reading it; start the reader first");
+        return make_error(ExitCode::output,
+                          "cannot open output FIFO '" + path + "': no process is reading it; start the reader first");
     if (err == EISDIR)
-        return make_error(ExitCode::output, "cannot open output file '" + path +
-                                                "': that is a directory; name a file in it with -o");
+        return make_error(ExitCode::output,
+                          "cannot open output file '" + path + "': that is a directory; name a file in it with -o");
     return make_error(ExitCode::output, "cannot open output file '" + path + "': " + std::strerror(err) +
                                             "; check that its directory exists and is writable, or choose "
                                             "another file with -o");
@@ -160,8 +160,10 @@ Writer::Status Writer::interrupted(std::size_t done) {
     auto line_end = m_buffer.find('\n', done);
     while (done > 0 && m_buffer[done - 1] != '\n' && line_end != std::string::npos) {
         ssize_t n = ::write(m_fd, m_buffer.data() + done, line_end + 1 - done);
-        if (n > 0) done += static_cast<std::size_t>(n);
-        else if (!(n < 0 && (errno == EINTR || (errno == EAGAIN && wait_writable(m_fd, -1, 1000))))) break;
+        if (n > 0)
+            done += static_cast<std::size_t>(n);
+        else if (!(n < 0 && (errno == EINTR || (errno == EAGAIN && wait_writable(m_fd, -1, 1000)))))
+            break;
     }
     m_buffer.erase(0, done);
     m_error = "the reader of " + (m_path.empty() ? std::string("standard output") : m_path) + " is not reading";

@@ -49,12 +49,26 @@ Outcome outcome_of(const StreamEnding& end, const std::optional<Outcome>& announ
     using Kind = StreamEnding::Kind;
     Outcome o;
     switch (end.kind) {
-        case Kind::eof: case Kind::closed: o.trigger = Trigger::eof; break;
-        case Kind::transport_error: o.trigger = Trigger::transport_error; break;
-        case Kind::redirect_error: case Kind::redirect_loop: o.trigger = Trigger::bad_redirect; break;
-        case Kind::http_status: o.trigger = Trigger::http_status; break;
-        case Kind::bad_content_type: o.trigger = Trigger::bad_content_type; break;
-        case Kind::idle_timeout: o.trigger = Trigger::idle_timeout; break;
+        case Kind::eof:
+        case Kind::closed:
+            o.trigger = Trigger::eof;
+            break;
+        case Kind::transport_error:
+            o.trigger = Trigger::transport_error;
+            break;
+        case Kind::redirect_error:
+        case Kind::redirect_loop:
+            o.trigger = Trigger::bad_redirect;
+            break;
+        case Kind::http_status:
+            o.trigger = Trigger::http_status;
+            break;
+        case Kind::bad_content_type:
+            o.trigger = Trigger::bad_content_type;
+            break;
+        case Kind::idle_timeout:
+            o.trigger = Trigger::idle_timeout;
+            break;
     }
     if (end.untrusted_certificate) o.trigger = Trigger::untrusted_certificate;
     o.status = end.status;

@@ -85,20 +85,22 @@ Decision on_throttled(const Outcome& o, State& state, const Policy& policy, doub
     Millis delay = next_backoff(state, policy, jitter);
     if (!o.retry_after) return reconnect_in(delay, fmt::format("stream answered {}", o.status));
     delay = std::max(delay, *o.retry_after);
-    return reconnect_in(delay, fmt::format("stream answered {} (Retry-After {})", o.status,
-                                           format_duration(*o.retry_after)));
+    return reconnect_in(delay,
+                        fmt::format("stream answered {} (Retry-After {})", o.status, format_duration(*o.retry_after)));
 }
 
 Decision on_forbidden(const Outcome& o, const Policy& policy) {
     return fail(ExitCode::permission,
                 fmt::format("stream answered 403 {}: the token lacks the scope {}; grant it to the OAuth client "
                             "or pass --scope",
-                            o.detail.empty() ? std::string("missing.scope") : echo_server_text(o.detail), echo_server_text(policy.scope)));
+                            o.detail.empty() ? std::string("missing.scope") : echo_server_text(o.detail),
+                            echo_server_text(policy.scope)));
 }
 
 Decision on_wrong_url(const Outcome& o) {
-    return fail(ExitCode::upstream, fmt::format("stream answered {} for {}: check --api-url", o.status,
-                                                o.url.empty() ? std::string("the stream URL") : echo_server_text(o.url)));
+    return fail(ExitCode::upstream,
+                fmt::format("stream answered {} for {}: check --api-url", o.status,
+                            o.url.empty() ? std::string("the stream URL") : echo_server_text(o.url)));
 }
 
 Decision on_status(const Outcome& o, State& state, const Policy& policy, TimePoint now, double jitter) {
@@ -107,8 +109,8 @@ Decision on_status(const Outcome& o, State& state, const Policy& policy, TimePoi
     if (s == 429 || s == 503) return on_throttled(o, state, policy, jitter);
     if (s == 403) return on_forbidden(o, policy);
     if (s == 400)
-        return fail(ExitCode::bad_request,
-                    with_detail("stream answered 400", o) + ": a filter id was rejected; check --queue/--skill/--agent");
+        return fail(ExitCode::bad_request, with_detail("stream answered 400", o) +
+                                               ": a filter id was rejected; check --queue/--skill/--agent");
     if (s == 204) return make(Action::stop, Millis(0), ExitCode::ok, "server asked not to reconnect (204)");
     if (s == 408 || s >= 500 || s < 300)
         return reconnect_in(next_backoff(state, policy, jitter), fmt::format("stream answered {}", s));
@@ -121,10 +123,11 @@ Decision on_disconnect_event(const Outcome& o, State& state, const Policy& polic
     ++state.disconnects;
     bool lasted = auth_trouble_lasted(state, policy, now);
     if (state.disconnects > policy.max_disconnects && lasted)
-        return fail(ExitCode::auth,
-                    fmt::format("the server ended {} connections in a row with disconnect ({}): new tokens do not "
-                                "last; check the client's credentials and permissions",
-                                state.disconnects, o.detail.empty() ? std::string("no reason") : echo_server_text(o.detail)));
+        return fail(
+            ExitCode::auth,
+            fmt::format("the server ended {} connections in a row with disconnect ({}): new tokens do not "
+                        "last; check the client's credentials and permissions",
+                        state.disconnects, o.detail.empty() ? std::string("no reason") : echo_server_text(o.detail)));
     return make(Action::refresh_token, fresh_token_delay(state.disconnects, state, policy, jitter), ExitCode::ok,
                 with_detail("server sent disconnect", o) + ": getting a new token");
 }
@@ -140,19 +143,25 @@ Decision on_reconnect_event(const Outcome& o, State& state, const Policy& policy
 
 Decision on_bad_redirect(const Outcome& o, State& state, const Policy& policy, double jitter) {
     if (++state.bad_redirects >= policy.max_bad_redirects)
-        return fail(ExitCode::upstream, fmt::format("{} ({} times in a row): check --api-url",
-                                                    o.detail.empty() ? std::string("a bad redirect") : echo_server_text(o.detail),
-                                                    state.bad_redirects));
+        return fail(ExitCode::upstream,
+                    fmt::format("{} ({} times in a row): check --api-url",
+                                o.detail.empty() ? std::string("a bad redirect") : echo_server_text(o.detail),
+                                state.bad_redirects));
     return reconnect_in(next_backoff(state, policy, jitter), with_detail("bad redirect", o));
 }
 
 std::string_view cause_of(Trigger trigger) {
     switch (trigger) {
-        case Trigger::eof: return "stream closed by the server";
-        case Trigger::transport_error: return "connection failed";
-        case Trigger::bad_content_type: return "stream answered 200 but not with text/event-stream";
-        case Trigger::idle_timeout: return "no bytes, not even a heartbeat, within the idle timeout";
-        default: return "stream ended";
+        case Trigger::eof:
+            return "stream closed by the server";
+        case Trigger::transport_error:
+            return "connection failed";
+        case Trigger::bad_content_type:
+            return "stream answered 200 but not with text/event-stream";
+        case Trigger::idle_timeout:
+            return "no bytes, not even a heartbeat, within the idle timeout";
+        default:
+            return "stream ended";
     }
 }
 
@@ -183,14 +192,21 @@ Decision decide(const Outcome& outcome, State& state, const Policy& policy, Time
     }
     state.connected_at.reset();
     switch (outcome.trigger) {
-        case Trigger::http_status: return on_status(outcome, state, policy, now, jitter);
-        case Trigger::reconnect_event: return on_reconnect_event(outcome, state, policy, jitter);
-        case Trigger::disconnect_event: return on_disconnect_event(outcome, state, policy, now, jitter);
-        case Trigger::bad_redirect: return on_bad_redirect(outcome, state, policy, jitter);
-        case Trigger::untrusted_certificate: return untrusted_certificate(outcome.url, outcome.detail);
-        default: break;
+        case Trigger::http_status:
+            return on_status(outcome, state, policy, now, jitter);
+        case Trigger::reconnect_event:
+            return on_reconnect_event(outcome, state, policy, jitter);
+        case Trigger::disconnect_event:
+            return on_disconnect_event(outcome, state, policy, now, jitter);
+        case Trigger::bad_redirect:
+            return on_bad_redirect(outcome, state, policy, jitter);
+        case Trigger::untrusted_certificate:
+            return untrusted_certificate(outcome.url, outcome.detail);
+        default:
+            break;
     }
-    return reconnect_in(next_backoff(state, policy, jitter), with_detail(std::string(cause_of(outcome.trigger)), outcome));
+    return reconnect_in(next_backoff(state, policy, jitter),
+                        with_detail(std::string(cause_of(outcome.trigger)), outcome));
 }
 
 void on_connected(State& state, TimePoint now) {

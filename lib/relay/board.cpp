@@ -40,8 +40,10 @@ std::string levels_json(const std::vector<levels::LevelSpec>& specs) {
             out += R"(:{"op":)";
             append_json_string(out, levels::op_text(t->op));
             out += R"(,"value":)";
-            if (t->is_number) out += t->text;
-            else append_json_string(out, t->text);
+            if (t->is_number)
+                out += t->text;
+            else
+                append_json_string(out, t->text);
             out += '}';
         }
         out += '}';
@@ -54,7 +56,9 @@ std::string levels_json(const std::vector<levels::LevelSpec>& specs) {
 Board::Board(const app::Config& config, Names names)
     : m_names_path(config.names_file),
       m_levels_json(levels_json(config.levels)),
-      m_names(std::move(names)), m_units(config.units), m_trends(config.trend_step) {}
+      m_names(std::move(names)),
+      m_units(config.units),
+      m_trends(config.trend_step) {}
 
 Result<Board> Board::make(const app::Config& config) {
     Names names;

@@ -77,8 +77,7 @@ Result<Names> Names::parse(std::string_view text, std::string_view path) {
         if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
         if (trim(line).empty() || trim(line).starts_with('#')) continue;
         auto parts = split_csv(line);
-        if (parts.size() != 3)
-            return bad_line(path, number, fmt::format("{} fields where 3 belong", parts.size()));
+        if (parts.size() != 3) return bad_line(path, number, fmt::format("{} fields where 3 belong", parts.size()));
         auto kind_text = field(parts[0]), id = field(parts[1]), name = field(parts[2]);
         if (!kind_text || !id || !name) return bad_line(path, number, "a quote is not closed or doubled");
         if (number == 1 && *kind_text == "kind" && *id == "id") continue;  // a header

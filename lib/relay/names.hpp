@@ -27,8 +27,9 @@ public:
     void for_each(F&& f) const {
         for (const auto& [key, name] : m_names) {
             auto slash = key.find('/');
-            auto kind = key.starts_with("queue") ? ResourceKind::queue
-                      : key.starts_with("skill") ? ResourceKind::skill : ResourceKind::agent;
+            auto kind = key.starts_with("queue")   ? ResourceKind::queue
+                        : key.starts_with("skill") ? ResourceKind::skill
+                                                   : ResourceKind::agent;
             f(kind, std::string_view(key).substr(slash + 1), std::string_view(name));
         }
     }

@@ -303,9 +303,9 @@ void Relay::warn_descriptors(TimePoint now) {
                "out of file descriptors ({}): stopped accepting connections for {} {} times in the last {}s "
                "({} connections open, open-files limit {}, {} times in all); raise the limit (ulimit -n, "
                "LimitNOFILE=) or lower --max-viewers",
-               std::strerror(after.accept_errno), format_duration(m_server->accept_pause()),
-               since, k_tick.count() / 1000, m_server->connections(),
-               static_cast<unsigned long long>(files.rlim_cur), after.accept_paused);
+               std::strerror(after.accept_errno), format_duration(m_server->accept_pause()), since,
+               k_tick.count() / 1000, m_server->connections(), static_cast<unsigned long long>(files.rlim_cur),
+               after.accept_paused);
 }
 
 void Relay::drain(std::function<void()> done) {

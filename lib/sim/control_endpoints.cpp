@@ -66,7 +66,8 @@ void install_control_endpoints(SimServer::Impl& s) {
     s.http->Get("/sim/stats", [&s](const httplib::Request&, httplib::Response& res) {
         res.set_content(s.stats.json(), "application/json");
     });
-    s.http->Post("/sim/fault", [&s](const httplib::Request& req, httplib::Response& res) { handle_fault(s, req, res); });
+    s.http->Post("/sim/fault",
+                 [&s](const httplib::Request& req, httplib::Response& res) { handle_fault(s, req, res); });
 }
 
 }  // namespace rtwatch::sim

@@ -16,13 +16,17 @@ using Json = rapidjson::Value;
 Error bad(std::string message) { return make_error(ExitCode::usage, std::move(message)); }
 
 std::optional<Fault::Kind> kind_from(std::string_view k) {
-    static const std::pair<std::string_view, Fault::Kind> kinds[] = {
-        {"drop", Fault::Kind::drop},       {"stall", Fault::Kind::stall},
-        {"maintenance", Fault::Kind::maintenance}, {"revoke", Fault::Kind::revoke},
-        {"expire-scope", Fault::Kind::expire_scope}, {"garbage", Fault::Kind::garbage},
-        {"status", Fault::Kind::status},   {"empty", Fault::Kind::empty},
-        {"slow", Fault::Kind::slow},       {"pause", Fault::Kind::pause},
-        {"restore", Fault::Kind::restore}};
+    static const std::pair<std::string_view, Fault::Kind> kinds[] = {{"drop", Fault::Kind::drop},
+                                                                     {"stall", Fault::Kind::stall},
+                                                                     {"maintenance", Fault::Kind::maintenance},
+                                                                     {"revoke", Fault::Kind::revoke},
+                                                                     {"expire-scope", Fault::Kind::expire_scope},
+                                                                     {"garbage", Fault::Kind::garbage},
+                                                                     {"status", Fault::Kind::status},
+                                                                     {"empty", Fault::Kind::empty},
+                                                                     {"slow", Fault::Kind::slow},
+                                                                     {"pause", Fault::Kind::pause},
+                                                                     {"restore", Fault::Kind::restore}};
     for (const auto& [name, kind] : kinds)
         if (name == k) return kind;
     return std::nullopt;
@@ -77,9 +81,10 @@ Result<Fault> parse_fields(const Json& doc, Fault fault) {
     if (bps) fault.bytes_per_second = static_cast<int>(std::max<int64_t>(1, *bps));
     auto v = parse_garbage_variant(variant);
     if (!v)
-        return bad(fmt::format("unknown garbage variant '{}'; use malformed-json, wrong-shape, missing-id, "
-                               "unknown-metric, invalid-utf8, oversize or nul",
-                               variant));
+        return bad(
+            fmt::format("unknown garbage variant '{}'; use malformed-json, wrong-shape, missing-id, "
+                        "unknown-metric, invalid-utf8, oversize or nul",
+                        variant));
     fault.variant = *v;
     if (fault.kind == Fault::Kind::status || fault.kind == Fault::Kind::empty) return parse_status(doc, fault);
     return fault;
@@ -91,16 +96,17 @@ Result<Fault> parse_fault(std::string_view json) {
     rapidjson::Document doc;
     doc.Parse(json.data(), json.size());
     if (doc.HasParseError())
-        return bad(fmt::format("fault body is not JSON: {} at offset {}", rapidjson::GetParseError_En(doc.GetParseError()),
-                               doc.GetErrorOffset()));
+        return bad(fmt::format("fault body is not JSON: {} at offset {}",
+                               rapidjson::GetParseError_En(doc.GetParseError()), doc.GetErrorOffset()));
     if (!doc.IsObject() || !doc.HasMember("kind") || !doc["kind"].IsString())
         return bad("fault body must be a JSON object with a string \"kind\"");
     const std::string_view name(doc["kind"].GetString(), doc["kind"].GetStringLength());
     auto kind = kind_from(name);
     if (!kind)
-        return bad(fmt::format("unknown fault kind '{}'; use drop, stall, maintenance, revoke, expire-scope, garbage, "
-                               "status, empty, slow, pause or restore",
-                               name));
+        return bad(
+            fmt::format("unknown fault kind '{}'; use drop, stall, maintenance, revoke, expire-scope, garbage, "
+                        "status, empty, slow, pause or restore",
+                        name));
     Fault fault;
     fault.kind = *kind;
     return parse_fields(doc, fault);
@@ -110,7 +116,9 @@ void FaultState::apply(const Fault& fault, TimePoint now) {
     std::lock_guard lock(m_mutex);
     const auto ms = [](int64_t v) { return std::chrono::milliseconds(v); };
     switch (fault.kind) {
-        case Fault::Kind::drop: ++m_view.drop; break;
+        case Fault::Kind::drop:
+            ++m_view.drop;
+            break;
         case Fault::Kind::stall:
             ++m_view.stall;
             m_view.stall_until = fault.ms ? now + ms(*fault.ms) : TimePoint::max();
@@ -125,7 +133,9 @@ void FaultState::apply(const Fault& fault, TimePoint now) {
             m_view.revoke_reason = fault.credentials ? "credentials_rotated" : "token_revoked";
             if (fault.credentials) m_credentials_rotated = true;
             break;
-        case Fault::Kind::expire_scope: m_scope_expired = true; break;
+        case Fault::Kind::expire_scope:
+            m_scope_expired = true;
+            break;
         case Fault::Kind::status:
         case Fault::Kind::empty:
             if (fault.canned.count > 0) m_canned[static_cast<int>(fault.endpoint)].push_back(fault.canned);
@@ -134,7 +144,9 @@ void FaultState::apply(const Fault& fault, TimePoint now) {
             m_view.slow_until = now + ms(fault.ms.value_or(5000));
             m_view.slow_bytes_per_second = fault.bytes_per_second;
             break;
-        case Fault::Kind::pause: m_paused = true; break;
+        case Fault::Kind::pause:
+            m_paused = true;
+            break;
         case Fault::Kind::restore:
             m_paused = false;
             m_view.stall_until = now;
@@ -145,7 +157,8 @@ void FaultState::apply(const Fault& fault, TimePoint now) {
             m_canned[0].clear();
             m_canned[1].clear();
             break;
-        case Fault::Kind::garbage: break;
+        case Fault::Kind::garbage:
+            break;
     }
 }
 

@@ -41,11 +41,13 @@ bool send_all(SimServer::Impl& s, httplib::DataSink& sink, uint64_t from) {
     uint64_t i = from;
     while (i < f.count && !s.stopping) {
         const uint64_t limit = f.offsets[i] + k_block_bytes;
-        const uint64_t end =
-            static_cast<uint64_t>(std::upper_bound(f.offsets.begin() + static_cast<ptrdiff_t>(i) + 1, f.offsets.end(), limit) -
-                                  f.offsets.begin()) - 1;
+        const uint64_t end = static_cast<uint64_t>(std::upper_bound(f.offsets.begin() + static_cast<ptrdiff_t>(i) + 1,
+                                                                    f.offsets.end(), limit) -
+                                                   f.offsets.begin()) -
+                             1;
         const uint64_t stop = std::max(end, i + 1);
-        if (!send_counted(s, sink, std::string_view(f.events).substr(f.offsets[i], f.offsets[stop] - f.offsets[i]), stop - i))
+        if (!send_counted(s, sink, std::string_view(f.events).substr(f.offsets[i], f.offsets[stop] - f.offsets[i]),
+                          stop - i))
             return false;
         i = stop;
     }
@@ -91,7 +93,8 @@ void build_flat_out(SimServer::Impl& s) {
         for (const ModelEvent& e : tick) {
             f->offsets.push_back(f->events.size());
             f->resources.push_back(e.resource);
-            append_data_frame(f->events, ++f->count, s.model->kind(e.resource), s.model->id(e.resource), ts, *e.metrics);
+            append_data_frame(f->events, ++f->count, s.model->kind(e.resource), s.model->id(e.resource), ts,
+                              *e.metrics);
         }
         s.log->publish(tick, WallClock::now(), false);
     }
@@ -107,8 +110,8 @@ httplib::ContentProviderWithoutLength flat_out_stream(SimServer::Impl& s, Stream
         const bool resume = request->last_event_id.has_value();
         const uint64_t from = resume ? *request->last_event_id : 0;
         const bool filtered = !request->filter.wanted.empty();
-        const std::string head = resume ? retry_frame(s.options.retry_ms)
-                                        : (filtered ? filtered_head(s, request->filter) : s.flat->head);
+        const std::string head =
+            resume ? retry_frame(s.options.retry_ms) : (filtered ? filtered_head(s, request->filter) : s.flat->head);
         if (!send_counted(s, sink, head, resume ? 0 : (filtered ? 0 : s.model->resource_count()))) return false;
         // The body has no length: closing the connection (by reporting
         // failure to httplib) is what ends it, also after the last event.

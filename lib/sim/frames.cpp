@@ -8,9 +8,12 @@ namespace rtwatch::sim {
 
 std::string_view id_key(ResourceKind kind) {
     switch (kind) {
-        case ResourceKind::queue: return "queueId";
-        case ResourceKind::agent: return "agentId";
-        case ResourceKind::skill: return "skillId";
+        case ResourceKind::queue:
+            return "queueId";
+        case ResourceKind::agent:
+            return "agentId";
+        case ResourceKind::skill:
+            return "skillId";
     }
     return "queueId";
 }
@@ -65,11 +68,13 @@ std::string garbage_frame(GarbageVariant variant, uint64_t id, std::string_view 
             return payload_frame(
                 id, fmt::format(R"({{"event":"data","queueId":"queue-0001","timestamp":"{}","metrics":[1,2,3]}})", ts));
         case GarbageVariant::missing_id:
-            return payload_frame(id, fmt::format(R"({{"event":"data","timestamp":"{}","metrics":{{"waiting":1}}}})", ts));
+            return payload_frame(id,
+                                 fmt::format(R"({{"event":"data","timestamp":"{}","metrics":{{"waiting":1}}}})", ts));
         case GarbageVariant::invalid_utf8:
-            return payload_frame(id, fmt::format("{{\"event\":\"data\",\"queueId\":\"queue-\xff\xfe\",\"timestamp\":\"{}\","
-                                                 "\"metrics\":{{\"note\":\"bad \xc3\x28 bytes\"}}}}",
-                                                 ts));
+            return payload_frame(id,
+                                 fmt::format("{{\"event\":\"data\",\"queueId\":\"queue-\xff\xfe\",\"timestamp\":\"{}\","
+                                             "\"metrics\":{{\"note\":\"bad \xc3\x28 bytes\"}}}}",
+                                             ts));
         case GarbageVariant::oversize: {
             std::string payload = fmt::format(
                 R"({{"event":"data","queueId":"queue-oversize","timestamp":"{}","metrics":{{"padding":")", ts);
@@ -83,7 +88,8 @@ std::string garbage_frame(GarbageVariant variant, uint64_t id, std::string_view 
             payload += fmt::format(R"(","timestamp":"{}","metrics":{{"waiting":1}}}})", ts);
             return payload_frame(id, payload);
         }
-        case GarbageVariant::unknown_metric: break;
+        case GarbageVariant::unknown_metric:
+            break;
     }
     return payload_frame(id, "{}");
 }

@@ -17,7 +17,8 @@ namespace {
 constexpr std::string_view k_kinds =
     "socket-closing, expire-channel, evict-channel, kick, silent, revoke, throttle, reject-topics, storm, pause or "
     "restore";
-constexpr std::string_view k_storms = "socket-closing, no-longer-subscribed, token-revoked, close-on-open or expired-channel";
+constexpr std::string_view k_storms =
+    "socket-closing, no-longer-subscribed, token-revoked, close-on-open or expired-channel";
 
 std::optional<std::string> string_field(const rapidjson::Value& doc, const char* name) {
     if (!doc.HasMember(name) || !doc[name].IsString()) return std::nullopt;

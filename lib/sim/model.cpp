@@ -37,7 +37,8 @@ Model::Model(const ModelOptions& options) : m_options(options), m_rng(options.se
     m_change_pos.assign(m_ids.size(), -1);
     init_agents();
     m_texts.resize(m_ids.size());
-    for (ResourceIndex r = 0; r < m_ids.size(); ++r) m_texts[r] = std::make_shared<const std::string>(compute_metrics(r));
+    for (ResourceIndex r = 0; r < m_ids.size(); ++r)
+        m_texts[r] = std::make_shared<const std::string>(compute_metrics(r));
 }
 
 void Model::init_agents() {
@@ -102,12 +103,16 @@ void Model::run_timers() {
                 break;
             case Activity::wrapup:
                 if (m_rng.chance(k_break_chance))
-                    set_activity(timer.agent, Activity::offline, m_now_ms + m_rng.exponential_ms(k_mean_break_ms, 60'000));
+                    set_activity(timer.agent, Activity::offline,
+                                 m_now_ms + m_rng.exponential_ms(k_mean_break_ms, 60'000));
                 else
                     set_activity(timer.agent, Activity::available, 0);
                 break;
-            case Activity::offline: set_activity(timer.agent, Activity::available, 0); break;
-            case Activity::available: break;
+            case Activity::offline:
+                set_activity(timer.agent, Activity::available, 0);
+                break;
+            case Activity::available:
+                break;
         }
     }
 }

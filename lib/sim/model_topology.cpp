@@ -10,7 +10,7 @@ namespace rtwatch::sim {
 
 namespace {
 
-constexpr const char* k_skill_names[] = {"billing",   "sales",   "support",  "technical", "claims",   "retention",
+constexpr const char* k_skill_names[] = {"billing",    "sales",   "support",  "technical", "claims",   "retention",
                                          "onboarding", "returns", "payments", "shipping",  "accounts", "vip"};
 constexpr uint32_t k_named_skills = sizeof(k_skill_names) / sizeof(k_skill_names[0]);
 constexpr double k_mean_handle_ms = 210'000;  // talk + wrap-up
@@ -93,11 +93,10 @@ std::string Model::queue_metrics(uint32_t q) const {
     const int64_t wait_s = queue.calls.empty() ? 0 : (m_now_ms - queue.calls.front().arrived_ms) / 1000;
     const size_t n = queue.window.size();
     const uint64_t sl_tenths = n == 0 ? 1000 : (uint64_t{queue.window_within} * 1000 + n / 2) / n;
-    return fmt::format(
-        R"({{"waitDuration":{},"availableAgents":{},"totalAgents":{},"serviceLevelPercentile":{},)"
-        R"("waiting":{},"abandoned":{},"answered":{}}})",
-        wait_s, queue.available, queue.logged_in, tenths_text(sl_tenths), queue.calls.size(), queue.abandoned,
-        queue.answered);
+    return fmt::format(R"({{"waitDuration":{},"availableAgents":{},"totalAgents":{},"serviceLevelPercentile":{},)"
+                       R"("waiting":{},"abandoned":{},"answered":{}}})",
+                       wait_s, queue.available, queue.logged_in, tenths_text(sl_tenths), queue.calls.size(),
+                       queue.abandoned, queue.answered);
 }
 
 std::string Model::skill_metrics(uint32_t s) const {

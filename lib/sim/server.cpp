@@ -1,7 +1,7 @@
 // Server lifecycle: build the model, bind, serve, stop cleanly.
-#include "server_impl.hpp"
 #include "genesys_hub.hpp"
 #include "peer_socket.hpp"
+#include "server_impl.hpp"
 
 #include <cmath>
 
@@ -59,11 +59,15 @@ Result<int> SimServer::start() {
         return make_error(ExitCode::usage, fmt::format("cannot listen on {}:{}: the address is in use or not local; "
                                                        "pick another --host/--port (0 picks a free port)",
                                                        s.options.host, s.options.port));
-    if (!widen_listen_backlog(s.port, 1024)) log::warn("could not raise the listen backlog; many clients connecting "
-                                                       "at once may see 1 s connect delays");
+    if (!widen_listen_backlog(s.port, 1024))
+        log::warn(
+            "could not raise the listen backlog; many clients connecting "
+            "at once may see 1 s connect delays");
     s.listener = std::thread([&s] { s.http->listen_after_bind(); });
-    if (s.genesys) s.driver = std::thread([&s] { s.genesys->run(); });
-    else if (s.options.flat_out == 0) s.driver = std::thread([&s] { run_driver(s); });
+    if (s.genesys)
+        s.driver = std::thread([&s] { s.genesys->run(); });
+    else if (s.options.flat_out == 0)
+        s.driver = std::thread([&s] { run_driver(s); });
     return s.port;
 }
 

@@ -20,10 +20,10 @@ namespace rtwatch::sim {
 
 // Benchmark mode: every stream gets the same pre-built bytes.
 struct FlatOutData {
-    std::string head;                // retry + unfiltered snapshot of the initial state
+    std::string head;  // retry + unfiltered snapshot of the initial state
     std::vector<std::string> initial_metrics;
-    std::string events;              // frames with ids 1..N
-    std::vector<uint64_t> offsets;   // offsets[i]: start of event id i+1; offsets[N] = size
+    std::string events;             // frames with ids 1..N
+    std::vector<uint64_t> offsets;  // offsets[i]: start of event id i+1; offsets[N] = size
     std::vector<ResourceIndex> resources;
     uint64_t count = 0;
 };

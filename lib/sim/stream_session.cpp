@@ -57,8 +57,9 @@ private:
         if (now >= m_r.token_expiry) return token_expired();
         std::string out;
         const ReadResult read = m_s.log->read(m_cursor, m_live_from, m_r.filter, out, k_batch_bytes);
-        if (read.fell_behind) return write_and_finish(control_frame(
-            "error", R"({"code":"too.slow","message":"the client fell behind the replay window; reconnect"})"));
+        if (read.fell_behind)
+            return write_and_finish(control_frame(
+                "error", R"({"code":"too.slow","message":"the client fell behind the replay window; reconnect"})"));
         if (!out.empty()) return send(out, read.events) ? Next::go_on : Next::abort;
         if (now - m_last_write >= m_s.options.heartbeat) return send(k_heartbeat, 0) ? Next::go_on : Next::abort;
         const TimePoint deadline = std::min(m_last_write + m_s.options.heartbeat, m_r.token_expiry);
@@ -70,8 +71,8 @@ private:
         const FaultView now = m_s.faults.view();
         if (now.drop != m_seen.drop) return drop();
         if (now.maintenance != m_seen.maintenance)
-            return write_and_finish(control_frame(
-                "reconnect", R"({"reason":"maintenance","retryAfterMs":)" + std::to_string(now.maintenance_retry_ms) + "}"));
+            return write_and_finish(control_frame("reconnect", R"({"reason":"maintenance","retryAfterMs":)" +
+                                                                   std::to_string(now.maintenance_retry_ms) + "}"));
         if (now.revoke != m_seen.revoke) {
             m_seen.revoke = now.revoke;
             if (m_s.tokens.is_revoked(m_r.token))
@@ -107,7 +108,8 @@ private:
     bool stall_until(Until until) {
         while (SteadyClock::now() < until()) {
             if (m_s.stopping || peer_closed(m_r.fd)) return false;
-            m_s.log->wait(UINT64_MAX, std::min(until(), SteadyClock::now() + k_stall_poll), [&] { return m_s.stopping.load(); });
+            m_s.log->wait(UINT64_MAX, std::min(until(), SteadyClock::now() + k_stall_poll),
+                          [&] { return m_s.stopping.load(); });
         }
         m_last_write = SteadyClock::now();
         return true;

@@ -56,10 +56,14 @@ std::optional<std::string> base64_decode(std::string_view in) {
 }
 
 void set_field(TokenRequest& r, std::string_view key, std::string value) {
-    if (key == "grant_type") r.grant_type = std::move(value);
-    else if (key == "scope") r.scope = std::move(value);
-    else if (key == "client_id") r.client_id = std::move(value);
-    else if (key == "client_secret") r.client_secret = std::move(value);
+    if (key == "grant_type")
+        r.grant_type = std::move(value);
+    else if (key == "scope")
+        r.scope = std::move(value);
+    else if (key == "client_id")
+        r.client_id = std::move(value);
+    else if (key == "client_secret")
+        r.client_secret = std::move(value);
 }
 
 TokenRequest parse_body(const httplib::Request& req) {
@@ -80,7 +84,8 @@ TokenRequest parse_body(const httplib::Request& req) {
         const size_t end = std::min(body.find('&', pos), body.size());
         const std::string_view pair = body.substr(pos, end - pos);
         const size_t eq = pair.find('=');
-        if (eq != std::string_view::npos) set_field(r, form_decode(pair.substr(0, eq)), form_decode(pair.substr(eq + 1)));
+        if (eq != std::string_view::npos)
+            set_field(r, form_decode(pair.substr(0, eq)), form_decode(pair.substr(eq + 1)));
         pos = end + 1;
     }
     return r;
@@ -102,7 +107,8 @@ void send_error(httplib::Response& res, int status, std::string_view error, std:
     res.status = status;
     if (status == 401) res.set_header("WWW-Authenticate", "Basic realm=\"rtwatch-sim\"");
     res.set_header("Cache-Control", "no-store");
-    res.set_content(fmt::format(R"({{"error":"{}","error_description":"{}"}})", error, description), "application/json");
+    res.set_content(fmt::format(R"({{"error":"{}","error_description":"{}"}})", error, description),
+                    "application/json");
 }
 
 bool scope_ok(const std::string& scope) {
@@ -138,8 +144,8 @@ void handle_token(SimServer::Impl& s, const httplib::Request& req, httplib::Resp
     const IssuedToken token = s.tokens.issue(with_scope, SteadyClock::now());
     ++s.stats.tokens_issued;
     const double lifetime = s.options.token_lifetime_s;
-    const auto expires_at = WallClock::now() + std::chrono::duration_cast<WallClock::duration>(
-                                                   std::chrono::duration<double>(lifetime));
+    const auto expires_at =
+        WallClock::now() + std::chrono::duration_cast<WallClock::duration>(std::chrono::duration<double>(lifetime));
     res.set_header("Cache-Control", "no-store");
     res.set_header("Pragma", "no-cache");
     res.set_content(fmt::format(R"({{"access_token":"{}","token_type":"bearer","expires_in":{},"expires_at":"{}",)"

@@ -66,12 +66,18 @@ bool TokenStore::is_revoked(const std::string& token) const {
 
 std::string_view describe(TokenCheck check) {
     switch (check) {
-        case TokenCheck::ok: return "ok";
-        case TokenCheck::missing: return "missing Authorization: Bearer token; get one from POST /oauth/token";
-        case TokenCheck::unknown: return "unknown access token; get a new one from POST /oauth/token";
-        case TokenCheck::expired: return "access token expired; get a new one from POST /oauth/token";
-        case TokenCheck::revoked: return "access token revoked; get a new one from POST /oauth/token";
-        case TokenCheck::no_scope: return "the token lacks the scope genesyscloud.realtime.data.view";
+        case TokenCheck::ok:
+            return "ok";
+        case TokenCheck::missing:
+            return "missing Authorization: Bearer token; get one from POST /oauth/token";
+        case TokenCheck::unknown:
+            return "unknown access token; get a new one from POST /oauth/token";
+        case TokenCheck::expired:
+            return "access token expired; get a new one from POST /oauth/token";
+        case TokenCheck::revoked:
+            return "access token revoked; get a new one from POST /oauth/token";
+        case TokenCheck::no_scope:
+            return "the token lacks the scope genesyscloud.realtime.data.view";
     }
     return "unknown";
 }

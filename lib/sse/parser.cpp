@@ -144,8 +144,10 @@ void Parser::feed_lines(std::string_view bytes) {
         if (bytes[eol] == '\r') {
             // A CR ends the line at once; an LF right after it belongs to it,
             // even when it only arrives with the next chunk.
-            if (pos == size) m_after_cr = true;
-            else if (bytes[pos] == '\n') ++pos;
+            if (pos == size)
+                m_after_cr = true;
+            else if (bytes[pos] == '\n')
+                ++pos;
         }
     }
 }

@@ -89,7 +89,7 @@ std::string fetch_token(int port) {
 }
 
 struct Last {
-    std::string text;                                      // the metrics object as sent
+    std::string text;                                         // the metrics object as sent
     std::vector<std::pair<std::string, std::string>> values;  // name -> value text
 };
 
@@ -122,8 +122,8 @@ public:
         if (!fresh && last.text == metrics) return;
         // Which metrics differ: only for the events that are new records.
         m_values.clear();
-        auto obj = m_parser2.iterate(simdjson::padded_string_view(metrics.data(), metrics.size(),
-                                                                  metrics.size() + padding));
+        auto obj =
+            m_parser2.iterate(simdjson::padded_string_view(metrics.data(), metrics.size(), metrics.size() + padding));
         for (auto field : obj.get_object())
             m_values.emplace_back(field.unescaped_key().value(), field.value().raw_json_token().value());
         m_changed.clear();
@@ -183,8 +183,8 @@ private:
         if (event_id.empty()) {
             m_buf += '\x01';
             ++m_held;
-        }
-        else m_buf += event_id;
+        } else
+            m_buf += event_id;
         m_buf += R"(","metrics":)";
         m_buf += metrics;
         m_buf += R"(,"changed":[)";
@@ -237,8 +237,10 @@ int main(int argc, char** argv) {
         int port = std::atoi(std::string(url.substr(colon + 1)).c_str());
         std::string token = fetch_token(port);
         fd = connect_to(port);
-        send_all(fd, "GET /api/v2/realtime/data HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                     "Connection: close\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+        send_all(fd,
+                 "GET /api/v2/realtime/data HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                 "Connection: close\r\nAuthorization: Bearer " +
+                     token + "\r\n\r\n");
     }
     FILE* out = std::fopen(argv[argc - 1], "a");
     if (!out) die("cannot open the output");
@@ -253,7 +255,8 @@ int main(int argc, char** argv) {
     std::string_view data;
     bool is_data = false, pending_ids = true;
     for (;;) {
-        if (buf.size() - have < k_read + simdjson::SIMDJSON_PADDING) buf.resize(have + k_read + simdjson::SIMDJSON_PADDING);
+        if (buf.size() - have < k_read + simdjson::SIMDJSON_PADDING)
+            buf.resize(have + k_read + simdjson::SIMDJSON_PADDING);
         ssize_t n = ::read(fd, buf.data() + have, k_read);
         if (n <= 0) break;
         have += static_cast<size_t>(n);

@@ -104,8 +104,10 @@ int main(int argc, char** argv) {
             in.clear();
             status = write_all(fd, request) ? read_response(fd, in, keep_alive) : -1;
         }
-        if (status == 201 || status == 202) ++published;
-        else ++failed;
+        if (status == 201 || status == 202)
+            ++published;
+        else
+            ++failed;
         if (!keep_alive || status < 0) {
             close(fd);
             fd = connect_to(port);

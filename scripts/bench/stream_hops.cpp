@@ -124,12 +124,13 @@ int main(int argc, char** argv) {
         g_sampling = false;
         taken = g_samples;
     }
-    std::printf("{\"messages\":%zu,\"upstream_holder_p50_ms\":%.2f,\"upstream_holder_p99_ms\":%.2f,"
-                "\"holder_broker_p50_ms\":%.2f,\"holder_broker_p99_ms\":%.2f,"
-                "\"broker_reader_p50_ms\":%.2f,\"broker_reader_p99_ms\":%.2f}\n",
-                taken.upstream_holder.size(), p_ms(taken.upstream_holder, 0.5), p_ms(taken.upstream_holder, 0.99),
-                p_ms(taken.holder_broker, 0.5), p_ms(taken.holder_broker, 0.99), p_ms(taken.broker_reader, 0.5),
-                p_ms(taken.broker_reader, 0.99));
+    std::printf(
+        "{\"messages\":%zu,\"upstream_holder_p50_ms\":%.2f,\"upstream_holder_p99_ms\":%.2f,"
+        "\"holder_broker_p50_ms\":%.2f,\"holder_broker_p99_ms\":%.2f,"
+        "\"broker_reader_p50_ms\":%.2f,\"broker_reader_p99_ms\":%.2f}\n",
+        taken.upstream_holder.size(), p_ms(taken.upstream_holder, 0.5), p_ms(taken.upstream_holder, 0.99),
+        p_ms(taken.holder_broker, 0.5), p_ms(taken.holder_broker, 0.99), p_ms(taken.broker_reader, 0.5),
+        p_ms(taken.broker_reader, 0.99));
     std::fflush(stdout);
     natsSubscription_Destroy(sub);
     jsCtx_Destroy(js);

@@ -47,9 +47,7 @@ int64_t now_us() {
     return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-double mono_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double mono_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 int64_t days_from_civil(int y, unsigned m, unsigned d) {
     y -= m <= 2;
@@ -306,17 +304,17 @@ int main(int argc, char** argv) {
         }
         if (sampling && mono_s() >= measure_until) {
             sampling = false;
-            std::printf("{\"events\":%llu,\"events_per_s\":%.0f,\"mib_per_s\":%.1f,\"samples\":%llu,"
-                        "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.1f,\"upstream_p50_ms\":%.2f,"
-                        "\"upstream_p99_ms\":%.2f,\"relay_p50_ms\":%.2f,\"relay_p99_ms\":%.2f,"
-                        "\"clock_skew\":%lld}\n",
-                        static_cast<unsigned long long>(events - events_at_start),
-                        double(events - events_at_start) / measure_seconds,
-                        double(bytes - bytes_at_start) / measure_seconds / (1 << 20),
-                        static_cast<unsigned long long>(hist.count), hist.quantile_ms(0.5), hist.quantile_ms(0.99),
-                        hist.max_ms(), upstream.quantile_ms(0.5), upstream.quantile_ms(0.99), relay.quantile_ms(0.5),
-                        relay.quantile_ms(0.99),
-                        static_cast<long long>(hist.negative));
+            std::printf(
+                "{\"events\":%llu,\"events_per_s\":%.0f,\"mib_per_s\":%.1f,\"samples\":%llu,"
+                "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.1f,\"upstream_p50_ms\":%.2f,"
+                "\"upstream_p99_ms\":%.2f,\"relay_p50_ms\":%.2f,\"relay_p99_ms\":%.2f,"
+                "\"clock_skew\":%lld}\n",
+                static_cast<unsigned long long>(events - events_at_start),
+                double(events - events_at_start) / measure_seconds,
+                double(bytes - bytes_at_start) / measure_seconds / (1 << 20),
+                static_cast<unsigned long long>(hist.count), hist.quantile_ms(0.5), hist.quantile_ms(0.99),
+                hist.max_ms(), upstream.quantile_ms(0.5), upstream.quantile_ms(0.99), relay.quantile_ms(0.5),
+                relay.quantile_ms(0.99), static_cast<long long>(hist.negative));
             std::fflush(stdout);
         }
     }

@@ -53,9 +53,7 @@ void compare_and_commit(benchmark::State& state) {
 
 struct NullSink : rtwatch::throttle::Sink {
     std::size_t emitted = 0;
-    void emit(const rtwatch::Record&, std::span<const std::string_view> changed) override {
-        emitted += changed.size();
-    }
+    void emit(const rtwatch::Record&, std::span<const std::string_view> changed) override { emitted += changed.size(); }
 };
 
 void throttle_off(benchmark::State& state) {

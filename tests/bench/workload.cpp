@@ -34,8 +34,8 @@ std::string data_json(std::size_t index, const QueueState& q, std::uint64_t ms) 
                           "\"2026-11-27T14:%02u:%02u.%03uZ\",\"metrics\":{\"waitDuration\":%d,"
                           "\"availableAgents\":%d,\"totalAgents\":%d,\"serviceLevelPercentile\":%.1f,"
                           "\"waiting\":%d}}",
-                          index + 1, unsigned(ms / 60000 % 60), unsigned(ms / 1000 % 60), unsigned(ms % 1000),
-                          q.wait, q.available, q.total, q.service_level, q.waiting);
+                          index + 1, unsigned(ms / 60000 % 60), unsigned(ms / 1000 % 60), unsigned(ms % 1000), q.wait,
+                          q.available, q.total, q.service_level, q.waiting);
     return std::string(buf, static_cast<std::size_t>(n));
 }
 

@@ -54,14 +54,19 @@ TEST_CASE("contract: event fields follow the SSE rules", "[contract]") {
     auto c = h.streams.await_connection();
     REQUIRE(c);
     c->send("data: Hello\n\n");                               // default type message
-    c->send("event: greeting\nid: abc\ndata:  two\r\n\r\n");   // one space removed, CRLF
-    c->send("data\rdata\r\r");                                 // no colon = empty data, CR ends
-    c->send(std::string("id: a\0b\ndata: nul\n\n", 19));       // NUL id ignored: abc carries over
-    c->send("id:\ndata: reset\n\n");                           // empty id resets
+    c->send("event: greeting\nid: abc\ndata:  two\r\n\r\n");  // one space removed, CRLF
+    c->send("data\rdata\r\r");                                // no colon = empty data, CR ends
+    c->send(std::string("id: a\0b\ndata: nul\n\n", 19));      // NUL id ignored: abc carries over
+    c->send("id:\ndata: reset\n\n");                          // empty id resets
     c->send(":a comment\n");
-    struct Want { const char *type, *data, *id; };
-    std::vector<Want> want{{"message", "Hello", ""}, {"greeting", " two", "abc"}, {"message", "\n", "abc"},
-                           {"message", "nul", "abc"}, {"message", "reset", ""}};
+    struct Want {
+        const char *type, *data, *id;
+    };
+    std::vector<Want> want{{"message", "Hello", ""},
+                           {"greeting", " two", "abc"},
+                           {"message", "\n", "abc"},
+                           {"message", "nul", "abc"},
+                           {"message", "reset", ""}};
     for (std::size_t i = 0; i < want.size(); ++i) {
         auto d = h.callbacks.get(n, static_cast<long>(i + 1));
         REQUIRE(kind(d) == "event");
@@ -90,7 +95,10 @@ TEST_CASE("contract: UTF-8 split across chunks and a split BOM are handled", "[c
     auto [n, loc] = h.create("/s");
     auto c = h.streams.await_connection();
     REQUIRE(c);
-    std::string text = "\xEF\xBB\xBF" "data: \xE2\x82\xAC\xE8\xB1\x86\n\n\xEF\xBB\xBF" "data: x\n\n";
+    std::string text =
+        "\xEF\xBB\xBF"
+        "data: \xE2\x82\xAC\xE8\xB1\x86\n\n\xEF\xBB\xBF"
+        "data: x\n\n";
     for (char ch : text) c->send(std::string(1, ch));
     c->send("data: after\n\n");
     CHECK(event_field(h.callbacks.get(n, 1), "data") == "\xE2\x82\xAC\xE8\xB1\x86");
@@ -112,7 +120,8 @@ TEST_CASE("contract: a 10 MB event arrives within 5 s", "[contract]") {
     CHECK(event_field(d, "data").size() == big.size());
 }
 
-TEST_CASE("contract: after the stream ends the half event is dropped and the client reconnects with its id", "[contract]") {
+TEST_CASE("contract: after the stream ends the half event is dropped and the client reconnects with its id",
+          "[contract]") {
     Harness h;
     h.streams.stream("/s");
     auto [n, loc] = h.create("/s", R"("initialDelayMs":300,)");

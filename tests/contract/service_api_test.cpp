@@ -42,7 +42,10 @@ TEST_CASE("contract service: commands to unknown clients get 404, unknown comman
     CHECK(location == "/streams/1");
     CHECK(h.http().Post("/streams/99", R"({"command":"restart"})", "application/json")->status == 404);
     CHECK(h.http().Post(location.c_str(), R"({"command":"dance"})", "application/json")->status == 400);
-    CHECK(h.http().Post(location.c_str(), R"({"command":"listen","listen":{"type":"greeting"}})", "application/json")->status / 100 == 2);
+    CHECK(h.http().Post(location.c_str(), R"({"command":"listen","listen":{"type":"greeting"}})", "application/json")
+                  ->status /
+              100 ==
+          2);
     CHECK(h.http().Delete("/streams/99")->status == 404);
 }
 

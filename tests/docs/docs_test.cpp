@@ -114,7 +114,8 @@ TEST_CASE("docs: every option of each command's --help is defined in its man pag
 }
 
 TEST_CASE("docs: every option a man page defines is in its command's --help", "[docs]") {
-    for (const auto& [command, page] : {std::pair{"", "rtwatch.1"}, {"top", "rtwatch-top.1"}, {"relay", "rtwatch-relay.1"}}) {
+    for (const auto& [command, page] :
+         {std::pair{"", "rtwatch.1"}, {"top", "rtwatch-top.1"}, {"relay", "rtwatch-relay.1"}}) {
         auto known = options_in_help(help_of(command));
         auto defined = defined_options(page);
         REQUIRE(!defined.empty());
@@ -148,7 +149,8 @@ TEST_CASE("docs: the man page's EXIT STATUS matches the exit-code header", "[doc
     for (std::sregex_iterator it(exits.begin(), exits.end(), row), end; it != end; ++it)
         in_man.insert({std::stoi((*it)[1].str()), (*it)[2].str()});
     std::set<std::pair<int, std::string>> in_code;
-    for (const auto& info : rtwatch::exit_code_table()) in_code.insert({rtwatch::to_int(info.code), std::string(info.name)});
+    for (const auto& info : rtwatch::exit_code_table())
+        in_code.insert({rtwatch::to_int(info.code), std::string(info.name)});
     CHECK(in_man == in_code);
 }
 

@@ -2,8 +2,8 @@
 // count requests, prove nothing was lost, and write the fault matrix.
 #include "fault_run.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <map>
@@ -44,14 +44,14 @@ uint64_t responses(const rapidjson::Document& stats, const char* endpoint, int s
 }  // namespace
 
 std::vector<std::string> fault_sim_args(std::vector<std::string> extra) {
-    std::vector<std::string> a{"--seed", "11",  "--queues", "2",   "--skills",    "3",    "--agents", "20",
-                               "--speed", "100", "--rate",  "300", "--retry",     "200",  "--heartbeat", "300ms"};
+    std::vector<std::string> a{"--seed",  "11",  "--queues", "2",   "--skills", "3",   "--agents",    "20",
+                               "--speed", "100", "--rate",   "300", "--retry",  "200", "--heartbeat", "300ms"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
 }
 
 std::vector<std::string> watch_args(std::vector<std::string> extra) {
-    std::vector<std::string> a{"--queue", "queue-0001,queue-0002", "--skill", "skill-billing",
+    std::vector<std::string> a{"--queue", "queue-0001,queue-0002",   "--skill", "skill-billing",
                                "--agent", "agent-00001,agent-00002", "--status"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;

@@ -42,8 +42,8 @@ TEST_CASE("output: a slow reader of the pipe only ever sees whole NDJSON lines",
     auto fifo = dir + "/out";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     ProcessOptions o;
-    o.argv = {"/bin/sh", "-c", "exec \"$RT\" \"$@\" > \"$FIFO\"", "sh", "--api-url", sim.url(), "--client-id",
-              "rtwatch"};
+    o.argv = {"/bin/sh",     "-c",     "exec \"$RT\" \"$@\" > \"$FIFO\"", "sh", "--api-url", sim.url(),
+              "--client-id", "rtwatch"};
     for (const auto& a : watch_args({"--duration", "2s", "--log-level", "trace"})) o.argv.push_back(a);
     o.env = {{"RT", rtwatch_binary()}, {"FIFO", fifo}, {"RTWATCH_CLIENT_SECRET", "rtwatch-secret"}};
     Process rt(std::move(o));

@@ -50,9 +50,10 @@ TEST_CASE("security: no secret or token in any output at trace level, through au
     // The simulator knows the client by this secret.
     Sim sim(SimConfig{fault_sim_args({"--token-lifetime", "1.5"}), {{"RTWATCH_SIM_CLIENT_SECRET", k_secret}}});
     // Hand rtwatch one token the test knows; the stream refuses it (unknown), forcing a refresh.
-    auto canned = fmt::format(R"({{"kind":"status","endpoint":"token","status":200,"count":1,"contentType":"application/json",)"
-                              R"("body":"{{\"access_token\":\"{}\",\"token_type\":\"bearer\",\"expires_in\":60}}"}})",
-                              k_known_token);
+    auto canned =
+        fmt::format(R"({{"kind":"status","endpoint":"token","status":200,"count":1,"contentType":"application/json",)"
+                    R"("body":"{{\"access_token\":\"{}\",\"token_type\":\"bearer\",\"expires_in\":60}}"}})",
+                    k_known_token);
     REQUIRE(sim.fault(canned).status == 200);
     auto dir = make_temp_dir();
     auto out = dir + "/out.ndjson", record = dir + "/raw.sse";
@@ -112,8 +113,10 @@ TEST_CASE("security: TLS with a private CA is refused naming --cacert, accepted 
         return;
     }
     auto dir = make_temp_dir();
-    auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-               "-addext subjectAltName=IP:127.0.0.1 -keyout " + dir + "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
+    auto cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        dir + "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     Sim sim(SimConfig{fault_sim_args({"--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"}), {}, true});
     REQUIRE(sim.url().starts_with("https://"));

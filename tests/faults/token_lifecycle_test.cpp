@@ -41,7 +41,8 @@ void check_consecutive(const std::vector<rapidjson::Document>& lines, RotationRu
     CHECK(repeats == 0);
 }
 
-RotationRun rotate_for(std::vector<std::string> sim_extra, std::string duration, std::vector<std::string> rt_extra = {}) {
+RotationRun rotate_for(std::vector<std::string> sim_extra, std::string duration,
+                       std::vector<std::string> rt_extra = {}) {
     Sim sim(fault_sim_args(std::move(sim_extra)));
     std::vector<std::string> args{"--raw", "--duration", duration};
     args.insert(args.end(), rt_extra.begin(), rt_extra.end());

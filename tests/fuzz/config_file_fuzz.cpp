@@ -14,14 +14,15 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using rtwatch::app::detail::ConfigKey;
     static const std::vector<ConfigKey> k_keys = {
-        {"api-url", false}, {"queue", true}, {"agent", true}, {"fields", false},
+        {"api-url", false}, {"queue", true}, {"agent", true},     {"fields", false},
         {"where", false},   {"level", true}, {"throttle", false}, {"client-secret-file", false},
     };
     std::string_view text(reinterpret_cast<const char*>(data), size);
     auto file = rtwatch::app::detail::parse_config_text(text, "fuzz.conf", k_keys);
     const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
     for (const auto& entry : file.entries) {
-        auto known = std::find_if(k_keys.begin(), k_keys.end(), [&](const ConfigKey& k) { return k.name == entry.key; });
+        auto known =
+            std::find_if(k_keys.begin(), k_keys.end(), [&](const ConfigKey& k) { return k.name == entry.key; });
         FUZZ_CHECK(known != k_keys.end());
         FUZZ_CHECK(!entry.values.empty());
         FUZZ_CHECK(entry.line >= 1 && entry.line <= lines);

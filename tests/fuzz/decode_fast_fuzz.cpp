@@ -61,8 +61,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rtwatch::Record combined;
     auto got = decoder.decode(json, combined);
     FUZZ_CHECK(got.ok() == expected.ok());
-    if (got.ok()) FUZZ_CHECK(same_record(combined, reference));
-    else FUZZ_CHECK(got.error().message == expected.error().message);
+    if (got.ok())
+        FUZZ_CHECK(same_record(combined, reference));
+    else
+        FUZZ_CHECK(got.error().message == expected.error().message);
 
     // With settled metrics: the same verdict; a skipped metrics object must
     // be one whose decoded content equals the settled one's.

@@ -42,15 +42,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rtwatch::decode::Decoder fresh_decoder;
     rtwatch::Record fresh;
     auto first = fresh_decoder.decode(json, fresh);
-    if (first.ok()) check_text(fresh);
-    else FUZZ_CHECK(!first.error().message.empty());
+    if (first.ok())
+        check_text(fresh);
+    else
+        FUZZ_CHECK(!first.error().message.empty());
 
     rtwatch::decode::Decoder reused_decoder;
     rtwatch::Record reused;
     FUZZ_CHECK(reused_decoder.decode(k_warmup, reused).ok());
     auto second = reused_decoder.decode(json, reused);
     FUZZ_CHECK(first.ok() == second.ok());
-    if (first.ok()) FUZZ_CHECK(same_record(fresh, reused));
-    else FUZZ_CHECK(first.error().message == second.error().message);
+    if (first.ok())
+        FUZZ_CHECK(same_record(fresh, reused));
+    else
+        FUZZ_CHECK(first.error().message == second.error().message);
     return 0;
 }

@@ -22,7 +22,8 @@ void check_spec(const rtwatch::levels::LevelSpec& spec) {
     FUZZ_CHECK(!spec.metric.empty());
     FUZZ_CHECK(spec.yellow || spec.red);
     if (spec.yellow && spec.red) FUZZ_CHECK(spec.yellow->is_number == spec.red->is_number);
-    for (const auto* t : {spec.threshold(rtwatch::levels::Level::yellow), spec.threshold(rtwatch::levels::Level::red)}) {
+    for (const auto* t :
+         {spec.threshold(rtwatch::levels::Level::yellow), spec.threshold(rtwatch::levels::Level::red)}) {
         if (!t) continue;
         if (!t->is_number) FUZZ_CHECK(exact(t->op));
         if (t->is_number) FUZZ_CHECK(std::isfinite(t->number));

@@ -69,7 +69,8 @@ std::optional<broker::LeaseState> take_within(net::Loop& loop, Party& p, const s
     while (SteadyClock::now() < deadline) {
         auto st = take(loop, p, name);
         if (st && st->revision) return st;
-        run_until(loop, [] { return false; }, Millis{20});
+        run_until(
+            loop, [] { return false; }, Millis{20});
     }
     return std::nullopt;
 }
@@ -87,7 +88,9 @@ std::pair<broker::PublishResult, std::uint64_t> publish(net::Loop& loop, Party& 
                                                         std::string expect_id = {}) {
     std::optional<std::pair<broker::PublishResult, std::uint64_t>> out;
     p.client->publish(subject, data, term, std::move(id), broker::Expect{expect_last, std::move(expect_id)},
-                      [&](broker::PublishResult r, std::uint64_t seq) { out = std::pair{r, seq}; });
+                      [&](broker::PublishResult r, std::uint64_t seq) {
+                          out = std::pair{r, seq};
+                      });
     REQUIRE(run_until(loop, [&] { return out.has_value(); }));
     return *out;
 }
@@ -176,9 +179,10 @@ TEST_CASE("broker stream: a publication that expects an older last sequence is r
     CHECK(reader.messages[1].subject == subject);
 }
 
-TEST_CASE("broker stream: a window of publications in flight, each expecting the id of the one before; a foreign "
-          "message breaks the chain for good",
-          "[broker][client]") {
+TEST_CASE(
+    "broker stream: a window of publications in flight, each expecting the id of the one before; a foreign "
+    "message breaks the chain for good",
+    "[broker][client]") {
     NatsServer nats;
     net::Loop loop;
     Party old_holder(loop, nats), new_holder(loop, nats);

@@ -26,8 +26,8 @@ struct Cluster {
     std::string history = "64";
 
     std::vector<std::string> broker_args() const {
-        return {"--broker", nats.url(), "--tenant", tenant, "--lease-ttl", k_ttl, "--stale-after", "1s",
-                "--broker-history", history};
+        return {"--broker",      nats.url(), "--tenant",         tenant, "--lease-ttl", k_ttl,
+                "--stale-after", "1s",       "--broker-history", history};
     }
     void start(int n) {
         for (int i = 0; i < n; ++i) relays.push_back(start_relay(sim, broker_args()));
@@ -83,8 +83,10 @@ std::unique_ptr<RawStream> viewer_on(int port, const std::string& last_event_id 
     if (!last_event_id.empty()) h.emplace_back("Last-Event-ID", last_event_id);
     auto v = std::make_unique<RawStream>(port, "/events", h);
     // a resumed viewer gets the events after its id, no snapshot and no ready marker
-    if (last_event_id.empty()) REQUIRE(v->read_until([](const RawStream& s) { return ready_seen(s); }, 15s));
-    else REQUIRE(v->read_until([](const RawStream& s) { return s.headers_done(); }, 15s));
+    if (last_event_id.empty())
+        REQUIRE(v->read_until([](const RawStream& s) { return ready_seen(s); }, 15s));
+    else
+        REQUIRE(v->read_until([](const RawStream& s) { return s.headers_done(); }, 15s));
     REQUIRE(v->status() == 200);
     return v;
 }
@@ -146,7 +148,8 @@ TEST_CASE("kill -9 of the holder: another relay takes the upstream, viewers stay
     int next = -1;
     // lease TTL (1 s) plus one upstream reconnect
     REQUIRE(wait_until([&] { return (next = the_holder(c.relays, dead)) >= 0; }, 4s));
-    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
+    const auto took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
     WARN("fail-over took " << took.count() << " ms");
     CHECK(next != holder);
 
@@ -200,8 +203,8 @@ TEST_CASE("the broker restarted mid-run: relays recover and viewers end with eve
     c.nats.stop();
     // viewers are told the data is stale, and stay
     for (auto& v : viewers)
-        CHECK(v->read_until([](const RawStream& s) { return s.body().find("broker unreachable") != std::string_view::npos; },
-                            10s));
+        CHECK(v->read_until(
+            [](const RawStream& s) { return s.body().find("broker unreachable") != std::string_view::npos; }, 10s));
     REQUIRE(c.nats.restart());
     REQUIRE(wait_until([&] { return the_holder(c.relays) >= 0; }, 10s));
     const auto before = c.sim.last_event_id();

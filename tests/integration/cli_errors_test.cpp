@@ -85,9 +85,9 @@ TEST_CASE("cli binary: /dev/zero as config or secret file is refused quickly", "
     auto conf = start_rtwatch_raw({"replay", "--config", "/dev/zero"});
     CHECK(finished(*conf).code == 2);
     CHECK_THAT(conf->stderr_text(), Catch::Contains("'/dev/zero' is larger than"));
-    auto secret = start_rtwatch_raw({"--api-url", "http://127.0.0.1:9", "--client-id", "x", "--queue", "q",
-                                     "--client-secret-file", "/dev/zero"},
-                                    {{"RTWATCH_CLIENT_SECRET", ""}});
+    auto secret = start_rtwatch_raw(
+        {"--api-url", "http://127.0.0.1:9", "--client-id", "x", "--queue", "q", "--client-secret-file", "/dev/zero"},
+        {{"RTWATCH_CLIENT_SECRET", ""}});
     CHECK(finished(*secret).code == 2);
     CHECK_THAT(secret->stderr_text(), Catch::Contains("--client-secret-file: the secret file '/dev/zero' is larger"));
 }
@@ -152,7 +152,8 @@ TEST_CASE("cli binary: the secret comes from $CREDENTIALS_DIRECTORY under system
     CHECK_THAT(none->stderr_text(), Catch::Contains("no client secret") && Catch::Contains("LoadCredential"));
 }
 
-TEST_CASE("cli binary: a token URL that answers 404 is a wrong URL (exit 7), not an auth failure", "[integration][cli]") {
+TEST_CASE("cli binary: a token URL that answers 404 is a wrong URL (exit 7), not an auth failure",
+          "[integration][cli]") {
     Sim sim({"--seed", "3", "--queues", "2", "--agents", "2", "--skills", "1"});
     auto rt = start_rtwatch(sim, {"--auth-url", sim.url() + "/no/such/path", "--queue", "queue-0001", "--once"});
     CHECK(finished(*rt).code == 7);

@@ -84,8 +84,7 @@ TEST_CASE("hardening: a stream that accepts and never answers times out and is r
     Sim sim({"--seed", "1", "--queues", "1", "--agents", "1"});
     SilentServer silent;
     auto rt = start_rtwatch_raw({"--api-url", silent.url(), "--auth-url", sim.url(), "--client-id", "rtwatch",
-                                 "--queue", "queue-0001", "--status", "--request-timeout", "500ms", "--duration",
-                                 "3s"},
+                                 "--queue", "queue-0001", "--status", "--request-timeout", "500ms", "--duration", "3s"},
                                 {{"RTWATCH_CLIENT_SECRET", "rtwatch-secret"}});
     auto status = rt->wait_for(k_exit_timeout);
     REQUIRE(status);
@@ -102,7 +101,8 @@ TEST_CASE("hardening: a stream that accepts and never answers times out and is r
 TEST_CASE("hardening: -o on a FIFO nobody reads is an error, not a hang", "[integration][hardening]") {
     auto fifo = temp_path("out.fifo");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    auto capture = write_file("c.sse", "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q\",\"metrics\":{}}\n\n");
+    auto capture =
+        write_file("c.sse", "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q\",\"metrics\":{}}\n\n");
     auto rt = start_rtwatch_raw({"replay", capture, "-o", fifo});
     auto status = rt->wait_for(5s);
     REQUIRE(status);
@@ -124,9 +124,10 @@ TEST_CASE("hardening: replay - leaves a shared stdin blocking for the next progr
 
 TEST_CASE("hardening: a metric name that never appears is named, with the closest known one",
           "[integration][hardening]") {
-    auto capture = write_file("c.sse",
-                              "event: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":1}}\n\n"
-                              "id: 2\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q2\",\"metrics\":{\"waiting\":3}}\n\n");
+    auto capture =
+        write_file("c.sse",
+                   "event: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":1}}\n\n"
+                   "id: 2\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q2\",\"metrics\":{\"waiting\":3}}\n\n");
     auto rt = start_rtwatch_raw({"replay", capture, "--where", "waitng > 1"});
     auto status = rt->wait_for(5s);
     REQUIRE(status);
@@ -137,11 +138,12 @@ TEST_CASE("hardening: a metric name that never appears is named, with the closes
 
 TEST_CASE("hardening: a --level metric that never appears is named, with the closest known one",
           "[integration][hardening]") {
-    auto capture = write_file("l.sse",
-                              "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":12,"
-                              "\"availableAgents\":0}}\n\n");
-    auto rt = start_rtwatch_raw({"replay", capture, "--level", "waitting: red >= 10", "--level",
-                                 "availableAgents: red < 1"});
+    auto capture =
+        write_file("l.sse",
+                   "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":12,"
+                   "\"availableAgents\":0}}\n\n");
+    auto rt =
+        start_rtwatch_raw({"replay", capture, "--level", "waitting: red >= 10", "--level", "availableAgents: red < 1"});
     auto status = rt->wait_for(5s);
     REQUIRE(status);
     CHECK(status->code == 0);
@@ -158,7 +160,8 @@ TEST_CASE("hardening: replay drops the event a disconnect cut, at the capture's 
     std::string capture = "retry: 1000\n\nevent: data\ndata: " + q1 + "\n\nid: 7\nevent: data\ndata: " + q2 +
                           "\n\nid: 8\nevent: data\ndata: {\"event\":\"da" +  // cut mid-line
                           "\n:rtwatch-connection\n"
-                          "id: 9\nevent: data\ndata: " + q1b + "\n\n";
+                          "id: 9\nevent: data\ndata: " +
+                          q1b + "\n\n";
     auto path = write_file("c.sse", capture);
     auto rt = start_rtwatch_raw({"replay", path});
     auto status = rt->wait_for(5s);
@@ -195,16 +198,17 @@ struct StreamServer {
 };
 
 std::string make_cert(const std::string& dir) {
-    auto cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-               "-addext subjectAltName=IP:127.0.0.1 -keyout " + dir + "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
+    auto cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        dir + "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     return dir + "/cert.pem";
 }
 
 }  // namespace
 
-TEST_CASE("hardening: a stream that redirects to itself is a configuration error, exit 7",
-          "[integration][hardening]") {
+TEST_CASE("hardening: a stream that redirects to itself is a configuration error, exit 7", "[integration][hardening]") {
     Sim sim({"--seed", "1", "--queues", "1", "--agents", "1"});
     StreamServer loop(std::make_unique<httplib::Server>());
     loop.server->Get("/api/v2/realtime/data", [&](const httplib::Request&, httplib::Response& res) {
@@ -283,9 +287,9 @@ TEST_CASE("hardening: a disconnect on every connection ends with the auth exit c
 TEST_CASE("hardening: a SIGHUP while the first token is awaited neither kills nor confuses the run",
           "[integration][hardening]") {
     SilentServer silent;
-    auto rt = start_rtwatch_raw({"--api-url", silent.url(), "--client-id", "c", "--queue", "q1", "--request-timeout",
-                                 "20s"},
-                                {{"RTWATCH_CLIENT_SECRET", "s3cret-value"}});
+    auto rt =
+        start_rtwatch_raw({"--api-url", silent.url(), "--client-id", "c", "--queue", "q1", "--request-timeout", "20s"},
+                          {{"RTWATCH_CLIENT_SECRET", "s3cret-value"}});
     // The token request has reached the silent endpoint: start-up is under way.
     ::fcntl(silent.fd, F_SETFL, O_NONBLOCK);
     int accepted = -1;

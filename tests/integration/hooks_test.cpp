@@ -292,8 +292,10 @@ TEST_CASE("hooks: an upstream that refuses runs the hook once for the outage, no
     REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
     const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
     auto dir = make_temp_dir("rtwatch-hooks-refused");
-    std::string hook = "printf '%s|%s|%s|%s\\n' \"$RTWATCH_STATUS\" \"$RTWATCH_ATTEMPTS\" \"$RTWATCH_DOWN_FOR_MS\" "
-                       "\"$(cat)\" >> " + dir + "/hook.log";
+    std::string hook =
+        "printf '%s|%s|%s|%s\\n' \"$RTWATCH_STATUS\" \"$RTWATCH_ATTEMPTS\" \"$RTWATCH_DOWN_FOR_MS\" "
+        "\"$(cat)\" >> " +
+        dir + "/hook.log";
     auto p = start_rtwatch_raw({"--api-url", url, "--client-id", "dash", "--queue", "queue-0001", "--status",
                                 "--max-backoff", "300ms", "--duration", "4s", "--exec", hook},
                                {{"RTWATCH_CLIENT_SECRET", k_secret}});

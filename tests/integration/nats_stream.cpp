@@ -38,7 +38,8 @@ std::vector<StoredMessage> stream_messages(const std::string& url, const std::st
         StoredMessage m;
         m.seq = seq;
         const char* term = nullptr;
-        if (natsMsgHeader_Get(msg, "Rtwatch-Lease", &term) == NATS_OK && term) m.term = std::strtoull(term, nullptr, 10);
+        if (natsMsgHeader_Get(msg, "Rtwatch-Lease", &term) == NATS_OK && term)
+            m.term = std::strtoull(term, nullptr, 10);
         m.subject = natsMsg_GetSubject(msg);
         m.data.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
         natsMsg_Destroy(msg);

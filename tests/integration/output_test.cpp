@@ -63,8 +63,9 @@ TEST_CASE("output: SIGHUP after a rename sends later lines to the new file, none
 TEST_CASE("output: a closed pipe (| head -1) ends rtwatch with 0 and nothing on stderr", "[integration]") {
     Sim sim(busy_sim());
     ProcessOptions o;
-    o.argv = {"/bin/bash", "-c",
-              "set -o pipefail; \"$RT\" --api-url \"$URL\" --client-id rtwatch --queue queue-0001,queue-0002 | head -1"};
+    o.argv = {
+        "/bin/bash", "-c",
+        "set -o pipefail; \"$RT\" --api-url \"$URL\" --client-id rtwatch --queue queue-0001,queue-0002 | head -1"};
     o.env = {{"RT", rtwatch_binary()}, {"URL", sim.url()}, {"RTWATCH_CLIENT_SECRET", "rtwatch-secret"}};
     Process p(std::move(o));
     auto status = p.wait_for(k_exit_timeout);

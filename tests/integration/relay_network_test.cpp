@@ -25,14 +25,14 @@ TEST_CASE("relay: a loopback relay refuses every Host that is not a loopback nam
     Sim sim(busy_model());
     auto relay = start_relay(sim, {});
     const std::string port = std::to_string(relay.port);
-    for (const std::string& host : std::vector<std::string>{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "127.0.0.1",
-                                   "127.9.8.7:" + port}) {
+    for (const std::string& host : std::vector<std::string>{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
+                                                            "127.0.0.1", "127.9.8.7:" + port}) {
         INFO("Host: " << host);
         CHECK(status_of(relay.port, get_with_host("/state", host)) == 200);
     }
-    for (const std::string& host : std::vector<std::string>{"127.0.0.1.evil.example:" + port, "127.attacker.example", "localhost.evil",
-                                   "localhost.evil:" + port, "[::1]x", "", "127.0.0.1:" + port + "x",
-                                   "127.0.0.01:" + port, "evil.example:" + port}) {
+    for (const std::string& host : std::vector<std::string>{
+             "127.0.0.1.evil.example:" + port, "127.attacker.example", "localhost.evil", "localhost.evil:" + port,
+             "[::1]x", "", "127.0.0.1:" + port + "x", "127.0.0.01:" + port, "evil.example:" + port}) {
         INFO("Host: '" << host << "'");
         CHECK(status_of(relay.port, get_with_host("/state", host)) == 403);
         CHECK(status_of(relay.port, get_with_host("/events", host)) == 403);
@@ -58,8 +58,8 @@ TEST_CASE("relay: a duration past 720h is a 400 in a query and exit 2 as an opti
     CHECK(r.status == 400);
     CHECK(parse_json(r.body)["parameter"].GetString() == std::string("throttle"));
     CHECK(http_get(relay.port, "/state?throttle=721h").status == 400);
-    for (const auto& args : std::vector<std::vector<std::string>>{{"--throttle", "3000000h"},
-                                                                  {"relay", "--viewer-timeout", "3000000h"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"--throttle", "3000000h"}, {"relay", "--viewer-timeout", "3000000h"}}) {
         auto all = args;
         all.insert(all.end(), {"--api-url", "http://127.0.0.1:1", "--client-id", "x"});
         auto p = start_rtwatch_raw(all, {{"RTWATCH_CLIENT_SECRET", "s"}});

@@ -167,7 +167,6 @@ inline std::string read_to_close(int fd, std::chrono::milliseconds timeout) {
     return "";
 }
 
-
 // /state's resources as resource -> metrics.
 inline std::map<std::string, std::string> state_of(int port, const std::string& query = {}) {
     auto r = http_get(port, "/state" + query);

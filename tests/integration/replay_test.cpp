@@ -47,7 +47,8 @@ TEST_CASE("replay: stdin is processed as it arrives, not at end of input", "[int
     o.argv = {rtwatch::test::rtwatch_binary(), "replay", "-"};
     o.stdin_pipe = true;
     Process p(std::move(o));
-    std::string event = "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":1}}\n\n";
+    std::string event =
+        "id: 1\nevent: data\ndata: {\"event\":\"data\",\"queueId\":\"q1\",\"metrics\":{\"waiting\":1}}\n\n";
     REQUIRE(p.write_stdin(event.substr(0, 30)));
     REQUIRE(p.write_stdin(event.substr(30)));
     REQUIRE(p.wait_for_stdout_lines(1, 10s));

@@ -10,7 +10,8 @@ using namespace rtwatch::test;
 TEST_CASE("top cli: with stdout a pipe it exits 2 and says to use plain rtwatch", "[integration][top]") {
     ProcessOptions o;
     // A real pipe (| cat), and the status of rtwatch rather than of cat.
-    o.argv = {"/bin/bash", "-c", "\"$0\" top --api-url http://127.0.0.1:9 --client-id rtwatch | cat; exit ${PIPESTATUS[0]}",
+    o.argv = {"/bin/bash", "-c",
+              "\"$0\" top --api-url http://127.0.0.1:9 --client-id rtwatch | cat; exit ${PIPESTATUS[0]}",
               rtwatch_binary()};
     Process p(std::move(o));
     auto status = p.wait_for(k_exit_timeout);

@@ -91,12 +91,14 @@ TEST_CASE("sim fault revoke credentials: credentials_rotated, token endpoint 401
 
 TEST_CASE("sim fault garbage: each variant reaches open streams, consumes an id, leaves the state", "[sim][fault]") {
     Sim sim({"--speed", "0.0001"});
-    for (const std::string variant : {"malformed-json", "wrong-shape", "missing-id", "invalid-utf8", "oversize", "nul"}) {
+    for (const std::string variant :
+         {"malformed-json", "wrong-shape", "missing-id", "invalid-utf8", "oversize", "nul"}) {
         auto s = ready_stream(sim);
         const auto state_before = state_metrics(sim.state());
         const uint64_t id_before = sim.last_event_id();
         REQUIRE(sim.fault(R"({"kind":"garbage","variant":")" + variant + "\"}").status == 200);
-        REQUIRE(s->read_until([&](const RawStream& r) { return last_id_of(r.parse()) == id_before + 1; }, Millis(3000)));
+        REQUIRE(
+            s->read_until([&](const RawStream& r) { return last_id_of(r.parse()) == id_before + 1; }, Millis(3000)));
         const auto parse = s->parse();
         const auto& bad = parse.events.back();
         CHECK(bad.type == "data");
@@ -118,8 +120,8 @@ TEST_CASE("sim fault garbage unknown-metric: a valid event whose unknown metric 
     REQUIRE(s->read_until([](const RawStream& r) { return r.parse().events.size() == 2; }, Millis(3000)));
     const auto state = sim.state();
     CHECK(std::string(state["queues"]["queue-0002"]["x-unknownMetric"].GetString()) == "surprise");
-    CHECK(fold(s->parse()) == std::map<std::string, std::string>{
-                                  {"queue-0002", json_text(state["queues"]["queue-0002"])}});
+    CHECK(fold(s->parse()) ==
+          std::map<std::string, std::string>{{"queue-0002", json_text(state["queues"]["queue-0002"])}});
 }
 
 TEST_CASE("sim fault slow: bytes drip at the asked rate, then flow again", "[sim][fault]") {
@@ -171,8 +173,12 @@ TEST_CASE("sim fault pause: the model stands still until restore", "[sim][fault]
     REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
     uint64_t paused_at = sim.last_event_id();
     // A batch already on its way when the fault landed may still appear.
-    REQUIRE(wait_until([&] { const uint64_t now = sim.last_event_id(); return std::exchange(paused_at, now) == now; },
-                       Millis(2000)));
+    REQUIRE(wait_until(
+        [&] {
+            const uint64_t now = sim.last_event_id();
+            return std::exchange(paused_at, now) == now;
+        },
+        Millis(2000)));
     CHECK_FALSE(wait_until([&] { return sim.last_event_id() != paused_at; }, Millis(600)));
     REQUIRE(sim.fault(R"({"kind":"restore"})").status == 200);
     CHECK(wait_until([&] { return sim.last_event_id() > paused_at; }, Millis(10000)));

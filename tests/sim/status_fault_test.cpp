@@ -19,7 +19,8 @@ std::unique_ptr<RawStream> answered(const Sim& sim) {
 TEST_CASE("sim fault status: each stream status is answered once, then streaming resumes", "[sim][fault]") {
     Sim sim({"--speed", "0.0001"});
     for (int status : {204, 400, 401, 403, 404, 405, 408, 410, 429, 500, 502, 503}) {
-        REQUIRE(sim.fault(R"({"kind":"status","status":)" + std::to_string(status) + R"(,"retryAfter":3})").status == 200);
+        REQUIRE(sim.fault(R"({"kind":"status","status":)" + std::to_string(status) + R"(,"retryAfter":3})").status ==
+                200);
         auto s = answered(sim);
         CHECK(s->status() == status);
         CHECK(s->header("Retry-After") == "3");
@@ -32,8 +33,9 @@ TEST_CASE("sim fault status: each stream status is answered once, then streaming
 
 TEST_CASE("sim fault status: count, body and content type are honoured", "[sim][fault]") {
     Sim sim({"--speed", "0.0001"});
-    REQUIRE(sim.fault(R"({"kind":"status","status":500,"count":2,"body":"<html>oops</html>","contentType":"text/html"})")
-                .status == 200);
+    REQUIRE(
+        sim.fault(R"({"kind":"status","status":500,"count":2,"body":"<html>oops</html>","contentType":"text/html"})")
+            .status == 200);
     for (int i = 0; i < 2; ++i) {
         auto s = answered(sim);
         s->wait_closed(Millis(3000));

@@ -36,7 +36,8 @@ TEST_CASE("sim stream: snapshot plus live events fold into /sim/state", "[sim][s
 
 TEST_CASE("sim stream: filters repeat and take comma lists, and an unknown id is 400 naming it", "[sim][stream]") {
     Sim sim({"--speed", "0.0001"});
-    auto s = open_stream(sim, "?queueId=queue-0001,queue-0003&queueId=queue-0002&skillId=skill-sales&agentId=agent-00007");
+    auto s =
+        open_stream(sim, "?queueId=queue-0001,queue-0003&queueId=queue-0002&skillId=skill-sales&agentId=agent-00007");
     REQUIRE(s->read_until(snapshot_done, Millis(5000)));
     std::set<std::string> seen;
     for (const auto& [id, metrics] : fold(s->parse())) seen.insert(id);

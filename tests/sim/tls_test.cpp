@@ -16,8 +16,8 @@ TEST_CASE("sim tls: tokens and a stream over HTTPS", "[sim][tls]") {
         return;
     }
     const std::string dir = make_temp_dir();
-    const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + dir +
-                                  "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
+    const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " +
+                                  dir + "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
     REQUIRE(std::system(make_cert.c_str()) == 0);
     Sim sim(SimConfig{{"--speed", "0.0001", "--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"}, {}, true});
     CHECK(sim.url().rfind("https://127.0.0.1:", 0) == 0);

@@ -6,8 +6,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <stdexcept>
 #include <strings.h>
+#include <stdexcept>
 
 namespace rtwatch::test {
 

@@ -147,12 +147,14 @@ void Process::close_stdin() {
 
 std::optional<ExitStatus> Process::wait_for(Millis timeout) {
     if (m_status) return m_status;
-    wait_until([&] {
-        int status = 0;
-        if (waitpid(m_pid, &status, WNOHANG) != m_pid) return false;
-        m_status = WIFSIGNALED(status) ? ExitStatus{-1, WTERMSIG(status)} : ExitStatus{WEXITSTATUS(status), 0};
-        return true;
-    }, timeout);
+    wait_until(
+        [&] {
+            int status = 0;
+            if (waitpid(m_pid, &status, WNOHANG) != m_pid) return false;
+            m_status = WIFSIGNALED(status) ? ExitStatus{-1, WTERMSIG(status)} : ExitStatus{WEXITSTATUS(status), 0};
+            return true;
+        },
+        timeout);
     return m_status;
 }
 

@@ -115,7 +115,8 @@ bool RawStream::read_until(const std::function<bool(const RawStream&)>& pred, st
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         if (pred(*this)) return true;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || m_closed) return pred(*this);
         read_some(static_cast<int>(std::min<int64_t>(left.count(), 50)));
     }

@@ -20,8 +20,10 @@ int main(int argc, char** argv) {
             }
             port = static_cast<int>(v);
         } else {
-            std::fprintf(stderr, "rtwatch-sse-testservice: error: unknown argument '%s'\nusage: rtwatch-sse-testservice --port N\n",
-                         arg.c_str());
+            std::fprintf(
+                stderr,
+                "rtwatch-sse-testservice: error: unknown argument '%s'\nusage: rtwatch-sse-testservice --port N\n",
+                arg.c_str());
             return 2;
         }
     }

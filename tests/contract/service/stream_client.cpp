@@ -16,14 +16,22 @@ constexpr std::size_t k_max_event_bytes = 64u << 20;
 std::string describe(const net::StreamEnd& end) {
     using Kind = net::StreamEnd::Kind;
     switch (end.kind) {
-    case Kind::eof: return "stream closed by the server";
-    case Kind::http_status: return fmt::format("HTTP status {}", end.status);
-    case Kind::bad_content_type: return fmt::format("wrong Content-Type '{}'", end.content_type);
-    case Kind::idle_timeout: return "read timeout: " + end.detail;
-    case Kind::redirect_error: return "bad redirect: " + end.detail;
-    case Kind::redirect_loop: return "redirect loop: " + end.detail;
-    case Kind::transport_error: return "connection failed: " + end.detail;
-    case Kind::closed: return "closed";
+        case Kind::eof:
+            return "stream closed by the server";
+        case Kind::http_status:
+            return fmt::format("HTTP status {}", end.status);
+        case Kind::bad_content_type:
+            return fmt::format("wrong Content-Type '{}'", end.content_type);
+        case Kind::idle_timeout:
+            return "read timeout: " + end.detail;
+        case Kind::redirect_error:
+            return "bad redirect: " + end.detail;
+        case Kind::redirect_loop:
+            return "redirect loop: " + end.detail;
+        case Kind::transport_error:
+            return "connection failed: " + end.detail;
+        case Kind::closed:
+            return "closed";
     }
     return end.detail;
 }

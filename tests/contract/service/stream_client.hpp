@@ -19,7 +19,7 @@ struct ClientParams {
     std::optional<long> initial_delay_ms;  // null: the default, 1 s
     std::optional<long> read_timeout_ms;   // null: no idle timeout
     std::optional<std::string> last_event_id;
-    std::vector<std::string> headers;      // "name: value"
+    std::vector<std::string> headers;  // "name: value"
     std::string method = "GET";
     std::optional<std::string> body;
 };

@@ -17,7 +17,8 @@ Error bad(std::string what) { return make_error(ExitCode::usage, std::move(what)
 
 Result<std::optional<long>> optional_int(const rapidjson::Value& doc, const char* name) {
     if (!doc.HasMember(name) || doc[name].IsNull()) return std::optional<long>{};
-    if (!doc[name].IsInt64() || doc[name].GetInt64() < 0) return bad(std::string(name) + " must be a non-negative integer or null");
+    if (!doc[name].IsInt64() || doc[name].GetInt64() < 0)
+        return bad(std::string(name) + " must be a non-negative integer or null");
     return std::optional<long>{static_cast<long>(doc[name].GetInt64())};
 }
 
@@ -42,7 +43,8 @@ Result<std::vector<std::string>> header_lines(const rapidjson::Value& doc) {
 
 Result<ClientParams> parse_client_params(const std::string& json) {
     rapidjson::Document doc;
-    if (doc.Parse(json.c_str(), json.size()).HasParseError() || !doc.IsObject()) return bad("the body must be a JSON object");
+    if (doc.Parse(json.c_str(), json.size()).HasParseError() || !doc.IsObject())
+        return bad("the body must be a JSON object");
     ClientParams p;
     auto url = optional_string(doc, "streamUrl");
     auto cb = optional_string(doc, "callbackUrl");
@@ -57,9 +59,10 @@ Result<ClientParams> parse_client_params(const std::string& json) {
     auto method = optional_string(doc, "method");
     auto body = optional_string(doc, "body");
     auto headers = header_lines(doc);
-    for (const Error* e : {tag ? nullptr : &tag.error(), delay ? nullptr : &delay.error(), timeout ? nullptr : &timeout.error(),
-                           last_id ? nullptr : &last_id.error(), method ? nullptr : &method.error(),
-                           body ? nullptr : &body.error(), headers ? nullptr : &headers.error()}) {
+    for (const Error* e :
+         {tag ? nullptr : &tag.error(), delay ? nullptr : &delay.error(), timeout ? nullptr : &timeout.error(),
+          last_id ? nullptr : &last_id.error(), method ? nullptr : &method.error(), body ? nullptr : &body.error(),
+          headers ? nullptr : &headers.error()}) {
         if (e) return *e;
     }
     p.tag = tag->value_or("");
@@ -86,7 +89,8 @@ TestService::~TestService() {
 
 Result<int> TestService::bind(int port) {
     int bound = port == 0 ? m_http.bind_to_any_port("127.0.0.1") : (m_http.bind_to_port("127.0.0.1", port) ? port : -1);
-    if (bound < 0) return make_error(ExitCode::failure, "cannot listen on 127.0.0.1:" + std::to_string(port) + " (in use?)");
+    if (bound < 0)
+        return make_error(ExitCode::failure, "cannot listen on 127.0.0.1:" + std::to_string(port) + " (in use?)");
     return bound;
 }
 
@@ -112,7 +116,9 @@ T TestService::on_loop(F fn) {
 }
 
 void TestService::routes() {
-    m_http.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(k_status_json, "application/json"); });
+    m_http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(k_status_json, "application/json");
+    });
     m_http.Delete("/", [this](const httplib::Request&, httplib::Response& res) {
         res.status = 204;
         stop();
@@ -137,14 +143,17 @@ void TestService::routes() {
         long id = std::stol(req.matches[1]);
         rapidjson::Document doc;
         doc.Parse(req.body.c_str(), req.body.size());
-        std::string command = !doc.HasParseError() && doc.IsObject() && doc.HasMember("command") && doc["command"].IsString()
-                                  ? doc["command"].GetString() : "";
+        std::string command =
+            !doc.HasParseError() && doc.IsObject() && doc.HasMember("command") && doc["command"].IsString()
+                ? doc["command"].GetString()
+                : "";
         res.status = on_loop<int>([&] {
             auto it = m_clients.find(id);
             if (it == m_clients.end()) return 404;
             if (command == "restart") it->second->restart();
             // Every event type is reported anyway, so listening needs no action.
-            else if (command != "listen") return 400;
+            else if (command != "listen")
+                return 400;
             return 204;
         });
     });

@@ -86,11 +86,11 @@ TEST_CASE("broker record: what is not a metrics record line is refused", "[broke
     Record out;
     for (std::string bad : {
              std::string(R"({"type":"status","status":"connected","message":"","holder":"h/1"})"),
-             std::string(R"({"type":"metrics","id":"q1","metrics":{}})"),                    // no kind
-             std::string(R"({"type":"metrics","kind":"queue","metrics":{}})"),               // no id
-             std::string(R"({"type":"metrics","kind":"table","id":"q1","metrics":{}})"),     // unknown kind
+             std::string(R"({"type":"metrics","id":"q1","metrics":{}})"),                        // no kind
+             std::string(R"({"type":"metrics","kind":"queue","metrics":{}})"),                   // no id
+             std::string(R"({"type":"metrics","kind":"table","id":"q1","metrics":{}})"),         // unknown kind
              std::string(R"({"type":"metrics","kind":"queue","id":"q1","metrics":{"a":[1]}})"),  // a list as value
-             std::string(R"({"type":"metrics","kind":"queue","id":"q1","metrics":{"a":1})"),  // cut short
+             std::string(R"({"type":"metrics","kind":"queue","id":"q1","metrics":{"a":1})"),     // cut short
              std::string("{\"type\":\"metrics\",\"kind\":\"queue\",\"id\":\"\xFF\",\"metrics\":{}}"),  // not UTF-8
              std::string("not json"),
          }) {

@@ -14,9 +14,9 @@
 #include "rtwatch/app/cli.hpp"
 #include "rtwatch_test/temp_path.hpp"
 
+using rtwatch::Millis;
 using rtwatch::app::CliOutcome;
 using rtwatch::app::parse_command_line;
-using rtwatch::Millis;
 
 namespace {
 
@@ -90,8 +90,8 @@ TEST_CASE("cli config: the command line beats the environment, which beats the f
     auto r = parse({"--config", conf.path, "--client-id", "cli-id"});
     INFO(joined(r.errors));
     REQUIRE(r.config);
-    CHECK(r.config->client_id == "cli-id");         // command line over environment and file
-    CHECK(r.config->throttle == Millis(3'000));     // environment over file
+    CHECK(r.config->client_id == "cli-id");            // command line over environment and file
+    CHECK(r.config->throttle == Millis(3'000));        // environment over file
     CHECK(r.config->api_url == "http://from-file:1");  // the file fills the rest
     CHECK(r.config->queues == std::vector<std::string>{"qf"});
     CHECK_FALSE(r.config->auth_url_given);
@@ -99,8 +99,9 @@ TEST_CASE("cli config: the command line beats the environment, which beats the f
 }
 
 TEST_CASE("cli config: every bad line is reported with its number, unknown keys with the closest one", "[app]") {
-    TempFile conf("# comment\n; also a comment\nthrotle = 1s\n[main]\njust words\nqueue-id = x\n"
-                  "zzzzzz = 1\nclient-secret = hunter22\nwhere = \"unclosed\nduration = 1s\nduration = 2s\n");
+    TempFile conf(
+        "# comment\n; also a comment\nthrotle = 1s\n[main]\njust words\nqueue-id = x\n"
+        "zzzzzz = 1\nclient-secret = hunter22\nwhere = \"unclosed\nduration = 1s\nduration = 2s\n");
     auto r = parse({"--config", conf.path});
     REQUIRE_FALSE(r.config);
     CHECK(r.exit_code == 2);
@@ -118,9 +119,10 @@ TEST_CASE("cli config: every bad line is reported with its number, unknown keys 
 }
 
 TEST_CASE("cli config: values may be bare, quoted or lists; a where expression needs no quotes", "[app]") {
-    TempFile conf("api-url = 'http://127.0.0.1:9'\nclient-id = \"a \\\"b\\\"\"\n"
-                  "where = waiting > 1 and availableAgents < 2\nqueue = [\"q1\", q2]\nqueue = q3,q4\n"
-                  "fields = waiting\nonce = true\nlog_level = info\n");
+    TempFile conf(
+        "api-url = 'http://127.0.0.1:9'\nclient-id = \"a \\\"b\\\"\"\n"
+        "where = waiting > 1 and availableAgents < 2\nqueue = [\"q1\", q2]\nqueue = q3,q4\n"
+        "fields = waiting\nonce = true\nlog_level = info\n");
     Env env{{"RTWATCH_CLIENT_SECRET", "s3cret-value"}};
     auto r = parse({"--config", conf.path});
     INFO(joined(r.errors));
@@ -202,8 +204,8 @@ TEST_CASE("cli lists: one value per option, so a positional after a list is the 
 }
 
 TEST_CASE("cli usage: empty ids, --raw with --fields or --where, bad --count", "[app]") {
-    auto r = parse({"replay", "--queue", "", "--skill", "a,,b", "--agent", "x,", "--raw", "--fields", "f",
-                    "--where", "waiting > 1", "--count", "0"});
+    auto r = parse({"replay", "--queue", "", "--skill", "a,,b", "--agent", "x,", "--raw", "--fields", "f", "--where",
+                    "waiting > 1", "--count", "0"});
     REQUIRE_FALSE(r.config);
     CHECK(r.exit_code == 2);
     auto text = joined(r.errors);
@@ -306,7 +308,8 @@ TEST_CASE("cli secrets: the password of a URL is masked in every later message",
 
 TEST_CASE("cli: genesys options come from the config file like the others", "[app][genesys]") {
     Env env{{"RTWATCH_CLIENT_SECRET", "s"}};
-    TempFile conf("platform = genesys\nregion = mypurecloud.de\nclient-id = c\nqueue = q1\nmedia = [\"voice\", \"chat\"]\n");
+    TempFile conf(
+        "platform = genesys\nregion = mypurecloud.de\nclient-id = c\nqueue = q1\nmedia = [\"voice\", \"chat\"]\n");
     auto r = parse({"--config", conf.path});
     INFO(joined(r.errors));
     REQUIRE(r.config);
@@ -338,20 +341,22 @@ TEST_CASE("cli: genesys overrides win over the region; sse keeps its defaults", 
 
 TEST_CASE("cli: genesys usage errors name the reason", "[app][genesys]") {
     Env env{{"RTWATCH_CLIENT_SECRET", "s"}};
-    auto skill = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "c", "--queue", "q",
-                        "--skill", "s"});
+    auto skill = parse(
+        {"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "c", "--queue", "q", "--skill", "s"});
     CHECK(skill.exit_code == 2);
     CHECK(joined(skill.errors).find("no skill topic") != std::string::npos);
     auto none = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--client-id", "c"});
     CHECK(joined(none.errors).find("--queue and --agent") != std::string::npos);
     auto hosts = parse({"--platform", "genesys", "--client-id", "c", "--queue", "q"});
     CHECK(joined(hosts.errors).find("set --region") != std::string::npos);
-    auto region = parse({"--platform", "genesys", "--region", "https://api.mypurecloud.com", "--client-id", "c", "--queue", "q"});
+    auto region =
+        parse({"--platform", "genesys", "--region", "https://api.mypurecloud.com", "--client-id", "c", "--queue", "q"});
     CHECK(joined(region.errors).find("not a domain") != std::string::npos);
-    auto stream = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--stream-url", "http://x", "--client-id",
-                         "c", "--queue", "q"});
+    auto stream = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--stream-url", "http://x",
+                         "--client-id", "c", "--queue", "q"});
     CHECK(joined(stream.errors).find("ws:// or wss://") != std::string::npos);
-    auto platform = parse({"--platform", "kafka", "--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q"});
+    auto platform =
+        parse({"--platform", "kafka", "--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q"});
     CHECK(joined(platform.errors).find("use sse or genesys") != std::string::npos);
     auto media = parse({"--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q", "--media", "voice"});
     CHECK(joined(media.errors).find("--media is for --platform genesys") != std::string::npos);

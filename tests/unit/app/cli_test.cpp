@@ -121,8 +121,9 @@ TEST_CASE("cli: options come from a config file, the command line wins", "[app]"
     char* path = path_template.data();
     int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
-    std::string conf = "api-url = \"http://127.0.0.1:9\"\nclient-id = \"from-file\"\nqueue = [\"q1\", \"q2\"]\n"
-                       "throttle = \"2s\"\n";
+    std::string conf =
+        "api-url = \"http://127.0.0.1:9\"\nclient-id = \"from-file\"\nqueue = [\"q1\", \"q2\"]\n"
+        "throttle = \"2s\"\n";
     REQUIRE(::write(fd, conf.data(), conf.size()) == static_cast<ssize_t>(conf.size()));
     ::close(fd);
     auto r = parse({"--config", path, "--throttle", "500ms"});

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "fake_services.hpp"
 #include "rtwatch/app/source.hpp"
 #include "rtwatch/broker/client.hpp"
-#include "fake_services.hpp"
 
 namespace rtwatch::test {
 
@@ -69,7 +69,9 @@ public:
         handlers = std::move(h);
         started = true;
     }
-    void lease_take(std::string holder, LeaseDone done) override { takes.emplace_back(std::move(holder), std::move(done)); }
+    void lease_take(std::string holder, LeaseDone done) override {
+        takes.emplace_back(std::move(holder), std::move(done));
+    }
     void lease_renew(std::uint64_t revision, std::string, LeaseDone done) override {
         renews.emplace_back(revision, std::move(done));
     }
@@ -80,7 +82,8 @@ public:
     void publish(std::string subject, std::string data, std::uint64_t term, std::string id, broker::Expect expect,
                  std::function<void(broker::PublishResult, std::uint64_t)> done) override {
         sent.push_back({subject, data, term, id, expect, {}});
-        in_flight.push_back({std::move(subject), std::move(data), term, std::move(id), std::move(expect), std::move(done)});
+        in_flight.push_back(
+            {std::move(subject), std::move(data), term, std::move(id), std::move(expect), std::move(done)});
     }
     const broker::Options& options() const override { return opts; }
 

@@ -69,7 +69,8 @@ struct Org {
         if (r.method == "PUT") return answer(200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"}]})");
         if (r.method == "GET" && r.url.ends_with("/notifications/channels")) return answer(200, R"({"entities":[]})");
         if (r.url.find("observations/query") != std::string::npos)
-            return answer(200, R"({"results":[{"group":{"queueId":"q1"},"data":[{"metric":"oWaiting","stats":{"count":3}}]}]})");
+            return answer(
+                200, R"({"results":[{"group":{"queueId":"q1"},"data":[{"metric":"oWaiting","stats":{"count":3}}]}]})");
         return answer(404, "{}");
     }
     void start() {
@@ -104,7 +105,8 @@ TEST_CASE("genesys source: socket_closing on every socket: once at once, then ba
     // open 20 ms later, closing at once; the first closing reconnects at
     // once, the next after 1 s, 2 s, 2.5 s, 2.5 s (jitter 0, the default
     // --max-backoff 5s), each 20 ms after the socket before opened.
-    for (auto& [t, r] : org.clock.sent) UNSCOPED_INFO(r.method << " " << r.url << " at " << (t - org.start_time).count());
+    for (auto& [t, r] : org.clock.sent)
+        UNSCOPED_INFO(r.method << " " << r.url << " at " << (t - org.start_time).count());
     CHECK(org.open_offsets() == std::vector<Millis>{30ms, 50ms, 1070ms, 3090ms, 5610ms, 8130ms});
     CHECK(org.clock.count("POST", "/oauth/token") == 1);
     CHECK(org.clock.count("POST", "/notifications/channels") == 1);

@@ -81,7 +81,8 @@ TEST_CASE("hook runner: waiting runs coalesce per metric, latest wins, and start
     offer_level(runner, "q2", "red", 12);
     offer_level(runner, "q1", "green", 1);
     runner.status(app::StatusChange{app::UpstreamStatus::connected, "", {}, false}, WallTime{});
-    runner.status(app::StatusChange{app::UpstreamStatus::token_refreshed, "", {}, false}, WallTime{});  // routine: no hook
+    runner.status(app::StatusChange{app::UpstreamStatus::token_refreshed, "", {}, false},
+                  WallTime{});  // routine: no hook
     runner.status(app::StatusChange{app::UpstreamStatus::stale, "no bytes for 30s", {}, false}, WallTime{});
     drain(loop, runner);
     CHECK(dir.lines("log") == std::vector<std::string>{"q1 yellow 6", "q1 green 1", "q2 red 12", "  stale"});

@@ -77,9 +77,10 @@ TEST_CASE("change tracker: the committed state after a replay equals the last re
         x = x * 6364136223846793005ull + 1442695040888963407ull;
         int resource = static_cast<int>(x >> 60) % 7;
         int waiting = static_cast<int>((x >> 40) % 4);
-        pipeline.on_event("data", event(kinds[resource % 3], "r" + std::to_string(resource), waiting,
-                                        (x >> 20) % 2 ? "busy" : "idle"),
-                          std::to_string(i + 1), now);
+        pipeline.on_event(
+            "data",
+            event(kinds[resource % 3], "r" + std::to_string(resource), waiting, (x >> 20) % 2 ? "busy" : "idle"),
+            std::to_string(i + 1), now);
     }
     // The last line written per resource, with `changed` emptied.
     std::map<std::string, std::string> last;

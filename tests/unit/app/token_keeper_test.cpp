@@ -28,11 +28,11 @@ struct Keeper {
         config.client_secret = "secret";
         config.token_grace = 60s;
         config.max_backoff = 5s;
-        keeper.emplace(config, services, [] { return 0.5; },
-                       app::TokenKeeper::Events{[this](bool first) { ++(first ? acquired_first : acquired_again); },
-                                                [this](const std::string&) { ++retrying; },
-                                                [this] { ++rotated; },
-                                                [this](ExitCode c, std::string) { failed = c; }});
+        keeper.emplace(
+            config, services, [] { return 0.5; },
+            app::TokenKeeper::Events{[this](bool first) { ++(first ? acquired_first : acquired_again); },
+                                     [this](const std::string&) { ++retrying; }, [this] { ++rotated; },
+                                     [this](ExitCode c, std::string) { failed = c; }});
     }
 };
 

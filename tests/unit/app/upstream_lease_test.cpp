@@ -121,9 +121,10 @@ TEST_CASE("upstream lease: competes only with the stream read and the broker up,
     CHECK(r.client.takes.size() == 1);
 }
 
-TEST_CASE("upstream lease: the holder publishes with its term, from the stream's last sequence on, one expected "
-          "sequence after another",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: the holder publishes with its term, from the stream's last sequence on, one expected "
+    "sequence after another",
+    "[app][broker]") {
     Relay r;
     r.take(41);
     REQUIRE(r.upstreams.size() == 1);
@@ -152,9 +153,10 @@ TEST_CASE("upstream lease: the holder publishes with its term, from the stream's
     CHECK(r.lease->counters().stored == 4);
 }
 
-TEST_CASE("upstream lease: at most the window is in flight; each answer lets the next one go, newer values "
-          "replacing waiting ones",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: at most the window is in flight; each answer lets the next one go, newer values "
+    "replacing waiting ones",
+    "[app][broker]") {
     Relay r;
     r.take(1);
     r.client.answer_last_sequence(0);
@@ -172,9 +174,10 @@ TEST_CASE("upstream lease: at most the window is in flight; each answer lets the
     CHECK(r.client.stream->last() == static_cast<std::uint64_t>(n));
 }
 
-TEST_CASE("upstream lease: a refused publication stops the ones after it; once they are answered the holder "
-          "starts again from the stream's real last sequence",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: a refused publication stops the ones after it; once they are answered the holder "
+    "starts again from the stream's real last sequence",
+    "[app][broker]") {
     auto stream = std::make_shared<FakeStream>();
     Relay r(stream);
     r.take(5);
@@ -204,9 +207,10 @@ TEST_CASE("upstream lease: a refused publication stops the ones after it; once t
     CHECK(stream->last() == 6);
 }
 
-TEST_CASE("upstream lease: publishes until the last renewal's send time + 2/3 TTL and gives up then; a late "
-          "answer changes nothing",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: publishes until the last renewal's send time + 2/3 TTL and gives up then; a late "
+    "answer changes nothing",
+    "[app][broker]") {
     Relay r;
     r.take(1);  // the take was sent at 1000.300 s: publish before 1000.900 s
     r.client.answer_last_sequence(0);
@@ -231,9 +235,10 @@ TEST_CASE("upstream lease: publishes until the last renewal's send time + 2/3 TT
     CHECK(r.client.deliver() == 1);
 }
 
-TEST_CASE("upstream lease: a renewal answered with another holder ends the term: no more publications, the "
-          "upstream closed, late answers change nothing",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: a renewal answered with another holder ends the term: no more publications, the "
+    "upstream closed, late answers change nothing",
+    "[app][broker]") {
     Relay r;
     r.take(3);
     r.client.answer_last_sequence(0);
@@ -248,7 +253,6 @@ TEST_CASE("upstream lease: a renewal answered with another holder ends the term:
 }
 
 namespace {
-
 
 // A stream of an earlier term: q1 = 1, q2 = 2, then q1 = 5; the reader has
 // read the first two only.
@@ -267,9 +271,10 @@ std::shared_ptr<FakeStream> earlier_term(Relay*& relay_out, std::unique_ptr<Rela
 
 }  // namespace
 
-TEST_CASE("upstream lease: a new holder waits for its reader to reach the stream's end, then publishes only what "
-          "the stream lacks",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: a new holder waits for its reader to reach the stream's end, then publishes only what "
+    "the stream lacks",
+    "[app][broker]") {
     Relay* r = nullptr;
     std::unique_ptr<Relay> owner;
     auto stream = earlier_term(r, owner);
@@ -289,14 +294,15 @@ TEST_CASE("upstream lease: a new holder waits for its reader to reach the stream
     CHECK(waiting_of(stream->stored.back().data) == "1");
 }
 
-TEST_CASE("upstream lease: a new holder whose reader never reaches the stream's end publishes every resource a third "
-          "of the TTL later, renewals meanwhile notwithstanding",
-          "[app][broker]") {
+TEST_CASE(
+    "upstream lease: a new holder whose reader never reaches the stream's end publishes every resource a third "
+    "of the TTL later, renewals meanwhile notwithstanding",
+    "[app][broker]") {
     Relay* r = nullptr;
     std::unique_ptr<Relay> owner;
     auto stream = earlier_term(r, owner);
-    r->take(7);                      // at 1000.300
-    r->services.advance(100ms);      // 1000.400: the stream's end is known; wait until 1000.700
+    r->take(7);                  // at 1000.300
+    r->services.advance(100ms);  // 1000.400: the stream's end is known; wait until 1000.700
     r->client.answer_last_sequence();
     r->services.advance(50ms);
     r->change("q1", 1);
@@ -305,7 +311,7 @@ TEST_CASE("upstream lease: a new holder whose reader never reaches the stream's 
     REQUIRE(r->client.renews.size() == 1);
     r->client.answer_renew(8);
     CHECK(r->client.last_sequence_asked.empty());  // the wait goes on; it does not start again
-    r->services.advance(99ms);                      // 1000.699
+    r->services.advance(99ms);                     // 1000.699
     CHECK(r->client.sent.empty());
     r->services.advance(1ms);  // 1000.700
     REQUIRE(r->client.sent.size() == 2);

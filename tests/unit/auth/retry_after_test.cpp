@@ -48,10 +48,10 @@ TEST_CASE("retry-after: a sub-second wall clock rounds the wait up", "[auth]") {
 }
 
 TEST_CASE("retry-after: absent or malformed values are rejected", "[auth]") {
-    for (std::string_view bad : {"", "   ", "-5", "1.5", "30s", "soon", "Fri, 27 Nov 2026 14:30:45 UTC",
-                                 "Fri, 27 Foo 2026 14:30:45 GMT", "Fri, 27 Nov 2026 25:30:45 GMT",
-                                 "Fri, 27 Nov 2026 14:30:45 GMT junk", "Fri Nov 27 14:30:10",
-                                 "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT"}) {
+    for (std::string_view bad :
+         {"", "   ", "-5", "1.5", "30s", "soon", "Fri, 27 Nov 2026 14:30:45 UTC", "Fri, 27 Foo 2026 14:30:45 GMT",
+          "Fri, 27 Nov 2026 25:30:45 GMT", "Fri, 27 Nov 2026 14:30:45 GMT junk", "Fri Nov 27 14:30:10",
+          "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT"}) {
         INFO(bad);
         CHECK_FALSE(parse_retry_after(bad, k_wall));
     }

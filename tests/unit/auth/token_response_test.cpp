@@ -99,7 +99,8 @@ TEST_CASE("token answer: absurd lifetimes are capped rather than overflowing", "
 TEST_CASE("token answer: an expires_at outside the representable years is ignored", "[auth]") {
     for (std::string_view at : {"1013-11-27T15:30:00Z", "9999-12-31T23:59:59Z", "soon"}) {
         INFO(at);
-        auto a = classify(200, std::string(R"({"access_token":"t","expires_in":60,"expires_at":")") + std::string(at) + "\"}");
+        auto a = classify(
+            200, std::string(R"({"access_token":"t","expires_in":60,"expires_at":")") + std::string(at) + "\"}");
         REQUIRE(a.kind == Kind::token);
         CHECK(a.token.lifetime == Millis(60'000));
         CHECK_THAT(a.note, Catch::Contains("expires_at"));
@@ -127,8 +128,7 @@ TEST_CASE("token answer: 400 names the OAuth error and the fix", "[auth]") {
     auto scope = classify(400, R"({"error":"invalid_scope","error_description":"no such scope"})");
     CHECK(scope.kind == Kind::fatal);
     CHECK(scope.error.code == ExitCode::auth);
-    CHECK(scope.error.message ==
-          "token endpoint answered 400 invalid_scope (\"no such scope\"): check --scope");
+    CHECK(scope.error.message == "token endpoint answered 400 invalid_scope (\"no such scope\"): check --scope");
     for (std::string_view code : {"unsupported_grant_type", "invalid_request"}) {
         auto a = classify(400, std::string(R"({"error":")") + std::string(code) + "\"}");
         CHECK(a.error.code == ExitCode::auth);
@@ -244,8 +244,9 @@ TEST_CASE("token answer: 404, 405, 410 and redirects mean a wrong URL: upstream,
         CHECK_THAT(defaulted.error.message, Catch::Contains("defaults to --api-url"));
     }
     auto a = classify_at(404, "http://auth.example/oauth/token", true);
-    CHECK(a.error.message == "token endpoint \"http://auth.example/oauth/token\" answered 404: check --auth-url "
-                             "(the base URL: rtwatch adds /oauth/token)");
+    CHECK(a.error.message ==
+          "token endpoint \"http://auth.example/oauth/token\" answered 404: check --auth-url "
+          "(the base URL: rtwatch adds /oauth/token)");
     // Credentials problems keep the auth exit code.
     CHECK(classify_at(401, "http://a/oauth/token", true).error.code == ExitCode::auth);
     CHECK(classify_at(400, "http://a/oauth/token", true, R"({"error":"invalid_scope"})").error.code == ExitCode::auth);
@@ -260,8 +261,8 @@ TEST_CASE("token answer: Retry-After of 0 or a past date never means retry now",
         CHECK_THAT(a.error.message, Catch::Contains("0 or in the past"));
     }
     // A date a fraction of a second ahead waits the 1 s minimum.
-    auto soon = classify_token_response(TokenReply{429, "", "Fri, 27 Nov 2026 14:30:00 GMT", "", "", false},
-                                        k_now, k_wall - Millis(300));
+    auto soon = classify_token_response(TokenReply{429, "", "Fri, 27 Nov 2026 14:30:00 GMT", "", "", false}, k_now,
+                                        k_wall - Millis(300));
     CHECK(soon.kind == Kind::retry_after);
     CHECK(soon.delay == Millis(1'000));
 }

@@ -17,7 +17,10 @@ TEST_CASE("json text: escapes quotes, backslashes and control bytes", "[core]") 
 
 TEST_CASE("json text: valid UTF-8 passes, invalid bytes become U+FFFD", "[core]") {
     CHECK(quoted("caf\xC3\xA9 \xF0\x9F\x98\x80") == "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"");
-    CHECK(quoted("a\xFF" "b") == "\"a\xEF\xBF\xBD" "b\"");
+    CHECK(quoted("a\xFF"
+                 "b") ==
+          "\"a\xEF\xBF\xBD"
+          "b\"");
     CHECK(quoted("\xC3") == "\"\xEF\xBF\xBD\"");
     CHECK(quoted("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
     CHECK(rtwatch::is_valid_utf8("caf\xC3\xA9"));
@@ -52,24 +55,24 @@ TEST_CASE("json text: one U+FFFD per maximal subpart, as the WHATWG UTF-8 decode
     const Case cases[] = {
         {"\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", "a???b?c??d"},
         {"\xE1\x80\xE2\xF0\x91\x92\xF1\xBF\x41", "????A"},
-        {"\xC0\xAF", "??"},                  // C0 never starts a sequence
-        {"\xE0\x80\xAF", "???"},             // overlong: 80 is outside E0's A0..BF
-        {"\xED\xA0\x80", "???"},             // surrogate: A0 is outside ED's 80..9F
-        {"\xF4\x90\x80\x80", "????"},        // above U+10FFFF
-        {"\xF5\x80", "??"},                  // F5 never starts a sequence
+        {"\xC0\xAF", "??"},            // C0 never starts a sequence
+        {"\xE0\x80\xAF", "???"},       // overlong: 80 is outside E0's A0..BF
+        {"\xED\xA0\x80", "???"},       // surrogate: A0 is outside ED's 80..9F
+        {"\xF4\x90\x80\x80", "????"},  // above U+10FFFF
+        {"\xF5\x80", "??"},            // F5 never starts a sequence
         {"\xFF", "?"},
-        {"\x80\x80", "??"},                  // lone continuation bytes
-        {"\xC2\x41", "?A"},                  // truncated, then ASCII
-        {"\xE2\x82", "?"},                   // truncated at the end: one
-        {"\xE2\x82\xFF", "??"},              // truncated, then another invalid byte
-        {"\xE2\x82\xC2", "??"},              // truncated, then a truncated sequence
-        {"\xE2\x82\xC3\xA9", "?\xC3\xA9"},   // truncated, then a valid sequence
+        {"\x80\x80", "??"},                 // lone continuation bytes
+        {"\xC2\x41", "?A"},                 // truncated, then ASCII
+        {"\xE2\x82", "?"},                  // truncated at the end: one
+        {"\xE2\x82\xFF", "??"},             // truncated, then another invalid byte
+        {"\xE2\x82\xC2", "??"},             // truncated, then a truncated sequence
+        {"\xE2\x82\xC3\xA9", "?\xC3\xA9"},  // truncated, then a valid sequence
         {"\xF0\x90\x80", "?"},
         {"\xF0\x90\x80\x41", "?A"},
-        {"\xF0\x80\x80\x80", "????"},        // overlong four-byte
-        {"\xED\x9F\xBF", "\xED\x9F\xBF"},    // U+D7FF is fine
+        {"\xF0\x80\x80\x80", "????"},              // overlong four-byte
+        {"\xED\x9F\xBF", "\xED\x9F\xBF"},          // U+D7FF is fine
         {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF"},  // U+10FFFF is fine
-        {"\xEF\xBF\xBD", "?"},               // a real U+FFFD stays one
+        {"\xEF\xBF\xBD", "?"},                     // a real U+FFFD stays one
     };
     for (const auto& c : cases) {
         INFO("bytes of length " << c.bytes.size() << ", first " << int(static_cast<unsigned char>(c.bytes[0])));

@@ -87,7 +87,8 @@ TEST_CASE("log: control bytes and ANSI sequences are escaped, one line per messa
     CHECK(rlog::sanitize("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
     CHECK(rlog::sanitize("t\tr\rdel\x7f nul") == "t\\tr\\rdel\\x7f nul");
     CHECK(rlog::sanitize(std::string_view("n\0x", 3)) == "n\\x00x");
-    CHECK(rlog::sanitize("c1 \xC2\x9B" "31m") == "c1 \\u009b31m");  // the 8-bit CSI
+    CHECK(rlog::sanitize("c1 \xC2\x9B"
+                         "31m") == "c1 \\u009b31m");  // the 8-bit CSI
     CHECK(rlog::sanitize("caf\xC3\xA9") == "caf\xC3\xA9");
     CHECK(rlog::sanitize("bad \xE2\x82x \xFF") == "bad \\xe2\\x82x \\xff");
 }
@@ -119,7 +120,8 @@ TEST_CASE("log: JSON lines escape and mask too", "[core][log]") {
     rlog::add_secret("the-client-secret");
     rlog::warn("a\n\x1b[1m the-client-secret");
     auto text = cap.text();
-    CHECK_THAT(text, Catch::StartsWith("{\"ts\":\"") && Catch::EndsWith(",\"level\":\"warning\",\"msg\":\"a\\n\\u001b[1m ***\"}\n"));
+    CHECK_THAT(text, Catch::StartsWith("{\"ts\":\"") &&
+                         Catch::EndsWith(",\"level\":\"warning\",\"msg\":\"a\\n\\u001b[1m ***\"}\n"));
     CHECK(text.find('\n') == text.size() - 1);
 }
 

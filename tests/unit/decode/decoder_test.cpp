@@ -266,7 +266,8 @@ TEST_CASE("decoder: 110 kB of '[' and deep {\"a\": nesting are errors on both pa
     std::string in_unknown = R"({"queueId":"q","x":)" + objects;
     CHECK(decode_error(brackets) == "not a JSON object");
     CHECK(decode_error(objects) == "JSON nested deeper than 32 levels");
-    CHECK(decode_error(in_metrics) == "metric 'm' is an array (only numbers, strings, booleans and null are metric values)");
+    CHECK(decode_error(in_metrics) ==
+          "metric 'm' is an array (only numbers, strings, booleans and null are metric values)");
     CHECK(decode_error(in_unknown) == "JSON nested deeper than 32 levels");
     Decoder decoder;
     Record record;

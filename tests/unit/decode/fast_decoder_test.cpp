@@ -46,8 +46,10 @@ void require_fallback(std::string_view json) {
     auto got = decoder.decode(json, via_decode);
     auto expected = decoder.decode_reference(json, reference);
     REQUIRE(got.ok() == expected.ok());
-    if (got.ok()) require_same(via_decode, reference);
-    else CHECK(got.error().message == expected.error().message);
+    if (got.ok())
+        require_same(via_decode, reference);
+    else
+        CHECK(got.error().message == expected.error().message);
 }
 
 }  // namespace
@@ -218,9 +220,9 @@ TEST_CASE("fast decoder decodes metrics that differ from the settled text, or be
     settled.id = "q1";
     settled.text = k_metrics;
     Record record;
-    for (auto json : {event_with("q1", R"({"waiting":4,"availableAgents":2})"), event_with("q2", k_metrics),
-                      event_with("q1", R"({"waiting":3,"availableAgents":2,"x":1})"),
-                      event_with("q1", R"({"waiting":3})")}) {
+    for (auto json :
+         {event_with("q1", R"({"waiting":4,"availableAgents":2})"), event_with("q2", k_metrics),
+          event_with("q1", R"({"waiting":3,"availableAgents":2,"x":1})"), event_with("q1", R"({"waiting":3})")}) {
         INFO(json);
         REQUIRE(Decoder::decode_fast(json, record, &settled));
         CHECK_FALSE(record.metrics_settled);

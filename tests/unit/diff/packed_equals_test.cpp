@@ -21,8 +21,8 @@ std::string packed(const Record& r) {
     return out;
 }
 
-const Record k_base = make_record(ResourceKind::queue, "q",
-                                  {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}});
+const Record k_base =
+    make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}});
 
 }  // namespace
 
@@ -35,16 +35,25 @@ TEST_CASE("packed_equals: a record equals its own packing, every value type incl
 TEST_CASE("packed_equals: any change of value, type, name, order or count is unequal", "[diff]") {
     const std::string stored = packed(k_base);
     for (auto other : {
-             make_record(ResourceKind::queue, "q", {{"w", "46"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
-             make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"off\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
-             make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"on\""}, {"p", "true"}, {"n", "null"}, {"f", "85.5"}}),
-             make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "0"}, {"f", "85.5"}}),
-             make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.50"}}),
-             make_record(ResourceKind::queue, "q", {{"w", "\"45\""}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
-             make_record(ResourceKind::queue, "q", {{"x", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
-             make_record(ResourceKind::queue, "q", {{"s", "\"on\""}, {"w", "45"}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "46"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "45"}, {"s", "\"off\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "45"}, {"s", "\"on\""}, {"p", "true"}, {"n", "null"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "0"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.50"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "\"45\""}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"x", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"s", "\"on\""}, {"w", "45"}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}}),
              make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}}),
-             make_record(ResourceKind::queue, "q", {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}, {"g", "1"}}),
+             make_record(ResourceKind::queue, "q",
+                         {{"w", "45"}, {"s", "\"on\""}, {"p", "false"}, {"n", "null"}, {"f", "85.5"}, {"g", "1"}}),
          }) {
         CHECK_FALSE(diff::packed_equals(stored, other));
     }
@@ -55,7 +64,8 @@ TEST_CASE("packed_equals: names and values of 128 bytes and more compare by thei
     Record r = make_record(ResourceKind::queue, "q", {{long_name.c_str(), long_text.c_str()}});
     CHECK(diff::packed_equals(packed(r), r));
     std::string shorter = "\"" + std::string(299, 't') + "\"";
-    CHECK_FALSE(diff::packed_equals(packed(r), make_record(ResourceKind::queue, "q", {{long_name.c_str(), shorter.c_str()}})));
+    CHECK_FALSE(
+        diff::packed_equals(packed(r), make_record(ResourceKind::queue, "q", {{long_name.c_str(), shorter.c_str()}})));
 }
 
 TEST_CASE("packed_equals: truncated stored bytes are unequal, not an overrun", "[diff]") {
@@ -69,7 +79,8 @@ TEST_CASE("resource table: finds what was added, by kind and id, across growth",
     table.prefetch_slot(diff::hash_key({ResourceKind::queue, "q1"}));  // harmless on an empty table
     table.prefetch_entry(diff::hash_key({ResourceKind::queue, "q1"}));
     for (int i = 0; i < 5000; ++i)
-        table.assign({ResourceKind::queue, "queue-" + std::to_string(i)}, std::string("v").append(std::to_string(i))).header = i;
+        table.assign({ResourceKind::queue, "queue-" + std::to_string(i)}, std::string("v").append(std::to_string(i)))
+            .header = i;
     table.assign({ResourceKind::agent, "queue-7"}, "agent").header = -7;
     CHECK(table.size() == 5001);
     for (int i = 0; i < 5000; ++i) {

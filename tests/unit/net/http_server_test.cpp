@@ -1,8 +1,8 @@
 // The relay's HTTP server on a real loop and real sockets: heads split
 // across writes, bounds on the head, methods, and a stream that keeps what
 // a reader does not take.
-#include <chrono>
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

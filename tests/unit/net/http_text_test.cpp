@@ -18,7 +18,8 @@ bool parses(std::string_view head) {
 
 TEST_CASE("http head: request line, query, lowercased names and trimmed values", "[http][head]") {
     net::HttpRequest r;
-    REQUIRE(net::detail::parse_head("GET /state?queueId=q1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Test:\tyes \r\n\r\n", r));
+    REQUIRE(
+        net::detail::parse_head("GET /state?queueId=q1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Test:\tyes \r\n\r\n", r));
     CHECK(r.method == "GET");
     CHECK(r.path == "/state");
     CHECK(r.query == "queueId=q1");

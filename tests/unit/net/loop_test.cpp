@@ -119,7 +119,8 @@ TEST_CASE("loop: a one-shot request gets status, headers and body", "[net]") {
 TEST_CASE("loop: a one-shot request follows redirects", "[net]") {
     SseTestServer server;
     server.handle("/old", [&](const httplib::Request&, httplib::Response& res) { res.set_redirect("/new", 302); });
-    server.handle("/new", [](const httplib::Request&, httplib::Response& res) { res.set_content("moved", "text/plain"); });
+    server.handle("/new",
+                  [](const httplib::Request&, httplib::Response& res) { res.set_content("moved", "text/plain"); });
     LoopThread lt;
     Watched<std::optional<Response>> result;
     lt.sync([&] {
@@ -156,18 +157,23 @@ TEST_CASE("loop: a cancelled request never calls back", "[net]") {
         released.wait([](int v) { return v > 0; });
         res.set_content("late", "text/plain");
     });
-    server.handle("/fast", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+    server.handle("/fast",
+                  [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
     LoopThread lt;
     bool called = false;
     Loop::Id id = 0;
-    lt.sync([&] { id = lt.loop.request(Request{"GET", server.url("/slow"), {}, {}, true, std::nullopt}, [&](Response) { called = true; }); });
+    lt.sync([&] {
+        id = lt.loop.request(Request{"GET", server.url("/slow"), {}, {}, true, std::nullopt},
+                             [&](Response) { called = true; });
+    });
     REQUIRE(server.await_requests(1));
     lt.sync([&] { lt.loop.cancel(id); });
     released.update([](int& v) { v = 1; });
     // A second request on the same loop completes; the cancelled one stays silent.
     Watched<bool> second;
     lt.sync([&] {
-        lt.loop.request(Request{"GET", server.url("/fast"), {}, {}, true, std::nullopt}, [&](Response) { second.update([](bool& v) { v = true; }); });
+        lt.loop.request(Request{"GET", server.url("/fast"), {}, {}, true, std::nullopt},
+                        [&](Response) { second.update([](bool& v) { v = true; }); });
     });
     REQUIRE(second.wait([](bool v) { return v; }));
     lt.sync([] {});

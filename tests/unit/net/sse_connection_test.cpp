@@ -180,7 +180,8 @@ TEST_CASE("sse connection: open() inside on_event reconnects at once", "[net]") 
 }
 
 TEST_CASE("sse connection: a REPORT request carries its body", "[net]") {
-    rtwatch::test::RawHttpServer raw("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: ok\n\n");
+    rtwatch::test::RawHttpServer raw(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: ok\n\n");
     StreamFixture f;
     rtwatch::net::StreamOptions o;
     o.request.url = raw.url("/r");

@@ -40,9 +40,15 @@ public:
     explicit StreamConn(RecordedRequest r) : request(std::move(r)) {}
     const RecordedRequest request;
 
-    void send(std::string chunk) { push([&] { m_chunks.push_back(std::move(chunk)); }); }
-    void end() { push([&] { m_end = End::clean; }); }        // terminating chunk: the client sees EOF
-    void cut() { push([&] { m_end = End::broken; }); }       // drop the socket mid-stream
+    void send(std::string chunk) {
+        push([&] { m_chunks.push_back(std::move(chunk)); });
+    }
+    void end() {
+        push([&] { m_end = End::clean; });
+    }  // terminating chunk: the client sees EOF
+    void cut() {
+        push([&] { m_end = End::broken; });
+    }  // drop the socket mid-stream
 
     // Called by the server thread: false ends the response.
     bool pump(httplib::DataSink& sink) {

@@ -26,8 +26,12 @@ public:
     void on_open(const net::Response&) override {
         m_log.update([](StreamLog& l) { ++l.opens, l.calls += 'o'; });
     }
-    void on_bytes(std::string_view) override { m_log.update([](StreamLog& l) { l.calls += 'b'; }); }
-    void on_chunk_done() override { m_log.update([](StreamLog& l) { l.calls += 'd'; }); }
+    void on_bytes(std::string_view) override {
+        m_log.update([](StreamLog& l) { l.calls += 'b'; });
+    }
+    void on_chunk_done() override {
+        m_log.update([](StreamLog& l) { l.calls += 'd'; });
+    }
     void on_event(const sse::Event& e) override {
         std::string text = std::string(e.type) + "|" + std::string(e.data) + "|" + std::string(e.id);
         m_log.update([&](StreamLog& l) { l.events.push_back(text), l.calls += 'e'; });

@@ -54,11 +54,10 @@ TEST_CASE("ndjson: the metrics line of the output contract, byte for byte", "[ou
     std::vector<std::string_view> changed{"waitDuration"};
     std::string out;
     output::append_metrics_line(out, r, changed, k_now);
-    CHECK(out ==
-          R"({"type":"metrics","kind":"queue","id":"queue-0001","ts":"2026-11-27T14:30:00.412Z",)"
-          R"("source_ts":"2026-11-27T14:30:00.123Z","event_id":"18342",)"
-          R"("metrics":{"waitDuration":61,"availableAgents":2},"changed":["waitDuration"]})"
-          "\n");
+    CHECK(out == R"({"type":"metrics","kind":"queue","id":"queue-0001","ts":"2026-11-27T14:30:00.412Z",)"
+                 R"("source_ts":"2026-11-27T14:30:00.123Z","event_id":"18342",)"
+                 R"("metrics":{"waitDuration":61,"availableAgents":2},"changed":["waitDuration"]})"
+                 "\n");
     auto doc = parse_line(out);
     CHECK(doc["metrics"]["waitDuration"].GetInt() == 61);
 }
@@ -141,18 +140,21 @@ TEST_CASE("ndjson: lines append to the buffer one after another", "[output]") {
 TEST_CASE("ndjson: status lines, with and without a message", "[output]") {
     std::string out;
     output::append_status_line(out, k_now, "connected", "");
-    CHECK(out == R"({"type":"status","ts":"2026-11-27T14:30:00.412Z","status":"connected"})" "\n");
+    CHECK(out == R"({"type":"status","ts":"2026-11-27T14:30:00.412Z","status":"connected"})"
+                 "\n");
     out.clear();
     output::append_status_line(out, k_now, "reconnecting", "in 250 ms \"after\" EOF");
     CHECK(out == R"({"type":"status","ts":"2026-11-27T14:30:00.412Z","status":"reconnecting",)"
-                 R"("message":"in 250 ms \"after\" EOF"})" "\n");
+                 R"("message":"in 250 ms \"after\" EOF"})"
+                 "\n");
     parse_line(out);
 }
 
 TEST_CASE("ndjson: raw lines carry the event type, data and id as strings", "[output]") {
     std::string out;
     output::append_raw_line(out, "data", R"({"queueId":"q","metrics":{}})", "7");
-    CHECK(out == R"({"type":"data","data":"{\"queueId\":\"q\",\"metrics\":{}}","id":"7"})" "\n");
+    CHECK(out == R"({"type":"data","data":"{\"queueId\":\"q\",\"metrics\":{}}","id":"7"})"
+                 "\n");
     auto doc = parse_line(out);
     CHECK(doc["data"] == R"({"queueId":"q","metrics":{}})");
 }
@@ -166,7 +168,8 @@ TEST_CASE("ndjson: a byte needing escape is found at any position of any length"
                 s[pos] = special;
                 std::string expected = R"({"type":)";
                 append_json_string(expected, s);
-                expected += R"(,"data":"","id":"")" "}\n";
+                expected += R"(,"data":"","id":"")"
+                            "}\n";
                 std::string out;
                 output::append_raw_line(out, s, "", "");
                 INFO(len << " " << pos << " " << int(static_cast<unsigned char>(special)));
@@ -183,18 +186,23 @@ TEST_CASE("ndjson: timestamps are right across seconds, days and back in time", 
         std::string out;
         output::append_status_line(out, t, "s", "");
         INFO(offset);
-        CHECK(out == R"({"type":"status","ts":")" + format_rfc3339_ms(t) + R"(","status":"s"})" "\n");
+        CHECK(out == R"({"type":"status","ts":")" + format_rfc3339_ms(t) +
+                         R"(","status":"s"})"
+                         "\n");
     }
 }
 
 TEST_CASE("ndjson: a record the fast decoder read is written as the escaping path writes it", "[output]") {
     // Text from the decoder's fast path skips the escape check; the bytes
     // must be the same as when every string is checked.
-    for (std::string json : {
-             std::string(R"({"queueId":"q-1","timestamp":"2026-11-27T14:30:00Z","metrics":{"waiting":3,"s":"on call"}})"),
-             std::string(R"({"agentId":"agent-é","timestamp":null,"metrics":{"état":"en pause ✓","n":-0.5,"b":true,"z":null}})"),
-             std::string(R"({"skillId":"技能","metrics":{"名前":"𝄞 clef","":""}})"),
-         }) {
+    for (
+        std::string json : {
+            std::string(
+                R"({"queueId":"q-1","timestamp":"2026-11-27T14:30:00Z","metrics":{"waiting":3,"s":"on call"}})"),
+            std::string(
+                R"({"agentId":"agent-é","timestamp":null,"metrics":{"état":"en pause ✓","n":-0.5,"b":true,"z":null}})"),
+            std::string(R"({"skillId":"技能","metrics":{"名前":"𝄞 clef","":""}})"),
+        }) {
         INFO(json);
         Record fast;
         REQUIRE(decode::Decoder::decode_fast(json, fast));
@@ -238,7 +246,8 @@ TEST_CASE("ndjson: a level line of the output contract, byte for byte", "[output
     parse_line(out);
 }
 
-TEST_CASE("ndjson: a first level has previous null, strings are escaped and odd numbers made JSON", "[output][levels]") {
+TEST_CASE("ndjson: a first level has previous null, strings are escaped and odd numbers made JSON",
+          "[output][levels]") {
     MetricValue v;
     v.type = MetricValue::Type::string;
     v.text = "not \"responding\"\n";
@@ -284,14 +293,16 @@ TEST_CASE("ndjson: a metrics line with levels ends with them, after changed", "[
     output::NamedLevel levels[] = {{"waiting", "red"}, {"serviceLevelPercentile", "yellow"}};
     std::string out;
     output::append_metrics_line(out, r, changed, levels, k_now);
-    CHECK_THAT(out, Catch::EndsWith(
-                        R"("changed":["waiting"],"levels":{"waiting":"red","serviceLevelPercentile":"yellow"}})"
-                        "\n"));
+    CHECK_THAT(out,
+               Catch::EndsWith(R"("changed":["waiting"],"levels":{"waiting":"red","serviceLevelPercentile":"yellow"}})"
+                               "\n"));
     parse_line(out);
     out.clear();
     output::append_metrics_line(out, r, changed, {}, k_now);
-    CHECK_THAT(out, Catch::EndsWith(R"("changed":["waiting"],"levels":{}})" "\n"));
+    CHECK_THAT(out, Catch::EndsWith(R"("changed":["waiting"],"levels":{}})"
+                                    "\n"));
     out.clear();
     output::append_metrics_line(out, r, changed, k_now);
-    CHECK_THAT(out, Catch::EndsWith(R"("changed":["waiting"]})" "\n"));
+    CHECK_THAT(out, Catch::EndsWith(R"("changed":["waiting"]})"
+                                    "\n"));
 }

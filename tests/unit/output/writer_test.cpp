@@ -57,9 +57,13 @@ TEST_CASE("writer: a file is created with mode 0644 and written on flush", "[out
     CHECK(w.flush() == Writer::Status::ok);
     CHECK(w.buffer().empty());
     CHECK(slurp(dir.file("out.ndjson")) == "line 1\n");
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(dir.file("out.ndjson").c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == (0644 & ~[] { mode_t m = ::umask(0); ::umask(m); return m; }()));
+    CHECK((st.st_mode & 0777) == (0644 & ~[] {
+              mode_t m = ::umask(0);
+              ::umask(m);
+              return m;
+          }()));
 }
 
 TEST_CASE("writer: an existing file is appended to, never truncated", "[output]") {

@@ -85,7 +85,8 @@ TEST_CASE("reconnect: reconnect messages name the cause, not the delay", "[recon
     State state;
     auto transport = ended(Trigger::transport_error);
     transport.detail = "Couldn't connect to server";
-    CHECK(decide(transport, state, k_policy, k_t0, 0.5).message == R"(connection failed ("Couldn't connect to server"))");
+    CHECK(decide(transport, state, k_policy, k_t0, 0.5).message ==
+          R"(connection failed ("Couldn't connect to server"))");
     CHECK(decide(ended(Trigger::eof), state, k_policy, k_t0, 0.5).message == "stream closed by the server");
     CHECK(decide(status(502), state, k_policy, k_t0, 0.5).message == "stream answered 502");
     CHECK_THAT(decide(ended(Trigger::idle_timeout), state, k_policy, k_t0, 0.5).message, Catch::Contains("idle"));
@@ -174,7 +175,8 @@ TEST_CASE("reconnect: retryAfterMs 0 on every connection backs off instead of ha
     auto o = ended(Trigger::reconnect_event);
     o.event_delay = Millis(0);
     std::vector<long> delays;
-    for (int i = 0; i < 5; ++i) delays.push_back(static_cast<long>(decide(o, state, k_policy, k_t0, 0.5).delay.count()));
+    for (int i = 0; i < 5; ++i)
+        delays.push_back(static_cast<long>(decide(o, state, k_policy, k_t0, 0.5).delay.count()));
     CHECK(delays == std::vector<long>{500, 1'000, 2'000, 2'500, 2'500});
 }
 
@@ -302,8 +304,9 @@ TEST_CASE("reconnect: 400 fails with the bad-request code, the server's message 
     auto d = decide(status(400, "unknown queueId: queue-9999"), state, k_policy, k_t0, 0.5);
     CHECK(d.action == Action::fail);
     CHECK(d.exit_code == ExitCode::bad_request);
-    CHECK(d.message ==
-          R"(stream answered 400 ("unknown queueId: queue-9999"): a filter id was rejected; check --queue/--skill/--agent)");
+    CHECK(
+        d.message ==
+        R"(stream answered 400 ("unknown queueId: queue-9999"): a filter id was rejected; check --queue/--skill/--agent)");
 }
 
 TEST_CASE("reconnect: 204 stops cleanly", "[reconnect]") {

@@ -1,8 +1,8 @@
 #include <malloc.h>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <fmt/format.h>
 
 #include "names.hpp"
 #include "trend.hpp"
@@ -31,9 +31,10 @@ rtwatch::WallTime at_ms(long long ms) { return rtwatch::WallTime(std::chrono::mi
 }  // namespace
 
 TEST_CASE("names: kind,id,name lines with a header, comments and quotes", "[relay]") {
-    auto names = Names::parse("\xEF\xBB\xBFkind,id,name\r\n# queues\n\nqueue,queue-0001,Billing\r\n"
-                              "skill, skill-sales ,\"Sales, EMEA\"\nagent,a1,\"Ada \"\"the\"\" first\"\n",
-                              "names.csv");
+    auto names = Names::parse(
+        "\xEF\xBB\xBFkind,id,name\r\n# queues\n\nqueue,queue-0001,Billing\r\n"
+        "skill, skill-sales ,\"Sales, EMEA\"\nagent,a1,\"Ada \"\"the\"\" first\"\n",
+        "names.csv");
     REQUIRE(names.ok());
     CHECK(names->size() == 3);
     CHECK(names->find(ResourceKind::queue, "queue-0001") == "Billing");
@@ -43,14 +44,17 @@ TEST_CASE("names: kind,id,name lines with a header, comments and quotes", "[rela
 }
 
 TEST_CASE("names: a bad line names the file, the line and the fix", "[relay]") {
-    for (auto [text, why] : {std::pair{"queue,q1\n", "2 fields"}, {"team,q1,A\n", "unknown kind 'team'"},
-                             {"queue,,A\n", "the id is empty"}, {"queue,q1,\n", "the name is empty"},
-                             {"queue,q1,\"A\n", "quote"}, {"queue,q1,A\nqueue,q1,B\n", "named twice"}}) {
+    for (auto [text, why] : {std::pair{"queue,q1\n", "2 fields"},
+                             {"team,q1,A\n", "unknown kind 'team'"},
+                             {"queue,,A\n", "the id is empty"},
+                             {"queue,q1,\n", "the name is empty"},
+                             {"queue,q1,\"A\n", "quote"},
+                             {"queue,q1,A\nqueue,q1,B\n", "named twice"}}) {
         auto names = Names::parse(text, "n.csv");
         REQUIRE_FALSE(names.ok());
         CHECK(names.error().code == rtwatch::ExitCode::usage);
-        CHECK_THAT(names.error().message, Catch::Contains("--names n.csv:") && Catch::Contains(why) &&
-                                              Catch::Contains("kind,id,name"));
+        CHECK_THAT(names.error().message,
+                   Catch::Contains("--names n.csv:") && Catch::Contains(why) && Catch::Contains("kind,id,name"));
     }
     auto missing = Names::load("/nonexistent/names.csv");
     REQUIRE_FALSE(missing.ok());

@@ -17,7 +17,9 @@ HistoryEntry entry(std::uint64_t seq, std::size_t size, std::string id = "q1") {
 
 std::vector<std::uint64_t> seqs_after(const History& h, std::uint64_t seq, std::size_t max = 1'000'000) {
     std::vector<const HistoryEntry*> out;
-    if (!h.after(seq, [](const HistoryEntry&) { return true; }, max, out)) return {};
+    if (!h.after(
+            seq, [](const HistoryEntry&) { return true; }, max, out))
+        return {};
     std::vector<std::uint64_t> seqs;
     for (const auto* e : out) seqs.push_back(e->seq);
     return seqs;

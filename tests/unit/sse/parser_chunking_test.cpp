@@ -13,7 +13,8 @@ namespace {
 
 const std::vector<std::string> k_inputs = {
     "data: Hello\n\n",
-    "\xEF\xBB\xBF" "data: bom\r\n\r\n",
+    "\xEF\xBB\xBF"
+    "data: bom\r\n\r\n",
     "event: greeting\r\nid: 42\r\ndata: a\r\ndata:b\r\n\r\n: comment\r\nretry: 250\r\n",
     "data: one\r\rdata: two\r\r:c\rid\rdata\r\r",
     "data: \xE2\x82\xAC\xE8\xB1\x86\n\ndata\ndata\n\nid: x\ndata: y\n\nid:\ndata: z\n\n",

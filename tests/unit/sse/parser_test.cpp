@@ -45,7 +45,8 @@ TEST_CASE("sse parser: an LF after a chunk-ending CR is swallowed", "[sse]") {
 }
 
 TEST_CASE("sse parser: a leading BOM is stripped", "[sse]") {
-    CHECK(parse_all("\xEF\xBB\xBF" "data: a\n\n") == Lines{"event type=message id= data=a"});
+    CHECK(parse_all("\xEF\xBB\xBF"
+                    "data: a\n\n") == Lines{"event type=message id= data=a"});
 }
 
 TEST_CASE("sse parser: a BOM split across chunks is stripped", "[sse]") {
@@ -53,13 +54,16 @@ TEST_CASE("sse parser: a BOM split across chunks is stripped", "[sse]") {
     Parser p(r);
     p.feed("\xEF");
     p.feed("\xBB");
-    p.feed("\xBF" "data: a\n\n");
+    p.feed(
+        "\xBF"
+        "data: a\n\n");
     CHECK(r.seen == Lines{"event type=message id= data=a"});
 }
 
 TEST_CASE("sse parser: only the first BOM is stripped", "[sse]") {
     // The second BOM becomes part of a field name, which is then unknown.
-    CHECK(parse_all("\xEF\xBB\xBF\xEF\xBB\xBF" "data: a\n\ndata: b\n\n") == Lines{"event type=message id= data=b"});
+    CHECK(parse_all("\xEF\xBB\xBF\xEF\xBB\xBF"
+                    "data: a\n\ndata: b\n\n") == Lines{"event type=message id= data=b"});
 }
 
 TEST_CASE("sse parser: a BOM after the start is data", "[sse]") {
@@ -82,9 +86,13 @@ TEST_CASE("sse parser: bytes that only begin like a BOM are kept", "[sse]") {
 TEST_CASE("sse parser: reset expects a BOM again", "[sse]") {
     Recorder r;
     Parser p(r);
-    p.feed("\xEF\xBB\xBF" "data: a\n\n");
+    p.feed(
+        "\xEF\xBB\xBF"
+        "data: a\n\n");
     p.reset();
-    p.feed("\xEF\xBB\xBF" "data: b\n\n");
+    p.feed(
+        "\xEF\xBB\xBF"
+        "data: b\n\n");
     CHECK(r.seen == Lines{"event type=message id= data=a", "event type=message id= data=b"});
 }
 
@@ -157,11 +165,13 @@ TEST_CASE("sse parser: comments report the text after the colon", "[sse]") {
 }
 
 TEST_CASE("sse parser: a comment inside an event does not end it", "[sse]") {
-    CHECK(parse_all("data: a\n:keepalive\ndata: b\n\n") == Lines{"comment keepalive", "event type=message id= data=a\nb"});
+    CHECK(parse_all("data: a\n:keepalive\ndata: b\n\n") ==
+          Lines{"comment keepalive", "event type=message id= data=a\nb"});
 }
 
 TEST_CASE("sse parser: multi-byte UTF-8 passes through as bytes", "[sse]") {
-    CHECK(parse_all("data: \xE2\x82\xAC\xE8\xB1\x86\n\n") == Lines{"event type=message id= data=\xE2\x82\xAC\xE8\xB1\x86"});
+    CHECK(parse_all("data: \xE2\x82\xAC\xE8\xB1\x86\n\n") ==
+          Lines{"event type=message id= data=\xE2\x82\xAC\xE8\xB1\x86"});
 }
 
 TEST_CASE("sse parser: reset drops a half-received event and its id", "[sse]") {

@@ -13,7 +13,8 @@ struct Recorder : Handler {
     std::vector<std::string> seen;
 
     void on_event(const Event& e) override {
-        seen.push_back("event type=" + std::string(e.type) + " id=" + std::string(e.id) + " data=" + std::string(e.data));
+        seen.push_back("event type=" + std::string(e.type) + " id=" + std::string(e.id) +
+                       " data=" + std::string(e.data));
     }
     void on_comment(std::string_view text) override { seen.push_back("comment " + std::string(text)); }
     void on_retry(std::chrono::milliseconds ms) override { seen.push_back("retry " + std::to_string(ms.count())); }

@@ -13,10 +13,10 @@ namespace rtwatch::test {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResponse {
-    int status = 0;         // 0 when the request failed
-    std::string error;      // transport error text when status == 0
+    int status = 0;     // 0 when the request failed
+    std::string error;  // transport error text when status == 0
     std::string body;
-    std::multimap<std::string, std::string> headers;  // names as sent
+    std::multimap<std::string, std::string> headers;    // names as sent
     std::string header(const std::string& name) const;  // case-insensitive; "" if absent
 };
 
@@ -26,8 +26,8 @@ struct Endpoint {
 };
 
 HttpResponse http_get(Endpoint to, const std::string& path, const Headers& headers = {});
-HttpResponse http_post(Endpoint to, const std::string& path, const std::string& body,
-                       const std::string& content_type, const Headers& headers = {});
+HttpResponse http_post(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,
+                       const Headers& headers = {});
 HttpResponse http_put(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,
                       const Headers& headers = {});
 inline HttpResponse http_get(int port, const std::string& path, const Headers& headers = {}) {

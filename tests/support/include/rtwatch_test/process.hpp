@@ -18,12 +18,12 @@ namespace rtwatch::test {
 using Millis = std::chrono::milliseconds;
 
 struct ProcessOptions {
-    std::vector<std::string> argv{};  // argv[0] is the executable path
+    std::vector<std::string> argv{};                         // argv[0] is the executable path
     std::vector<std::pair<std::string, std::string>> env{};  // added or replaced
-    bool clear_env = false;          // start from an empty environment
-    std::optional<std::string> stdin_data{};  // written then closed; else see stdin_pipe
-    bool stdin_pipe = false;         // keep stdin open for write_stdin()
-    std::string workdir{};           // empty: the test's own
+    bool clear_env = false;                                  // start from an empty environment
+    std::optional<std::string> stdin_data{};                 // written then closed; else see stdin_pipe
+    bool stdin_pipe = false;                                 // keep stdin open for write_stdin()
+    std::string workdir{};                                   // empty: the test's own
 };
 
 struct ExitStatus {

@@ -32,8 +32,8 @@ public:
     const std::string& url() const { return m_url; }  // http://127.0.0.1:PORT (https with TLS)
     Endpoint endpoint() const { return {m_port, m_tls}; }
 
-    rapidjson::Document state() const;  // GET /sim/state
-    rapidjson::Document stats() const;  // GET /sim/stats
+    rapidjson::Document state() const;                  // GET /sim/state
+    rapidjson::Document stats() const;                  // GET /sim/stats
     HttpResponse fault(const std::string& json) const;  // POST /sim/fault
     std::string token() const { return fetch_token(endpoint()); }
     uint64_t last_event_id() const;

@@ -16,15 +16,15 @@ namespace rtwatch::test {
 struct SseEvent {
     std::string type = "message";
     std::string data;
-    std::string id;      // the id field of this event, if it had one
+    std::string id;  // the id field of this event, if it had one
     bool has_id = false;
 };
 
 struct SseParse {
-    std::vector<SseEvent> events;     // complete (dispatched) events only
+    std::vector<SseEvent> events;  // complete (dispatched) events only
     std::vector<std::string> comments;
-    std::string retry;                // last retry: value
-    size_t incomplete = 0;            // bytes after the last complete event
+    std::string retry;      // last retry: value
+    size_t incomplete = 0;  // bytes after the last complete event
 };
 
 // A plain reading of the SSE framing (LF or CRLF line ends).

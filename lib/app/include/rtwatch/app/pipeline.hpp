@@ -58,7 +58,9 @@ public:
     // so the cache misses overlap with work (a hint; changes nothing).
     void prefetch(std::string_view bytes);
     void status(const StatusChange& change);
-    void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
+    void status(UpstreamStatus status, std::string_view message) {
+        this->status(StatusChange{status, message, {}, false});
+    }
 
     void flush_due(TimePoint now) { m_throttler.flush_due(now, *this); }
     // What is due by `now`: pending level moves (--level), then what the
@@ -106,25 +108,25 @@ private:
 
     const Config& m_config;
     std::vector<RecordSink*> m_sinks;
-    decode::Decoder m_decoder;                   // data JSON -> Record
-    filter::IdFilter m_ids;                      // --queue/--skill/--agent, checked again locally
-    std::optional<filter::Where> m_where;        // --where
-    filter::FieldSet m_fields;                   // --fields
-    diff::ChangeTracker m_tracker;               // last committed state per resource
-    throttle::Throttler m_throttler;             // --throttle, deciding against m_tracker
-    std::optional<LevelsStage> m_levels;         // --level
-    Record m_record;                             // reused for every event
+    decode::Decoder m_decoder;             // data JSON -> Record
+    filter::IdFilter m_ids;                // --queue/--skill/--agent, checked again locally
+    std::optional<filter::Where> m_where;  // --where
+    filter::FieldSet m_fields;             // --fields
+    diff::ChangeTracker m_tracker;         // last committed state per resource
+    throttle::Throttler m_throttler;       // --throttle, deciding against m_tracker
+    std::optional<LevelsStage> m_levels;   // --level
+    Record m_record;                       // reused for every event
     PipelineCounters m_counters;
     std::unordered_set<diff::ResourceKey, diff::ResourceKeyHash, diff::ResourceKeyEqual> m_snapshot;  // --once
-    std::size_t m_expected_ids = 0;              // --once with ids: how many to wait for
+    std::size_t m_expected_ids = 0;  // --once with ids: how many to wait for
     WallTime m_wall_now = WallClock::now();
     // Redundant events may skip decoding (see settled_metrics()); not with
     // --once, which must see every resource of the snapshot.
     decode::SettledMetrics* m_settled = nullptr;
     bool m_done = false;
     std::string m_snapshot_problem;
-    std::vector<std::string> m_named;          // by --fields, --where and --level; checked once
-    std::vector<std::string> m_seen_names;     // in the first snapshot, until checked
+    std::vector<std::string> m_named;       // by --fields, --where and --level; checked once
+    std::vector<std::string> m_seen_names;  // in the first snapshot, until checked
     bool m_names_checked = false;
     // prefetch(): the id hashes of the window being parsed, in event order.
     static constexpr std::size_t k_slot_ahead = 16;

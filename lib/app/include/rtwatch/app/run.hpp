@@ -21,10 +21,10 @@ namespace rtwatch::app {
 
 // With --broker: this process's part in the tenant's stream.
 struct BrokerStats {
-    bool holder = false;            // holds the upstream lease
-    std::uint64_t stored = 0;       // publications the broker stored
-    std::uint64_t refused = 0;      // refused: the stream had moved on (another holder)
-    std::uint64_t unconfirmed = 0;  // no answer: published again once the lease is confirmed
+    bool holder = false;              // holds the upstream lease
+    std::uint64_t stored = 0;         // publications the broker stored
+    std::uint64_t refused = 0;        // refused: the stream had moved on (another holder)
+    std::uint64_t unconfirmed = 0;    // no answer: published again once the lease is confirmed
     std::uint64_t stale_dropped = 0;  // messages read of an older lease term than one already read
 };
 

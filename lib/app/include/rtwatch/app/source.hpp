@@ -17,7 +17,7 @@ namespace rtwatch::app {
 struct SourceEvent {
     std::string_view type;
     std::string_view data;
-    std::string_view id;  // the id of the record: for a held snapshot, that of its last event
+    std::string_view id;      // the id of the record: for a held snapshot, that of its last event
     std::string_view raw_id;  // the last event id in effect when it was dispatched (--raw)
 };
 
@@ -35,7 +35,9 @@ public:
     // An event was skipped for its size.
     virtual void oversize(std::size_t limit) = 0;
     virtual void status(const StatusChange& change) = 0;
-    void status(UpstreamStatus status, std::string_view message) { this->status(StatusChange{status, message, {}, false}); }
+    void status(UpstreamStatus status, std::string_view message) {
+        this->status(StatusChange{status, message, {}, false});
+    }
     // Stream bytes the next events will be parsed from: a hint, to start
     // loading the state they will need (sse::Handler::on_ahead).
     virtual void ahead(std::string_view /*bytes*/) {}

@@ -35,8 +35,8 @@ std::string base64_encode(std::string_view bytes);
 
 struct Token {
     std::string access_token;
-    TimePoint expires_at;    // earliest of expires_in and expires_at, on the steady clock
-    Millis lifetime{0};      // expires_at - time received
+    TimePoint expires_at;  // earliest of expires_in and expires_at, on the steady clock
+    Millis lifetime{0};    // expires_at - time received
 };
 
 // What the token endpoint's answer means for the client.
@@ -50,7 +50,7 @@ struct TokenAnswer {
     Kind kind = Kind::fatal;
     Token token;
     Millis delay{0};
-    Error error;  // message names the cause and the fix; never the secret
+    Error error;       // message names the cause and the fix; never the secret
     std::string note;  // debug-level remark on a usable token (e.g. the lifetime was assumed)
 };
 
@@ -60,8 +60,8 @@ struct TokenReply {
     std::string_view body;
     std::string_view retry_after;  // the Retry-After header, "" when absent
     std::string_view transport_error;
-    std::string_view url;          // the token endpoint's URL, named in wrong-URL messages
-    bool auth_url_given = false;   // --auth-url was set (else the URL came from --api-url)
+    std::string_view url;         // the token endpoint's URL, named in wrong-URL messages
+    bool auth_url_given = false;  // --auth-url was set (else the URL came from --api-url)
 };
 
 // The decision table:

@@ -32,10 +32,10 @@ struct Options {
 
 // One message of the tenant's stream.
 struct Message {
-    std::uint64_t seq = 0;      // the stream sequence: viewers' resume position
-    std::uint64_t pending = 0;  // messages after it still to come (0: caught up)
-    std::uint64_t term = 0;     // the Rtwatch-Lease header: the publisher's lease term (0 if none)
-    std::int64_t stored_ns = 0; // when the broker stored it (ns since the epoch; 0 if unknown)
+    std::uint64_t seq = 0;       // the stream sequence: viewers' resume position
+    std::uint64_t pending = 0;   // messages after it still to come (0: caught up)
+    std::uint64_t term = 0;      // the Rtwatch-Lease header: the publisher's lease term (0 if none)
+    std::int64_t stored_ns = 0;  // when the broker stored it (ns since the epoch; 0 if unknown)
     std::string subject;
     std::string data;
 };

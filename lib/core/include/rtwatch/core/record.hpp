@@ -13,9 +13,12 @@ enum class ResourceKind { queue, agent, skill };
 
 inline std::string_view kind_name(ResourceKind kind) {
     switch (kind) {
-        case ResourceKind::queue: return "queue";
-        case ResourceKind::agent: return "agent";
-        case ResourceKind::skill: return "skill";
+        case ResourceKind::queue:
+            return "queue";
+        case ResourceKind::agent:
+            return "agent";
+        case ResourceKind::skill:
+            return "skill";
     }
     return "queue";
 }
@@ -32,10 +35,14 @@ struct MetricValue {
     friend bool operator==(const MetricValue& a, const MetricValue& b) {
         if (a.type != b.type) return false;
         switch (a.type) {
-            case Type::null: return true;
-            case Type::boolean: return a.boolean == b.boolean;
-            case Type::number: return a.number == b.number && a.text == b.text;
-            case Type::string: return a.text == b.text;
+            case Type::null:
+                return true;
+            case Type::boolean:
+                return a.boolean == b.boolean;
+            case Type::number:
+                return a.number == b.number && a.text == b.text;
+            case Type::string:
+                return a.text == b.text;
         }
         return false;
     }

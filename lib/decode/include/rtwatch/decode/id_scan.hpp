@@ -29,9 +29,12 @@ void scan_ids(std::string_view bytes, Fn&& fn) {
             continue;
         }
         ResourceKind kind;
-        if (std::memcmp(p - 5, "queue", 5) == 0) kind = ResourceKind::queue;
-        else if (std::memcmp(p - 5, "agent", 5) == 0) kind = ResourceKind::agent;
-        else if (std::memcmp(p - 5, "skill", 5) == 0) kind = ResourceKind::skill;
+        if (std::memcmp(p - 5, "queue", 5) == 0)
+            kind = ResourceKind::queue;
+        else if (std::memcmp(p - 5, "agent", 5) == 0)
+            kind = ResourceKind::agent;
+        else if (std::memcmp(p - 5, "skill", 5) == 0)
+            kind = ResourceKind::skill;
         else {
             ++p;
             continue;

@@ -43,7 +43,7 @@ private:
     std::vector<Chunk> m_chunks;
     char* m_next = nullptr;
     char* m_end = nullptr;
-    std::size_t m_reserved = 0;  // bytes in chunks
+    std::size_t m_reserved = 0;                           // bytes in chunks
     std::vector<void*> m_free[k_max_block / k_line + 1];  // by size in lines
 };
 

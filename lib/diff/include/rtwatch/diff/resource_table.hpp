@@ -47,7 +47,8 @@ inline std::uint64_t hash_key(ResourceKeyView key) {
             std::memcpy(&hi, p + n - 4, 4);
             w = lo | static_cast<std::uint64_t>(hi) << 32;
         } else {
-            w = static_cast<unsigned char>(p[0]) | static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+            w = static_cast<unsigned char>(p[0]) |
+                static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
                 static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
         }
         h = (h ^ w) * k;
@@ -73,7 +74,7 @@ public:
         friend class ResourceTable;
         const char* data() const { return reinterpret_cast<const char*>(this + 1); }
         char* data() { return reinterpret_cast<char*>(this + 1); }
-        std::uint32_t m_order = 0;     // index in insertion order
+        std::uint32_t m_order = 0;  // index in insertion order
         std::uint32_t m_id_size = 0;
         std::uint32_t m_size = 0;      // bytes after the id
         std::uint32_t m_capacity = 0;  // room after the id

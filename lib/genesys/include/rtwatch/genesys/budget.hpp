@@ -19,8 +19,7 @@ class RequestBudget {
 public:
     // `per_minute` tokens refill evenly; at most `burst` are held (and the
     // bucket starts full).
-    RequestBudget(std::uint32_t per_minute = k_default_budget_per_minute,
-                  std::uint32_t burst = k_default_budget_burst);
+    RequestBudget(std::uint32_t per_minute = k_default_budget_per_minute, std::uint32_t burst = k_default_budget_burst);
 
     // How long from `now` until a request may go: zero when one may go now.
     Millis wait(TimePoint now);

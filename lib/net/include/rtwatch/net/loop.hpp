@@ -16,8 +16,8 @@
 namespace rtwatch::net {
 
 struct TransportOptions {
-    std::string cacert;        // CA bundle file; empty = system default
-    bool insecure = false;     // skip TLS verification
+    std::string cacert;     // CA bundle file; empty = system default
+    bool insecure = false;  // skip TLS verification
     Millis connect_timeout{10'000};
 };
 
@@ -31,14 +31,14 @@ struct Request {
 };
 
 struct Response {
-    long status = 0;               // 0 when the transfer failed before a status line
-    std::string transport_error;   // curl's description, empty on HTTP success
+    long status = 0;                     // 0 when the transfer failed before a status line
+    std::string transport_error;         // curl's description, empty on HTTP success
     bool untrusted_certificate = false;  // TLS verification failed: retrying cannot help
     std::string content_type;
-    std::string retry_after;       // raw header value
+    std::string retry_after;  // raw header value
     std::string location;
     std::string effective_url;
-    std::string body;              // one-shot requests only (capped at 1 MiB)
+    std::string body;  // one-shot requests only (capped at 1 MiB)
 };
 
 class Loop {

@@ -30,7 +30,7 @@ struct StreamEnd {
     std::string retry_after;  // raw Retry-After header
     std::string body;         // error body (capped), for messages
     std::string content_type;
-    std::string detail;       // human text for logs
+    std::string detail;                  // human text for logs
     bool untrusted_certificate = false;  // transport_error from TLS verification: retrying cannot help
 };
 
@@ -48,7 +48,7 @@ public:
 };
 
 struct StreamOptions {
-    Request request;                   // url, method, body, extra headers (e.g. Authorization)
+    Request request;                     // url, method, body, extra headers (e.g. Authorization)
     std::optional<Millis> idle_timeout;  // none = wait forever
     // From the start of an attempt to its first body byte (or the end of an
     // error body): a server that accepts and goes silent, drips headers or

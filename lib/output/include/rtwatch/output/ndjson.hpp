@@ -26,13 +26,13 @@ struct LevelLine {
     ResourceKind kind = ResourceKind::queue;
     std::string_view id, metric;
     std::string_view level;
-    std::string_view previous;            // empty: the first observation (written as null)
-    const MetricValue* value = nullptr;   // the value the level was decided on
+    std::string_view previous;           // empty: the first observation (written as null)
+    const MetricValue* value = nullptr;  // the value the level was decided on
     bool threshold_is_number = true;
-    std::string_view threshold;           // number: as typed in the spec; string: decoded
-    std::string_view op;                  // ">=", "==", ...
-    WallTime since{};                     // when the previous level began
-    std::string_view source_ts, event_id; // of the record the change was decided on
+    std::string_view threshold;            // number: as typed in the spec; string: decoded
+    std::string_view op;                   // ">=", "==", ...
+    WallTime since{};                      // when the previous level began
+    std::string_view source_ts, event_id;  // of the record the change was decided on
 };
 
 // {"type":"metrics","kind":..,"id":..,"ts":..,"source_ts":..,"event_id":..,"metrics":{..},"changed":[..]}\n

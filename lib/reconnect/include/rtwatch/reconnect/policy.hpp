@@ -14,15 +14,15 @@ namespace rtwatch::reconnect {
 
 struct Outcome {
     enum class Trigger {
-        eof,               // a 200 stream ended
-        transport_error,   // network, TLS, connect failure
-        http_status,       // non-200 answer: `status`
-        bad_content_type,  // 200 that was not an event stream
-        idle_timeout,      // nothing at all for the idle timeout
-        reconnect_event,   // `reconnect` event: wait `event_delay`
-        disconnect_event,  // `disconnect` event: new token first
+        eof,                    // a 200 stream ended
+        transport_error,        // network, TLS, connect failure
+        http_status,            // non-200 answer: `status`
+        bad_content_type,       // 200 that was not an event stream
+        idle_timeout,           // nothing at all for the idle timeout
+        reconnect_event,        // `reconnect` event: wait `event_delay`
+        disconnect_event,       // `disconnect` event: new token first
         untrusted_certificate,  // TLS verification failed: the same every time
-        bad_redirect,      // a redirect loop, or one that cannot or must not be followed
+        bad_redirect,           // a redirect loop, or one that cannot or must not be followed
     };
     Trigger trigger = Trigger::eof;
     long status = 0;
@@ -34,12 +34,12 @@ struct Outcome {
 
 struct Policy {
     Millis max_backoff{5'000};
-    Millis healthy_after{30'000};  // a connection this long resets the backoff
-    int max_auth_rejections = 2;   // 401s in a row, each with a fresh token, before giving up...
-    Millis auth_give_up_after{4'000};  // ...and only once they have gone on this long
+    Millis healthy_after{30'000};       // a connection this long resets the backoff
+    int max_auth_rejections = 2;        // 401s in a row, each with a fresh token, before giving up...
+    Millis auth_give_up_after{4'000};   // ...and only once they have gone on this long
     Millis fresh_token_spacing{1'000};  // the least wait before another fresh token is tried
-    int max_disconnects = 3;       // disconnect events without a healthy connection, likewise
-    int max_bad_redirects = 3;     // redirect failures in a row: a configuration error
+    int max_disconnects = 3;            // disconnect events without a healthy connection, likewise
+    int max_bad_redirects = 3;          // redirect failures in a row: a configuration error
     std::string scope = "genesyscloud.realtime.data.view";  // the scope requested, named by a 403
 };
 
@@ -47,7 +47,7 @@ struct State {
     Millis base{1'000};  // from `retry:`
     int attempt = 0;     // failures since the last healthy connection
     int auth_rejections = 0;
-    int disconnects = 0;       // disconnect events since the last healthy connection
+    int disconnects = 0;  // disconnect events since the last healthy connection
     int bad_redirects = 0;
     std::optional<TimePoint> auth_trouble_since;  // the first 401 or disconnect of a run of them
     std::optional<TimePoint> connected_at;

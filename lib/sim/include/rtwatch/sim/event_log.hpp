@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <span>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 

@@ -30,14 +30,14 @@ struct CannedResponse {
 struct Fault {
     enum class Kind { drop, stall, maintenance, revoke, expire_scope, garbage, status, empty, slow, pause, restore };
     Kind kind = Kind::restore;
-    std::optional<int64_t> ms;     // stall, maintenance, slow
+    std::optional<int64_t> ms;       // stall, maintenance, slow
     int64_t retry_after_ms = 30000;  // maintenance
-    bool credentials = false;      // revoke: the client's credentials were rotated
+    bool credentials = false;        // revoke: the client's credentials were rotated
     GarbageVariant variant = GarbageVariant::malformed_json;
     std::string resource = "queue-0001";  // garbage unknown-metric target
-    CannedResponse canned;         // status, empty
+    CannedResponse canned;                // status, empty
     Endpoint endpoint = Endpoint::stream;
-    int bytes_per_second = 200;    // slow
+    int bytes_per_second = 200;  // slow
 };
 
 Result<Fault> parse_fault(std::string_view json);

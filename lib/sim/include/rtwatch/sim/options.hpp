@@ -29,8 +29,8 @@ struct GenesysOptions {
     std::chrono::milliseconds aggregate_every{30000};
     // At most one message per topic in this time (the documented 1 s).
     std::chrono::milliseconds topic_interval{1000};
-    int bad_client_status = 401;  // the token endpoint's answer to bad credentials
-    size_t max_message_bytes = 64 * 1024;  // a client message larger than this closes the socket (1009)
+    int bad_client_status = 401;                // the token endpoint's answer to bad credentials
+    size_t max_message_bytes = 64 * 1024;       // a client message larger than this closes the socket (1009)
     size_t max_queued_bytes = 8 * 1024 * 1024;  // a socket that falls this far behind is cut
 };
 
@@ -39,8 +39,8 @@ struct SimOptions {
     std::string host = "127.0.0.1";
     int port = 0;
     ModelOptions model{};
-    double rate = 1000;   // live data events per second, at most
-    double speed = 1;     // simulated seconds per real second
+    double rate = 1000;  // live data events per second, at most
+    double speed = 1;    // simulated seconds per real second
     std::string client_id = "rtwatch";
     std::string client_secret = "rtwatch-secret";
     double token_lifetime_s = 3600;

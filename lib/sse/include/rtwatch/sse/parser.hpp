@@ -100,13 +100,13 @@ private:
     std::string m_line;           // a line split across chunks
     HeldText m_data;              // data lines joined with '\n'
     HeldText m_type;
-    bool m_has_data = false;      // at least one data line (data may still be empty)
-    bool m_after_cr = false;      // last chunk ended in CR: swallow a leading LF
-    bool m_skipping = false;      // oversize: dropping lines up to the next blank one
+    bool m_has_data = false;  // at least one data line (data may still be empty)
+    bool m_after_cr = false;  // last chunk ended in CR: swallow a leading LF
+    bool m_skipping = false;  // oversize: dropping lines up to the next blank one
     bool m_skip_line_started = false;
-    unsigned m_bom_seen = 0;      // bytes of a leading BOM matched so far
+    unsigned m_bom_seen = 0;  // bytes of a leading BOM matched so far
     bool m_bom_done = false;
-    unsigned m_generation = 0;    // bumped by reset(): a running feed() stops
+    unsigned m_generation = 0;  // bumped by reset(): a running feed() stops
 };
 
 }  // namespace rtwatch::sse
