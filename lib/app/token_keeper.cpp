@@ -25,7 +25,10 @@ TokenKeeper::TokenKeeper(const Config& config, Services& services, std::function
     m_policy.max_backoff = config.max_backoff;
 }
 
-TokenKeeper::~TokenKeeper() { stop(); }
+TokenKeeper::~TokenKeeper() {
+    *m_alive = false;
+    stop();
+}
 
 void TokenKeeper::stop() {
     m_stopped = true;
@@ -57,7 +60,9 @@ void TokenKeeper::request() {
     r.follow_redirects = false;
     r.timeout = m_config.request_timeout;  // the whole exchange: a silent endpoint cannot hang the run
     log::debug("requesting a token from {}", r.url);
-    m_services.request(std::move(r), [this](net::Response response) { on_answer(response); });
+    m_services.request(std::move(r), [this, alive = m_alive](net::Response response) {
+        if (*alive) on_answer(response);
+    });
 }
 
 void TokenKeeper::on_answer(const net::Response& response) {

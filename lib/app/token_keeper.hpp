@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ private:
     reconnect::Policy m_policy;
     reconnect::State m_backoff;
     bool m_stopped = false;
+    // A request in flight outlives the keeper (the loop cannot take it
+    // back): its answer checks this before touching the keeper.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
     bool m_had_token = false;
 };
 
