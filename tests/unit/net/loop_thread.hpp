@@ -45,10 +45,10 @@ class Watched {
 public:
     template <class F>
     void update(F f) {
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            f(m_value);
-        }
+        // Notified under the lock: a waiter that wakes may destroy this at
+        // once, which must not happen while notify_all() still runs.
+        std::lock_guard<std::mutex> lock(m_mutex);
+        f(m_value);
         m_cv.notify_all();
     }
     template <class P>
