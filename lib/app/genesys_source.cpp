@@ -202,7 +202,13 @@ void GenesysSource::snapshot_request(net::Request request, std::string what, boo
     auto backoff = std::make_shared<genesys::Backoff>();
     backoff->max = m_config.max_backoff;
     auto send = std::make_shared<std::function<void()>>();
-    *send = [this, request, what, queues, generation, backoff, unauthorized, send] {
+    // The function holds itself weakly: what is pending (the token wait, the
+    // request, a retry timer) keeps it alive, and a run that stops or moves
+    // on to a new generation frees it with them.
+    *send = [this, request, what, queues, generation, backoff, unauthorized,
+             weak = std::weak_ptr<std::function<void()>>(send)] {
+        auto send = weak.lock();
+        if (!send) return;
         m_tokens.with_token([this, request, what, queues, generation, backoff, unauthorized, send] {
             if (m_stopped || generation != m_generation) return;
             net::Request r = request;
