@@ -27,9 +27,9 @@ GenesysHub::GenesysHub(SimServer::Impl& s) : m_s(s), m_o(s.options.genesys) {
     const WallTime wall = WallClock::now();
     m_queues.resize(s.model->queue_count());
     m_agents.resize(s.model->agent_count());
-    for (uint32_t q = 0; q < m_queues.size(); ++q) m_queues[q].current = m_queues[q].sent = observe_queue(*s.model, q);
+    for (uint32_t q = 0; q < m_queues.size(); ++q) m_queues[q].current = observe_queue(*s.model, q);
     for (uint32_t a = 0; a < m_agents.size(); ++a) {
-        m_agents[a].current = m_agents[a].sent = observe_agent(*s.model, a);
+        m_agents[a].current = observe_agent(*s.model, a);
         m_agents[a].since = wall;
     }
     m_next_aggregate = SteadyClock::now() + m_o.aggregate_every;
@@ -68,13 +68,18 @@ void GenesysHub::observe(WallTime wall) {
     std::vector<QueueObservation> queues(m_queues.size());
     for (uint32_t q = 0; q < queues.size(); ++q) queues[q] = observe_queue(*m_s.model, q);
     std::lock_guard lock(m_state_mutex);
-    for (uint32_t q = 0; q < queues.size(); ++q) m_queues[q].current = std::move(queues[q]);
+    for (uint32_t q = 0; q < queues.size(); ++q) {
+        mark_changes(m_queues[q].current, queues[q], m_queues[q].unsent);
+        m_queues[q].current = std::move(queues[q]);
+    }
     for (uint32_t a = 0; a < m_agents.size(); ++a) {
+        AgentTopic& t = m_agents[a];
         const AgentStatus s = observe_agent(*m_s.model, a);
-        if (!(s == m_agents[a].current)) {
-            m_agents[a].current = s;
-            m_agents[a].since = wall;
-        }
+        if (s == t.current) continue;
+        t.presence_unsent |= s.presence != t.current.presence;
+        t.routing_unsent |= s.routing_status != t.current.routing_status;
+        t.current = s;
+        t.since = wall;
     }
 }
 
@@ -86,26 +91,26 @@ void GenesysHub::flush(TimePoint now, WallTime wall) {
         const std::string interval = interval_text(wall, wall);  // an observation: zero length
         for (uint32_t q = 0; q < m_queues.size(); ++q) {
             QueueTopic& t = m_queues[q];
-            if (now - t.last_flush < m_o.topic_interval || t.current == t.sent) continue;
+            if (now - t.last_flush < m_o.topic_interval || !t.unsent.any) continue;
             const std::string& id = model.id(q);
-            for (const Group& g : changed_groups(t.sent, t.current))
+            for (const Group& g : masked_groups(t.current, t.unsent))
                 frames.push_back({queue_topic(id), observation_frame(id, g, interval), OutFrame::observation});
-            t.sent = t.current;
+            t.unsent = {};
             t.last_flush = now;
         }
         for (uint32_t a = 0; a < m_agents.size(); ++a) {
             AgentTopic& t = m_agents[a];
-            if (now - t.last_flush < m_o.topic_interval || t.current == t.sent) continue;
+            if (now - t.last_flush < m_o.topic_interval || !t.pending()) continue;
             const std::string& id = model.id(agent_resource(model, a));
             frames.push_back(
                 {fmt::format("v2.users.{}.activity", id), activity_frame(id, t.current, t.since), OutFrame::user});
-            if (t.current.presence != t.sent.presence)
+            if (t.presence_unsent)
                 frames.push_back(
                     {fmt::format("v2.users.{}.presence", id), presence_frame(id, t.current, t.since), OutFrame::user});
-            if (t.current.routing_status != t.sent.routing_status)
+            if (t.routing_unsent)
                 frames.push_back({fmt::format("v2.users.{}.routingStatus", id),
                                   routing_status_frame(id, t.current, t.since), OutFrame::user});
-            t.sent = t.current;
+            t.presence_unsent = t.routing_unsent = false;
             t.last_flush = now;
         }
         // Still under the state lock: once /sim/state shows nothing pending,
@@ -213,13 +218,13 @@ std::string GenesysHub::state_json(bool per_media) const {
     for (uint32_t q = 0; q < m_queues.size(); ++q) {
         out += fmt::format("{}\"{}\":", q ? "," : "", model.id(q));
         out += flat_queue_json(m_queues[q].current, per_media);
-        pending += m_queues[q].current == m_queues[q].sent ? 0 : 1;
+        pending += m_queues[q].unsent.any ? 1 : 0;
     }
     out += "},\"agents\":{";
     for (uint32_t a = 0; a < m_agents.size(); ++a) {
         out += fmt::format("{}\"{}\":", a ? "," : "", model.id(agent_resource(model, a)));
         out += flat_agent_json(m_agents[a].current);
-        pending += m_agents[a].current == m_agents[a].sent ? 0 : 1;
+        pending += m_agents[a].pending() ? 1 : 0;
     }
     out += fmt::format("}},\"pending\":{}}}", pending);
     return out;

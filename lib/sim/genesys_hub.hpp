@@ -108,14 +108,19 @@ private:
         std::set<std::string> topics;
         std::shared_ptr<WsSession> socket;
     };
+    // What is current, and what changed since the topic was last published
+    // (even if it changed back: a snapshot may have seen it).
     struct QueueTopic {
-        QueueObservation current, sent;
+        QueueObservation current;
+        ChangeMask unsent;
         TimePoint last_flush{};
     };
     struct AgentTopic {
-        AgentStatus current, sent;
+        AgentStatus current;
         WallTime since{};
+        bool presence_unsent = false, routing_unsent = false;
         TimePoint last_flush{};
+        bool pending() const { return presence_unsent || routing_unsent; }
     };
     struct OutFrame {
         std::string topic;

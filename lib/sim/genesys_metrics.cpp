@@ -86,14 +86,27 @@ AgentStatus observe_agent(const Model& model, uint32_t a) {
     return {"OFF_QUEUE", model.agent_signed_out(a) ? "OFFLINE" : "BREAK"};
 }
 
-std::vector<Group> changed_groups(const QueueObservation& before, const QueueObservation& now) {
-    std::vector<Group> out;
+void mark_changes(const QueueObservation& before, const QueueObservation& now, ChangeMask& mask) {
+    mask.metrics.resize(now.groups.size());
     for (size_t g = 0; g < now.groups.size(); ++g) {
         const Group& n = now.groups[g];
         const Group* b = g < before.groups.size() ? &before.groups[g] : nullptr;
-        Group delta{n.media, {}};
+        mask.metrics[g].resize(n.metrics.size());
         for (size_t m = 0; m < n.metrics.size(); ++m)
-            if (!b || m >= b->metrics.size() || !(b->metrics[m] == n.metrics[m])) delta.metrics.push_back(n.metrics[m]);
+            if (!b || m >= b->metrics.size() || !(b->metrics[m] == n.metrics[m])) {
+                mask.metrics[g][m] = true;
+                mask.any = true;
+            }
+    }
+}
+
+std::vector<Group> masked_groups(const QueueObservation& now, const ChangeMask& mask) {
+    std::vector<Group> out;
+    for (size_t g = 0; g < now.groups.size() && g < mask.metrics.size(); ++g) {
+        const Group& n = now.groups[g];
+        Group delta{n.media, {}};
+        for (size_t m = 0; m < n.metrics.size() && m < mask.metrics[g].size(); ++m)
+            if (mask.metrics[g][m]) delta.metrics.push_back(n.metrics[m]);
         if (!delta.metrics.empty()) out.push_back(std::move(delta));
     }
     return out;

@@ -50,7 +50,16 @@ bool caught_up(Sim& sim, Process& rt) {
     REQUIRE(truth.size() == k_resources);
     // Recovery is paced now (backoff floors, snapshot spacing, the request
     // budget): on a loaded machine or under the sanitizers it takes longer.
-    return wait_until([&] { return last_metrics_by_resource(parse_lines(rt.stdout_text())) == truth; }, 30s);
+    std::map<std::string, std::string> got;
+    bool same = wait_until(
+        [&] {
+            got = last_metrics_by_resource(parse_lines(rt.stdout_text()));
+            return got == truth;
+        },
+        30s);
+    for (auto& [key, metrics] : truth)
+        if (got[key] != metrics) UNSCOPED_INFO(key << " is " << got[key] << "\n  truth " << metrics);
+    return same;
 }
 
 // No record repeats the one before it for its resource, and each names a change.

@@ -32,12 +32,34 @@ TEST_CASE("genesys metrics: a delta holds only the changed metrics of the change
     QueueObservation before = observe_queue(model, 0);
     QueueObservation after = before;
     after.groups[1].metrics[0].count += 2;  // voice oWaiting
-    const auto delta = changed_groups(before, after);
+    ChangeMask mask;
+    mark_changes(before, after, mask);
+    CHECK(mask.any);
+    const auto delta = masked_groups(after, mask);
     REQUIRE(delta.size() == 1);
     CHECK(delta[0].media == "voice");
     REQUIRE(delta[0].metrics.size() == 1);
     CHECK(delta[0].metrics[0].metric == "oWaiting");
-    CHECK(changed_groups(after, after).empty());
+    ChangeMask none;
+    mark_changes(after, after, none);
+    CHECK(!none.any);
+    CHECK(masked_groups(after, none).empty());
+}
+
+// A snapshot read between the two changes saw the middle value; only a
+// frame with the value again brings that client back.
+TEST_CASE("genesys metrics: a metric that changes and changes back is still published", "[sim][genesys]") {
+    Model model(ModelOptions{.seed = 3, .queues = 2, .skills = 1, .agents = 8});
+    QueueObservation first = observe_queue(model, 0);
+    QueueObservation middle = first;
+    middle.groups[1].metrics[0].count += 1;
+    ChangeMask mask;
+    mark_changes(first, middle, mask);
+    mark_changes(middle, first, mask);
+    const auto delta = masked_groups(first, mask);
+    REQUIRE(delta.size() == 1);
+    REQUIRE(delta[0].metrics.size() == 1);
+    CHECK(delta[0].metrics[0] == first.groups[1].metrics[0]);
 }
 
 TEST_CASE("genesys metrics: flattened names sum over media types, per media names only when asked", "[sim][genesys]") {

@@ -74,9 +74,19 @@ QueueObservation observe_queue(const Model& model, uint32_t queue);
 // break: OFF_QUEUE/BREAK; not logged in yet: OFF_QUEUE/OFFLINE.
 AgentStatus observe_agent(const Model& model, uint32_t agent);
 
-// The groups of `now` restricted to the metrics that differ from `before`;
-// groups with no change are left out.
-std::vector<Group> changed_groups(const QueueObservation& before, const QueueObservation& now);
+// Which metrics changed since a topic was last published, by group and
+// metric index. A metric that changes and changes back is still marked: a
+// client that read the observation in between must hear the value again.
+struct ChangeMask {
+    std::vector<std::vector<bool>> metrics;
+    bool any = false;
+};
+
+// Marks in `mask` the metrics of `now` that differ from `before`.
+void mark_changes(const QueueObservation& before, const QueueObservation& now, ChangeMask& mask);
+// The groups of `now` restricted to the marked metrics; groups with none are
+// left out.
+std::vector<Group> masked_groups(const QueueObservation& now, const ChangeMask& mask);
 
 // {"NAME":VALUE,...} by the flattening rules above.
 std::string flat_queue_json(const QueueObservation& o, bool per_media);
