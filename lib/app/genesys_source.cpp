@@ -143,10 +143,13 @@ void GenesysSource::channel_lost(GenesysChannel&, const std::string& why) {
     }
     m_gap = true;
     m_gap_why = why;
-    // An answer to a snapshot begun before the gap would not cover it.
+    // An answer to a snapshot begun before the gap would not cover it, and
+    // the frames held for it are older than the snapshot that will.
     if (m_snapshot_in_flight) {
         ++m_generation;
         m_snapshot_in_flight = false;
+        m_held.clear();
+        m_held_overflow = false;
     }
 }
 
@@ -166,6 +169,9 @@ void GenesysSource::take_snapshot() {
     ++m_snapshots_begun;
     ++m_generation;
     m_snapshot_in_flight = true;
+    // What was heard before the query went is in its answer.
+    m_held.clear();
+    m_held_overflow = false;
     m_pending = 0;
     m_snapshot_queues.clear();
     m_snapshot_agents.clear();
@@ -267,7 +273,7 @@ void GenesysSource::snapshot_answered() {
     const std::string why = m_gap_why;
     m_have_snapshot = true;
     m_gap = false;
-    if (!m_paused) {
+    if (!m_paused && !m_held_overflow) {
         std::vector<std::pair<ResourceKind, std::string>> ignored;
         for (const auto& f : m_held) apply(f, ignored);
         m_held.clear();
@@ -282,6 +288,12 @@ void GenesysSource::snapshot_answered() {
         m_listener->status(UpstreamStatus::connected, message);
     }
     m_listener->input_ends();
+    // More arrived during the query than could be held: another snapshot.
+    if (m_held_overflow && !m_paused) {
+        m_gap = true;
+        m_gap_why = "more updates arrived during a snapshot than could be held";
+        take_snapshot();
+    }
 }
 
 // Only what was asked is kept: a message about a queue or user that is not

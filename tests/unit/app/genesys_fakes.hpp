@@ -77,7 +77,11 @@ struct Listened final : app::SourceListener {
     std::string end_message;
     void input_begins(WallTime) override {}
     void event(const app::SourceEvent&) override {}
-    void record(Record&) override { ++records; }
+    std::map<std::string, std::string> last;  // "id metric" -> the value's text, as last written
+    void record(Record& r) override {
+        ++records;
+        for (std::size_t i = 0; i < r.metric_count; ++i) last[r.id + " " + r.metrics[i].name] = r.metrics[i].value.text;
+    }
     void snapshot_complete() override { ++snapshots; }
     void oversize(std::size_t) override {}
     void status(const app::StatusChange& c) override {

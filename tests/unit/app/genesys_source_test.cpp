@@ -42,6 +42,7 @@ struct Org {
     test::Listened listener;
     Millis channel_life = 24h;
     int channels = 0;
+    int waiting = 3;  // q1's oWaiting, as the observations query answers it
     std::function<std::optional<net::Response>(const net::Request&)> override;
     std::unique_ptr<app::GenesysSource> source;
 
@@ -69,8 +70,9 @@ struct Org {
         if (r.method == "PUT") return answer(200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"}]})");
         if (r.method == "GET" && r.url.ends_with("/notifications/channels")) return answer(200, R"({"entities":[]})");
         if (r.url.find("observations/query") != std::string::npos)
-            return answer(
-                200, R"({"results":[{"group":{"queueId":"q1"},"data":[{"metric":"oWaiting","stats":{"count":3}}]}]})");
+            return answer(200,
+                          R"({"results":[{"group":{"queueId":"q1"},"data":[{"metric":"oWaiting","stats":{"count":)" +
+                              std::to_string(waiting) + "}}]}]}");
         return answer(404, "{}");
     }
     void start() {
@@ -238,4 +240,41 @@ TEST_CASE("genesys source: messages about queues not subscribed are dropped, not
             R"(.observations","eventBody":{"group":{"queueId":"other)" + std::to_string(i) +
             R"("},"data":[{"interval":"2026-01-01T00:00:00.000Z/2026-01-01T00:00:00.000Z","metrics":[{"metric":"oWaiting","stats":{"count":1}}]}]}})");
     CHECK(org.listener.records == before);
+}
+
+namespace {
+std::string waiting_frame(int count) {
+    return R"({"topicName":"v2.analytics.queues.q1.observations","eventBody":{"group":{"queueId":"q1"},"data":[{"interval":"2026-01-01T00:00:00.000Z/2026-01-01T00:00:00.000Z","metrics":[{"metric":"oWaiting","stats":{"count":)" +
+           std::to_string(count) + "}}]}]}}";
+}
+}  // namespace
+
+// A frame held while a snapshot was in flight is older than any snapshot
+// begun after that one was abandoned: written on top of the new one, it
+// would bring back a value the platform has since changed.
+TEST_CASE("genesys source: frames held for an abandoned snapshot do not outlive it", "[genesys][state]") {
+    Org org;
+    org.start();
+    org.clock.advance(3s);
+    REQUIRE(org.listener.snapshots == 1);
+    REQUIRE(org.listener.last.at("q1 oWaiting") == "3");
+    // A gap, and the snapshot after it in flight when a frame arrives.
+    org.sockets.last->handler.on_message(test::system_frame("socket_closing"));
+    while (org.clock.count("POST", "observations/query") < 2) org.clock.advance(1ms);
+    org.waiting = 4;
+    org.sockets.last->handler.on_message(waiting_frame(4));
+    // The socket goes before the answer: that snapshot is abandoned.
+    net::WebSocketEnd end;
+    end.close_code = 1006;
+    org.sockets.last->handler.on_end(end);
+    // Now 5, heard on the next socket before the paced snapshot says 5 too.
+    org.waiting = 5;
+    const auto opened = org.sockets.opened;
+    while (org.sockets.opened == opened) org.clock.advance(1ms);
+    org.clock.advance(25ms);
+    org.sockets.last->handler.on_message(waiting_frame(5));
+    CHECK(org.listener.last.at("q1 oWaiting") == "5");
+    org.clock.advance(5s);
+    CHECK(org.clock.count("POST", "observations/query") == 3);
+    CHECK(org.listener.last.at("q1 oWaiting") == "5");
 }
