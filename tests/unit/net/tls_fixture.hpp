@@ -71,6 +71,20 @@ struct TestCertificate {
     TestCertificate& operator=(const TestCertificate&) = delete;
 };
 
+// A blocking TCP connection to 127.0.0.1:port (5 s receive timeout), or -1.
+inline int connect_loopback(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return fd;
+    ::close(fd);
+    return -1;
+}
+
 // A blocking TLS client to 127.0.0.1:port that trusts `trusted` only and
 // checks the name; ok() says whether the handshake and the check passed.
 class TlsClient {
@@ -79,14 +93,8 @@ public:
         m_ctx = SSL_CTX_new(TLS_client_method());
         X509_STORE_add_cert(SSL_CTX_get_cert_store(m_ctx), trusted);
         SSL_CTX_set_verify(m_ctx, SSL_VERIFY_PEER, nullptr);
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        timeval tv{5, 0};
-        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return;
+        m_fd = connect_loopback(port);
+        if (m_fd < 0) return;
         m_ssl = SSL_new(m_ctx);
         SSL_set_fd(m_ssl, m_fd);
         X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(m_ssl), "127.0.0.1");
@@ -96,7 +104,7 @@ public:
     ~TlsClient() {
         if (m_ssl) SSL_free(m_ssl);
         SSL_CTX_free(m_ctx);
-        ::close(m_fd);
+        if (m_fd >= 0) ::close(m_fd);
     }
     TlsClient(const TlsClient&) = delete;
     TlsClient& operator=(const TlsClient&) = delete;
