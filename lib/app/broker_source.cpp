@@ -150,8 +150,7 @@ bool parse_metrics_line(std::string_view json, Record& out) {
 }
 
 BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
-    : m_config(config),
-      m_own_services(std::make_unique<LoopServices>(loop)),
+    : m_own_services(std::make_unique<LoopServices>(loop)),
       m_client(broker::nats_client(loop, broker_options(config))),
       m_status_subject(broker::status_subject(config.tenant)) {
     if (config.relay)
@@ -165,7 +164,7 @@ BrokerSource::BrokerSource(const Config& config, net::Loop& loop)
 
 BrokerSource::BrokerSource(const Config& config, Services& services, std::unique_ptr<broker::Client> client,
                            UpstreamFactory upstream)
-    : m_config(config), m_client(std::move(client)), m_status_subject(broker::status_subject(config.tenant)) {
+    : m_client(std::move(client)), m_status_subject(broker::status_subject(config.tenant)) {
     if (config.relay)
         m_lease = std::make_unique<UpstreamLease>(config, services, *m_client, m_view, std::move(upstream));
 }

@@ -63,7 +63,6 @@ public:
 private:
     void on_message(const broker::Message& m);
 
-    const Config& m_config;
     std::unique_ptr<Services> m_own_services;  // the loop's, when made from one
     std::unique_ptr<broker::Client> m_client;
     std::string m_status_subject;

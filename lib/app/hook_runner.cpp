@@ -314,7 +314,7 @@ void HookRunner::time_out(Run& r) {
     log::warn("--exec: the hook for {} is still running after --exec-timeout {}: sending SIGTERM", r.job.what,
               format_duration(m_options.timeout));
     ::kill(-r.pid, SIGTERM);
-    r.kill_timer = m_loop.add_timer(m_loop.now() + k_hook_kill_grace, [this, &r] {
+    r.kill_timer = m_loop.add_timer(m_loop.now() + k_hook_kill_grace, [&r] {
         r.kill_timer.reset();
         log::warn("--exec: the hook for {} outlived SIGTERM: sending SIGKILL", r.job.what);
         ::kill(-r.pid, SIGKILL);
