@@ -11,13 +11,13 @@ _rtwatch_shared='--help --version --config
 # NDJSON only: refused by top and relay
 _rtwatch_plain='--raw --once --output --metrics-listen'
 _rtwatch_top='--refresh --color'
-_rtwatch_relay='--listen --history --history-bytes --unit --names --trend-step --viewer-timeout --max-viewers --viewer-token-file --no-viewer-auth --allow-origin
+_rtwatch_relay='--listen --history --history-bytes --unit --names --tls-cert --tls-key --trend-step --viewer-timeout --max-viewers --viewer-token-file --no-viewer-auth --allow-origin
     --stale-after --header-timeout'
 
 _rtwatch() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     case $prev in
-        --config | --client-secret-file | --cacert | -o | --output | --record | --viewer-token-file | --broker-creds | --names)
+        --config | --client-secret-file | --cacert | -o | --output | --record | --viewer-token-file | --broker-creds | --names | --tls-cert | --tls-key)
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
         --log-format)
