@@ -4,7 +4,6 @@
 # texts are /sim/state formatted with units and names, its totals add up,
 # every text keeps 4.5:1 contrast, and its sparklines are the relay's points.
 # One case per run; exit 77 only when Chromium is missing.
-import argparse
 import json
 import os
 import shutil
@@ -16,8 +15,8 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Browser, find_chromium  # noqa: E402
-from wallboard_test import (SKIP, Failure, Setup, check, open_wallboard, value_text, wait_for,  # noqa: E402
+from browser import Browser, run_case  # noqa: E402
+from wallboard_test import (Failure, Setup, check, child_logs, open_wallboard, value_text, wait_for,  # noqa: E402
                             UNITS)
 
 NAMES = ["Billing", "Sales", "Support", "Returns", "Claims", "Onboarding", "Retention", "Payments", "Technical",
@@ -311,26 +310,7 @@ CASES = {"fit": case_fit, "values": case_values, "contrast": case_contrast, "tre
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("case", choices=sorted(CASES))
-    parser.add_argument("--rtwatch")
-    parser.add_argument("--sim")
-    parser.add_argument("--screenshot-dir")
-    parser.add_argument("--chromium", default=os.environ.get("RTWATCH_CHROMIUM") or find_chromium())
-    args = parser.parse_args()
-    if not args.chromium:
-        print("SKIP: chromium is not installed (scripts/deps.sh installs it)")
-        return SKIP
-    try:
-        CASES[args.case](args)
-    except Failure as failure:
-        print("FAIL: %s" % failure)
-        for setup in Setup.running:
-            for child in setup.children:
-                print("--- stderr of %s:\n%s" % (" ".join(child.proc.args[:2]), child.stderr_text()))
-        return 1
-    print("PASS: %s" % args.case)
-    return 0
+    return run_case(CASES, Failure, child_logs, options=[("--screenshot-dir", None)])
 
 
 if __name__ == "__main__":
