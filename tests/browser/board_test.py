@@ -6,6 +6,7 @@
 # One case per run; exit 77 only when Chromium is missing.
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -58,6 +59,21 @@ GEOMETRY = """JSON.stringify({
     .filter((e) => e.offsetParent && e.textContent).map((e) => parseFloat(getComputedStyle(e).fontSize))})"""
 
 
+def light_screenshot(browser, setup, folder, size):
+    """The same board in ?theme=light, on its first page: wallboard-light-WxH.png."""
+    open_wallboard(browser, setup.relay_url + "/?rotate=2&theme=light")
+    check(wait_for(lambda: count_shown(browser) == 46, 20), "46 resources on the light page")
+    time.sleep(1.5)  # one pass after the snapshot lays the page out
+    background = browser.evaluate("getComputedStyle(document.body).backgroundColor")
+    check(sum(float(c) for c in re.findall(r"[\d.]+", background)[:3]) > 3 * 200,
+          "?theme=light gives a light background: %s" % background)
+    pages = int(browser.evaluate("document.body.dataset.pages") or 1)
+    wait_for(lambda: browser.evaluate("document.body.dataset.page") == "1", 2.5 * pages)
+    path = os.path.join(folder, "wallboard-light-%dx%d.png" % size)
+    browser.screenshot(path)
+    print("screenshot: %s (%d pages)" % (path, pages))
+
+
 def case_fit(args):
     """12 queues, 4 skills, 30 agents at 1920x1080 and 1280x720: on screen, readable, every one on some page."""
     folder = tempfile.mkdtemp(prefix="rtwatch-board-")
@@ -98,6 +114,8 @@ def case_fit(args):
                     path = os.path.join(args.screenshot_dir, "wallboard-%dx%d.png" % (width, height))
                     browser.screenshot(path)
                     print("screenshot: %s (%d pages)" % (path, pages))
+                    if width == 1920:
+                        light_screenshot(browser, setup, args.screenshot_dir, (width, height))
                 check(not browser.console_errors(), "no errors: %s" % browser.console_errors())
     finally:
         if setup:
