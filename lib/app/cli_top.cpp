@@ -26,6 +26,9 @@ void define_top_options(CLI::App& app, TopRawOptions& o) {
     app.add_option("--color", o.color, "never, always or auto (default: auto, off when NO_COLOR is set)")
         ->type_name("WHEN")
         ->group(view);
+    app.add_option("--names", o.names, "Show names from a CSV of kind,id,name beside the ids (reread on SIGHUP)")
+        ->type_name("FILE")
+        ->group(view);
 }
 
 std::optional<top::ColorMode> color_mode(const std::string& text) {
@@ -82,6 +85,7 @@ std::optional<std::string> top_refusal(bool stdout_is_terminal) {
 void validate_top(const TopRawOptions& o, Config& c, std::vector<std::string>& errors) {
     c.top = true;
     take_refresh(o.refresh, c, errors);
+    c.names_file = o.names;
     auto mode = color_mode(o.color);
     if (!mode) errors.push_back(fmt::format("--color '{}': use never, always or auto", o.color));
     const char* no_color = std::getenv("NO_COLOR");

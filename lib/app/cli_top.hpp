@@ -1,5 +1,5 @@
 // The `rtwatch top` subcommand on the command line: its own options
-// (--refresh, --color), `rtwatch top replay FILE`, and the checks that only
+// (--refresh, --color, --names), `rtwatch top replay FILE`, and the checks that only
 // make sense for a full-screen view.
 #pragma once
 
@@ -15,6 +15,7 @@ namespace rtwatch::app::detail {
 struct TopRawOptions {
     std::string refresh = "1s";
     std::string color = "auto";
+    std::string names;
 };
 
 struct TopCommand {

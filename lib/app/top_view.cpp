@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "rtwatch/core/log.hpp"
 #include "rtwatch/top/render.hpp"
 #include "rtwatch/top/terminal.hpp"
 
@@ -24,9 +25,11 @@ std::string host_of(const Config& config) {
 
 }  // namespace
 
-TopView::TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, std::function<void()> quit)
+TopView::TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, std::function<void()> quit,
+                 ResourceNames names)
     : m_config(config), m_loop(loop), m_terminal(terminal), m_quit(std::move(quit)), m_size(terminal.size()) {
     m_state.set_host(host_of(config));
+    m_state.set_names(std::move(names));
     // Durations as m:ss, percentages with %; --unit where given.
     m_state.set_units(MetricUnits(config.units));
     // --fields keeps its order on screen, whatever order records use.
@@ -71,6 +74,15 @@ void TopView::close() {
     m_loop.unwatch_fd(m_terminal.input_fd());
     if (m_terminal.log_fd() >= 0) m_loop.unwatch_fd(m_terminal.log_fd());
     m_terminal.restore();
+}
+
+void TopView::reload() {
+    if (m_closed || m_config.names_file.empty()) return;
+    auto loaded = ResourceNames::load(m_config.names_file);
+    if (!loaded) return log::warn("{} (the names in use stay)", loaded.error().message);
+    m_state.set_names(std::move(*loaded));
+    log::info("top: reread --names {}", m_config.names_file);
+    draw_soon(false);
 }
 
 void TopView::resize() {
@@ -152,11 +164,19 @@ void TopView::draw() {
 }
 
 Result<TopMode> attach_top(const Config& config, net::Loop& loop, Pipeline& pipeline, Session& session) {
+    // Before the terminal is taken, so an error reads as any other.
+    ResourceNames names;
+    if (!config.names_file.empty()) {
+        auto loaded = ResourceNames::load(config.names_file);
+        if (!loaded) return loaded.error();
+        names = std::move(*loaded);
+    }
     auto terminal = TerminalIo::open();
     if (!terminal) return terminal.error();
     TopMode mode;
     mode.terminal = std::move(*terminal);
-    mode.view = std::make_unique<TopView>(config, loop, *mode.terminal, [&session] { session.end(ExitCode::ok); });
+    mode.view = std::make_unique<TopView>(
+        config, loop, *mode.terminal, [&session] { session.end(ExitCode::ok); }, std::move(names));
     pipeline.add_sink(*mode.view);
     session.on_resize([view = mode.view.get()] { view->resize(); });
     session.hold_at_end();

@@ -11,6 +11,7 @@
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/app/pipeline.hpp"
 #include "rtwatch/app/sink.hpp"
+#include "rtwatch/core/resource_names.hpp"
 #include "rtwatch/net/loop.hpp"
 #include "rtwatch/top/frame.hpp"
 #include "rtwatch/top/keys.hpp"
@@ -23,13 +24,17 @@ namespace rtwatch::app {
 class TopView final : public RecordSink {
 public:
     // `quit` ends the run (the q key); the view starts drawing at once.
-    TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, std::function<void()> quit);
+    // `names` come from --names FILE.
+    TopView(const Config& config, net::Loop& loop, TerminalIo& terminal, std::function<void()> quit,
+            ResourceNames names = {});
 
     void metrics(const Record& record, std::span<const std::string_view> changed, WallTime now) override;
     // A metric's level changed (--level): its cell takes the level's colour.
     void level(const output::LevelLine& change, WallTime now) override;
     void status(const StatusChange& change, WallTime now) override;
     void close() override;
+    // SIGHUP: reads --names again; a file that fails leaves the names in use.
+    void reload() override;
 
     // The one place a resource's level reaches the view.
     void show_level(ResourceKind kind, std::string_view id, std::string_view metric, top::Level level) {
@@ -71,7 +76,7 @@ struct TopMode {
     std::unique_ptr<TerminalIo> terminal;
     std::unique_ptr<TopView> view;
 };
-// An error when there is no terminal to read keys from.
+// An error when there is no terminal to read keys from, or --names fails.
 Result<TopMode> attach_top(const Config& config, net::Loop& loop, Pipeline& pipeline, Session& session);
 
 }  // namespace rtwatch::app

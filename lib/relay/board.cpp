@@ -53,7 +53,7 @@ std::string levels_json(const std::vector<levels::LevelSpec>& specs) {
 
 }  // namespace
 
-Board::Board(const app::Config& config, Names names)
+Board::Board(const app::Config& config, ResourceNames names)
     : m_names_path(config.names_file),
       m_levels_json(levels_json(config.levels)),
       m_names(std::move(names)),
@@ -61,9 +61,9 @@ Board::Board(const app::Config& config, Names names)
       m_trends(config.trend_step) {}
 
 Result<Board> Board::make(const app::Config& config) {
-    Names names;
+    ResourceNames names;
     if (!config.names_file.empty()) {
-        auto loaded = Names::load(config.names_file);
+        auto loaded = ResourceNames::load(config.names_file);
         if (!loaded) return loaded.error();
         names = std::move(*loaded);
     }
@@ -111,7 +111,7 @@ std::string Board::meta(const ViewerSelection& selection) {
 
 Result<void> Board::reload() {
     if (m_names_path.empty()) return {};
-    auto loaded = Names::load(m_names_path);
+    auto loaded = ResourceNames::load(m_names_path);
     if (!loaded) return loaded.error();
     m_names = std::move(*loaded);
     return {};

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "names.hpp"
 #include "rtwatch/core/metric_units.hpp"
+#include "rtwatch/core/resource_names.hpp"
 #include "selection.hpp"
 #include "trend.hpp"
 
@@ -34,10 +34,10 @@ public:
     const Trends& trends() const { return m_trends; }
 
 private:
-    Board(const app::Config& config, Names names);
+    Board(const app::Config& config, ResourceNames names);
     std::string m_names_path;
     std::string m_levels_json;  // "levels":{...}: the --level thresholds, for the page to show
-    Names m_names;
+    ResourceNames m_names;
     MetricUnits m_units;
     Trends m_trends;
     std::set<std::string, std::less<>> m_seen;  // metric names of the snapshot being sent

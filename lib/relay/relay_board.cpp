@@ -49,7 +49,7 @@ void Relay::reload() {
         }
     }
     if (m_config.names_file.empty()) return;
-    if (auto r = m_board.reload(); !r) return log::error("{} (the names in use stay)", r.error().message);
+    if (auto r = m_board.reload(); !r) return log::warn("{} (the names in use stay)", r.error().message);
     log::info("relay: reread --names {}", m_config.names_file);
     const std::string id = event_id(m_seq);
     for (auto& [conn, v] : m_viewers) v->push(sse_event("meta", id, m_board.meta(v->selection())), nullptr);

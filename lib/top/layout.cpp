@@ -150,8 +150,7 @@ Section plan_section(const TopState& state, ResourceKind kind, std::vector<const
     section.rows = std::move(rows);
     const int natural_id = std::max(state.id_width(kind), 3);
     const int name = state.name_column();
-    const int natural_name =
-        name >= 0 && state.value_width(kind, name) > 0 ? std::max(state.value_width(kind, name), 5) : 0;
+    const int natural_name = state.name_width(kind) > 0 ? std::max(state.name_width(kind), 5) : 0;
     const int min_id = std::min(natural_id, k_min_id_width);
     const int min_name = natural_name > 0 ? std::min(natural_name, k_min_name_width) + 1 : 0;
     std::vector<ColumnNeed> needs;

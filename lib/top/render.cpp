@@ -169,8 +169,7 @@ void draw_row(Frame& frame, int line, const Row& row, const Section& section, co
         return column >= 0 && index < row.cells.size() && row.cells[index].present ? &row.cells[index] : nullptr;
     };
     if (section.name_width > 0) {
-        if (const CellValue* name = cell_at(state.name_column()))
-            frame.put(line, col, truncate_end(to_cells(name->text), section.name_width), base);
+        frame.put(line, col, truncate_end(to_cells(state.name_of(row)), section.name_width), base);
         col += 1 + section.name_width;
     }
     for (const ShownColumn& column : section.columns) {

@@ -67,7 +67,30 @@ Row& TopState::row_for(ResourceKind kind, std::string_view id) {
     Row& row = m_rows.emplace_back();
     row.kind = kind;
     row.id = id;
+    list_name(row);
     return row;
+}
+
+void TopState::list_name(Row& row) {
+    row.listed_name = m_names.find(row.kind, row.id);
+    int& width = m_widths[kind_index(row.kind)].listed_name;
+    width = std::max(width, cell_width(row.listed_name));
+}
+
+void TopState::set_names(ResourceNames names) {
+    m_names = std::move(names);
+    for (Row& row : m_rows) list_name(row);
+    for (Row& row : m_frozen) list_name(row);
+}
+
+std::string_view TopState::name_of(const Row& row) const {
+    const auto column = static_cast<std::size_t>(m_name_column);
+    if (m_name_column >= 0 && column < row.cells.size() && row.cells[column].present) return row.cells[column].text;
+    return row.listed_name;
+}
+
+int TopState::name_width(ResourceKind kind) const {
+    return std::max(m_widths[kind_index(kind)].listed_name, value_width(kind, m_name_column));
 }
 
 int TopState::add_column(std::string_view metric) {

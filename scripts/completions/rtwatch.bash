@@ -10,7 +10,7 @@ _rtwatch_shared='--help --version --config
     --record --status --log-format --log-level --verbose --quiet'
 # NDJSON only: refused by top and relay
 _rtwatch_plain='--raw --once --output --metrics-listen'
-_rtwatch_top='--refresh --color'
+_rtwatch_top='--refresh --color --names'
 _rtwatch_relay='--listen --history --history-bytes --unit --names --tls-cert --tls-key --trend-step --viewer-timeout --max-viewers --viewer-token-file --no-viewer-auth --allow-origin
     --stale-after --header-timeout'
 

@@ -64,7 +64,7 @@ complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l listen -x -d 'Serv
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l history -x -d 'Events kept for Last-Event-ID resume'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l history-bytes -x -d 'Bytes of events kept for resume'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l unit -x -d 'The wallboard shows METRIC=UNIT (s, ms, %, count)'
-complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l names -r -F -d 'Display names, a CSV of kind,id,name'
+complete -c rtwatch -n '__fish_seen_subcommand_from relay top' -l names -r -F -d 'Display names, a CSV of kind,id,name'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l tls-cert -r -F -d 'Serve HTTPS with this PEM certificate'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l tls-key -r -F -d 'The PEM private key of --tls-cert'
 complete -c rtwatch -n '__fish_seen_subcommand_from relay' -l trend-step -x -d 'One sparkline point per DURATION'

@@ -4,9 +4,9 @@
 # texts are /sim/state formatted with units and names, its totals add up,
 # every text keeps 4.5:1 contrast, and its sparklines are the relay's points.
 # One case per run; exit 77 only when Chromium is missing.
-import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -16,8 +16,8 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Browser, find_chromium  # noqa: E402
-from wallboard_test import (SKIP, Failure, Setup, check, open_wallboard, value_text, wait_for,  # noqa: E402
+from browser import Browser, run_case  # noqa: E402
+from wallboard_test import (Failure, Setup, check, child_logs, open_wallboard, value_text, wait_for,  # noqa: E402
                             UNITS)
 
 NAMES = ["Billing", "Sales", "Support", "Returns", "Claims", "Onboarding", "Retention", "Payments", "Technical",
@@ -57,6 +57,21 @@ GEOMETRY = """JSON.stringify({
     .map((e) => parseFloat(getComputedStyle(e).fontSize)),
   labels: Array.from(document.querySelectorAll('.label, .level, .tile-id, th, td'))
     .filter((e) => e.offsetParent && e.textContent).map((e) => parseFloat(getComputedStyle(e).fontSize))})"""
+
+
+def light_screenshot(browser, setup, folder, size):
+    """The same board in ?theme=light, on its first page: wallboard-light-WxH.png."""
+    open_wallboard(browser, setup.relay_url + "/?rotate=2&theme=light")
+    check(wait_for(lambda: count_shown(browser) == 46, 20), "46 resources on the light page")
+    time.sleep(1.5)  # one pass after the snapshot lays the page out
+    background = browser.evaluate("getComputedStyle(document.body).backgroundColor")
+    check(sum(float(c) for c in re.findall(r"[\d.]+", background)[:3]) > 3 * 200,
+          "?theme=light gives a light background: %s" % background)
+    pages = int(browser.evaluate("document.body.dataset.pages") or 1)
+    wait_for(lambda: browser.evaluate("document.body.dataset.page") == "1", 2.5 * pages)
+    path = os.path.join(folder, "wallboard-light-%dx%d.png" % size)
+    browser.screenshot(path)
+    print("screenshot: %s (%d pages)" % (path, pages))
 
 
 def case_fit(args):
@@ -99,6 +114,8 @@ def case_fit(args):
                     path = os.path.join(args.screenshot_dir, "wallboard-%dx%d.png" % (width, height))
                     browser.screenshot(path)
                     print("screenshot: %s (%d pages)" % (path, pages))
+                    if width == 1920:
+                        light_screenshot(browser, setup, args.screenshot_dir, (width, height))
                 check(not browser.console_errors(), "no errors: %s" % browser.console_errors())
     finally:
         if setup:
@@ -311,26 +328,7 @@ CASES = {"fit": case_fit, "values": case_values, "contrast": case_contrast, "tre
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("case", choices=sorted(CASES))
-    parser.add_argument("--rtwatch")
-    parser.add_argument("--sim")
-    parser.add_argument("--screenshot-dir")
-    parser.add_argument("--chromium", default=os.environ.get("RTWATCH_CHROMIUM") or find_chromium())
-    args = parser.parse_args()
-    if not args.chromium:
-        print("SKIP: chromium is not installed (scripts/deps.sh installs it)")
-        return SKIP
-    try:
-        CASES[args.case](args)
-    except Failure as failure:
-        print("FAIL: %s" % failure)
-        for setup in Setup.running:
-            for child in setup.children:
-                print("--- stderr of %s:\n%s" % (" ".join(child.proc.args[:2]), child.stderr_text()))
-        return 1
-    print("PASS: %s" % args.case)
-    return 0
+    return run_case(CASES, Failure, child_logs, options=[("--screenshot-dir", None)])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 # Headless Chromium driven over the DevTools protocol on a pipe
 # (--remote-debugging-pipe: JSON messages ending in NUL on fds 3 and 4), so
-# the tests need no WebSocket client and no port of their own.
+# the tests need no WebSocket client and no port of their own; and the main()
+# the test scripts share: one case per run, exit 77 when Chromium is missing.
+import argparse
 import base64
 import fcntl
 import json
@@ -10,6 +12,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+
+
+SKIP = 77  # ctest's SKIP_RETURN_CODE
 
 
 class BrowserError(RuntimeError):
@@ -173,3 +178,31 @@ class Browser:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def run_case(cases, failure, logs, options=(), without_browser=()):
+    """A test script's main(): parses the case's name, --rtwatch, --sim,
+    --chromium and `options` ((name, default) pairs), runs the case and
+    returns the exit code: 77 when Chromium is missing (unless the case is in
+    `without_browser`), 1 when the case raised `failure`, after printing it
+    and the (title, text) pairs of `logs()`."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case", choices=sorted(cases))
+    parser.add_argument("--rtwatch")
+    parser.add_argument("--sim")
+    for name, default in options:
+        parser.add_argument(name, default=default)
+    parser.add_argument("--chromium", default=os.environ.get("RTWATCH_CHROMIUM") or find_chromium())
+    args = parser.parse_args()
+    if args.case not in without_browser and not args.chromium:
+        print("SKIP: chromium is not installed (scripts/deps.sh test installs it)")
+        return SKIP
+    try:
+        cases[args.case](args)
+    except failure as error:
+        print("FAIL: %s" % error)
+        for title, text in logs():
+            print("--- stderr of %s:\n%s" % (title, text))
+        return 1
+    print("PASS: %s" % args.case)
+    return 0

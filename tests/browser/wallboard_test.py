@@ -3,7 +3,6 @@
 # `rtwatch relay` fed by rtwatch-sim and reads the DOM contract (man rtwatch-relay,
 # WALLBOARD). One case per run, named by the first argument;
 # exit 77 (ctest's skip) only when Chromium is missing.
-import argparse
 import json
 import os
 import re
@@ -18,9 +17,8 @@ import urllib.request
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Browser, find_chromium  # noqa: E402
+from browser import Browser, run_case  # noqa: E402
 
-SKIP = 77
 SECRET = "rtwatch-secret"
 # No band and no dwell time: a level follows from the last value alone, so
 # it can be judged from /sim/state.
@@ -425,29 +423,15 @@ def wait_for(pred, timeout):
 CASES = {"dom": case_dom, "paint-rate": case_paint_rate, "self-contained": case_self_contained, "token": case_token}
 
 
+def child_logs():
+    """Every started child's stderr, for a failed case's report."""
+    return [(" ".join(child.proc.args[:2]), child.stderr_text()) for setup in Setup.running
+            for child in setup.children]
+
+
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("case", choices=sorted(CASES))
-    parser.add_argument("--rtwatch")
-    parser.add_argument("--sim")
-    parser.add_argument("--page")
-    parser.add_argument("--screenshot", default="wallboard.png")
-    parser.add_argument("--chromium", default=os.environ.get("RTWATCH_CHROMIUM") or find_chromium())
-    args = parser.parse_args()
-    if args.case != "self-contained":
-        if not args.chromium:
-            print("SKIP: chromium is not installed (scripts/deps.sh test installs it)")
-            return SKIP
-    try:
-        CASES[args.case](args)
-    except Failure as failure:
-        print("FAIL: %s" % failure)
-        for setup in Setup.running:
-            for child in setup.children:
-                print("--- stderr of %s:\n%s" % (" ".join(child.proc.args[:2]), child.stderr_text()))
-        return 1
-    print("PASS: %s" % args.case)
-    return 0
+    return run_case(CASES, Failure, child_logs, options=[("--page", None), ("--screenshot", "wallboard.png")],
+                    without_browser={"self-contained"})
 
 
 if __name__ == "__main__":

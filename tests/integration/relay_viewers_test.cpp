@@ -2,6 +2,9 @@
 // on resume, compared with the simulator's ground truth and plain runs.
 #include "relay_support.hpp"
 
+#include <filesystem>
+#include <fstream>
+
 using namespace rtwatch::test;
 
 namespace {
@@ -218,4 +221,62 @@ TEST_CASE("relay: relay replay FILE serves the capture's final state and level r
     REQUIRE(st);
     CHECK(st->code == 0);
     CHECK(p->stdout_lines().size() == 1);  // the listening line, nothing else
+}
+
+namespace {
+
+using Names = std::map<std::string, std::string>;
+
+// Written whole, then renamed over the old file, as an editor or a deploy does.
+void write_names(const std::string& path, const std::string& text) {
+    std::ofstream(path + ".tmp") << text;
+    std::filesystem::rename(path + ".tmp", path);
+}
+
+// The names of each meta event on a stream, in order.
+std::vector<Names> meta_names(const RawStream& s) {
+    std::vector<Names> out;
+    for (const auto& e : events_of(s).events) {
+        if (e.type != "meta") continue;
+        auto d = parse_json(e.data);
+        Names& names = out.emplace_back();
+        for (const auto& m : d["names"].GetObject()) names[m.name.GetString()] = m.value.GetString();
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("relay: SIGHUP rereads --names and viewers get the new names; a bad file keeps the old", "[relay]") {
+    Sim sim(busy_model());
+    const std::string dir = make_temp_dir("rtwatch-names");
+    const std::string path = dir + "/names.csv";
+    write_names(path, "queue,queue-0001,Billing\nqueue,queue-0002,Sales\n");
+    auto relay = start_relay(sim, {"--names", path});
+    RawStream viewer(relay.port, "/events?queueId=queue-0001,queue-0002");
+    REQUIRE(viewer.read_until(ready_seen, 10s));
+    const Names first{{"queue/queue-0001", "Billing"}, {"queue/queue-0002", "Sales"}};
+    CHECK(meta_names(viewer) == std::vector<Names>{first});
+
+    // queue-0003 is not in this viewer's selection: its name is not sent.
+    write_names(path, "queue,queue-0001,Billing EMEA\nqueue,queue-0003,Retention\n");
+    relay.process->kill(SIGHUP);
+    const Names second{{"queue/queue-0001", "Billing EMEA"}};
+    CHECK(viewer.read_until([&](const RawStream& s) { return meta_names(s).size() >= 2; }, 10s));
+    CHECK(meta_names(viewer) == std::vector<Names>{first, second});
+
+    // A bad line: one warning naming the file and line, and no new names.
+    write_names(path, "queue,queue-0001,Collections\nteam,t1,Sales\n");
+    relay.process->kill(SIGHUP);
+    REQUIRE(relay.process->wait_for_stderr(path + ":2:", 10s));
+    const std::string err = relay.process->stderr_text();
+    CHECK_THAT(err, Catch::Contains("rtwatch: warning: --names " + path + ":2: unknown kind 'team'") &&
+                        Catch::Contains("the names in use stay"));
+    // A good file again: the next meta event follows the one before the bad file.
+    write_names(path, "queue,queue-0002,Sales EMEA\n");
+    relay.process->kill(SIGHUP);
+    CHECK(viewer.read_until([&](const RawStream& s) { return meta_names(s).size() >= 3; }, 10s));
+    CHECK(meta_names(viewer) == std::vector<Names>{first, second, Names{{"queue/queue-0002", "Sales EMEA"}}});
+    CHECK(relay.process->stderr_text().find(path + ":2:") == relay.process->stderr_text().rfind(path + ":2:"));
+    std::filesystem::remove_all(dir);
 }

@@ -42,10 +42,11 @@ struct TopRun {
     std::string dir = make_temp_dir("rtwatch-top");
     std::unique_ptr<TmuxScreen> screen;
 
-    TopRun(std::vector<std::string> args, int cols = 132, int rows = 40) {
+    // `log`: a file for rtwatch's stderr; by default the terminal.
+    TopRun(std::vector<std::string> args, int cols = 132, int rows = 40, const std::string& log = {}) {
         std::string script = "RTWATCH_CLIENT_SECRET=rtwatch-secret; export RTWATCH_CLIENT_SECRET; unset NO_COLOR\n";
         script += "sh -c 'echo $$ > \"$0\"; exec \"$@\"' " + dir + "/pid '" + rtwatch_binary() + "'" +
-                  shell_words(args) + "\n";
+                  shell_words(args) + (log.empty() ? "" : " 2>'" + log + "'") + "\n";
         script += "echo $? > " + dir + "/status.tmp; mv " + dir + "/status.tmp " + dir + "/status\n";
         script += "echo 'back at the shell'\nexec sleep 600\n";
         screen = std::make_unique<TmuxScreen>(dir, cols, rows, script);
@@ -220,6 +221,50 @@ TEST_CASE("top in tmux: s and S sort, / filters, p pauses", "[top][terminal]") {
     CHECK(screen.wait_for([](const auto& l) { return l[0].find("PAUSED") == std::string::npos; }, 5s));
 }
 
+TEST_CASE("top in tmux: --names shows names beside the ids, and SIGHUP rereads the file", "[top][terminal]") {
+    FrozenSim sim;
+    const std::string dir = make_temp_dir("rtwatch-top-names"), path = dir + "/names.csv", log = dir + "/log";
+    const auto write_names = [&](const std::string& text) {
+        std::ofstream(path + ".tmp") << text;
+        std::filesystem::rename(path + ".tmp", path);  // whole, as an editor or a deploy writes it
+    };
+    // Ids are all 10 columns wide here, so a name starts one column after its id.
+    const auto shows = [](const std::vector<std::string>& lines, const std::string& id, const std::string& name) {
+        return screen_has(lines, id + " " + name + " ");
+    };
+    write_names("queue,queue-0001,Billing\nqueue,queue-0003,Sales\n");
+    TopRun run(live_args(sim, {"--names", path}), 132, 40, log);
+    const auto& screen = *run.screen;
+    REQUIRE(screen.wait_for([&](const auto& l) { return shows(l, "queue-0001", "Billing"); }, k_screen_timeout));
+    INFO(screen.text());
+    CHECK(shows(screen.lines(), "queue-0003", "Sales"));
+    CHECK(shows(screen.lines(), "queue-0005", "      "));  // no name: a blank NAME cell
+    CHECK(screen_has(screen.lines(), "NAME"));
+
+    write_names("queue,queue-0001,Billing EMEA\nqueue,queue-0005,Retention\n");
+    REQUIRE(::kill(run.pid(), SIGHUP) == 0);
+    CHECK(screen.wait_for(
+        [&](const auto& l) { return shows(l, "queue-0001", "Billing EMEA") && shows(l, "queue-0005", "Retention"); },
+        k_screen_timeout));
+    CHECK_FALSE(screen_has(screen.lines(), "Sales"));
+
+    // A bad line: one warning naming the file and the line, and the names stay.
+    write_names("queue,queue-0001,Collections\nteam,t1,Sales\n");
+    REQUIRE(::kill(run.pid(), SIGHUP) == 0);
+    REQUIRE(wait_until([&] { return read_file(log).find(path + ":2:") != std::string::npos; }, k_screen_timeout));
+    // Any frame drawn from now on (the data's age moves each second) came after the reload.
+    const std::string header = screen.lines()[0];
+    REQUIRE(screen.wait_for([&](const auto& l) { return l[0] != header; }, k_screen_timeout));
+    CHECK(shows(screen.lines(), "queue-0001", "Billing EMEA"));
+    CHECK_FALSE(screen_has(screen.lines(), "Collections"));
+    const std::string text = read_file(log);
+    CHECK_THAT(text, Catch::Contains("rtwatch: warning: --names " + path + ":2: unknown kind 'team'"));
+    CHECK(text.find(path + ":2:") == text.rfind(path + ":2:"));
+    run.screen->send_keys({"q"});
+    CHECK(run.exit_status(k_exit_timeout) == 0);
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("top in tmux: q exits 0 and gives the shell its screen back", "[top][terminal]") {
     FrozenSim sim;
     TopRun run(live_args(sim));
@@ -312,11 +357,16 @@ TEST_CASE("top in tmux: top replay FILE shows the capture and stays until q", "[
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("top in tmux: a --refresh outside 0.2s to 10s and NDJSON options are usage errors", "[top][terminal]") {
+TEST_CASE("top in tmux: a --refresh outside 0.2s to 10s, NDJSON options and a bad --names are usage errors",
+          "[top][terminal]") {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
-        {{"--refresh", "0.1s"}, "--refresh '0.1s'"}, {{"--refresh", "11s"}, "--refresh '11s'"},
-        {{"--refresh", "soon"}, "--refresh"},        {{"--color", "sometimes"}, "--color 'sometimes'"},
-        {{"--raw"}, "--raw is for NDJSON"},          {{"-o", "out.ndjson"}, "--output is for NDJSON"},
+        {{"--refresh", "0.1s"}, "--refresh '0.1s'"},
+        {{"--refresh", "11s"}, "--refresh '11s'"},
+        {{"--refresh", "soon"}, "--refresh"},
+        {{"--color", "sometimes"}, "--color 'sometimes'"},
+        {{"--raw"}, "--raw is for NDJSON"},
+        {{"-o", "out.ndjson"}, "--output is for NDJSON"},
+        {{"--names", "/nonexistent/names.csv"}, "--names /nonexistent/names.csv: cannot open it"},
     };
     for (const auto& [args, message] : cases) {
         std::vector<std::string> all{"top", "replay", "/dev/null"};

@@ -4,12 +4,10 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
-#include "names.hpp"
 #include "trend.hpp"
 
 using rtwatch::Record;
 using rtwatch::ResourceKind;
-using rtwatch::relay::Names;
 using rtwatch::relay::Trends;
 
 namespace {
@@ -29,37 +27,6 @@ Record queue(std::string id, double waiting) {
 rtwatch::WallTime at_ms(long long ms) { return rtwatch::WallTime(std::chrono::milliseconds(ms)); }
 
 }  // namespace
-
-TEST_CASE("names: kind,id,name lines with a header, comments and quotes", "[relay]") {
-    auto names = Names::parse(
-        "\xEF\xBB\xBFkind,id,name\r\n# queues\n\nqueue,queue-0001,Billing\r\n"
-        "skill, skill-sales ,\"Sales, EMEA\"\nagent,a1,\"Ada \"\"the\"\" first\"\n",
-        "names.csv");
-    REQUIRE(names.ok());
-    CHECK(names->size() == 3);
-    CHECK(names->find(ResourceKind::queue, "queue-0001") == "Billing");
-    CHECK(names->find(ResourceKind::skill, "skill-sales") == "Sales, EMEA");
-    CHECK(names->find(ResourceKind::agent, "a1") == "Ada \"the\" first");
-    CHECK(names->find(ResourceKind::agent, "queue-0001").empty());
-}
-
-TEST_CASE("names: a bad line names the file, the line and the fix", "[relay]") {
-    for (auto [text, why] : {std::pair{"queue,q1\n", "2 fields"},
-                             {"team,q1,A\n", "unknown kind 'team'"},
-                             {"queue,,A\n", "the id is empty"},
-                             {"queue,q1,\n", "the name is empty"},
-                             {"queue,q1,\"A\n", "quote"},
-                             {"queue,q1,A\nqueue,q1,B\n", "named twice"}}) {
-        auto names = Names::parse(text, "n.csv");
-        REQUIRE_FALSE(names.ok());
-        CHECK(names.error().code == rtwatch::ExitCode::usage);
-        CHECK_THAT(names.error().message,
-                   Catch::Contains("--names n.csv:") && Catch::Contains(why) && Catch::Contains("kind,id,name"));
-    }
-    auto missing = Names::load("/nonexistent/names.csv");
-    REQUIRE_FALSE(missing.ok());
-    CHECK_THAT(missing.error().message, Catch::Contains("cannot open"));
-}
 
 TEST_CASE("trend: one point a step, the newest value winning, the last 60 steps", "[relay]") {
     Trends trends(std::chrono::seconds(1));

@@ -119,6 +119,38 @@ TEST_CASE("top layout: values in their units", "[top][layout]") {
     CHECK(lines[3] == "  q1           1:15      1:02:05         85.5%                3     1:30  0.125");
 }
 
+TEST_CASE("top layout: names from --names beside the ids, a record's own name first", "[top][layout]") {
+    TopState s;
+    auto names = rtwatch::ResourceNames::parse("queue,q1,Billing\nqueue,q2,Sales\nagent,a1,Ada Lovelace\n", "n.csv");
+    REQUIRE(names.ok());
+    s.set_names(std::move(*names));
+    s.apply(make_record(ResourceKind::queue, "q1", {{"waiting", "4"}}), t0);
+    s.apply(make_record(ResourceKind::queue, "q2", {{"name", "Sales EMEA", false}, {"waiting", "2"}}), t0);
+    s.apply(make_record(ResourceKind::queue, "q3", {{"waiting", "7"}}), t0);
+    s.apply(make_record(ResourceKind::skill, "s1", {{"waiting", "1"}}), t0);
+    auto lines = lines_of(render(s, Size{60, 14}, k_plain));
+    CHECK(lines[2] == "  ID\u25B2 NAME       waiting");
+    CHECK(lines[3] == "  q1  Billing           4");
+    CHECK(lines[4] == "  q2  Sales EMEA        2");
+    CHECK(lines[5] == "  q3                    7");
+    const int skills = line_starting(lines, "Skills (1)");
+    REQUIRE(skills > 0);
+    CHECK(lines[skills + 1].find("NAME") == std::string::npos);  // the file names no skill
+
+    // SIGHUP: rows there are and rows to come take the new file's names.
+    names = rtwatch::ResourceNames::parse("queue,q3,Retention\nagent,a1,Ada\n", "n.csv");
+    REQUIRE(names.ok());
+    s.set_names(std::move(*names));
+    s.apply(make_record(ResourceKind::agent, "a1", {{"waiting", "0"}}), t0);
+    lines = lines_of(render(s, Size{60, 14}, k_plain));
+    CHECK(lines[3] == "  q1                    4");
+    CHECK(lines[4] == "  q2  Sales EMEA        2");
+    CHECK(lines[5] == "  q3  Retention         7");
+    const int agents = line_starting(lines, "Agents (1)");
+    REQUIRE(agents > 0);
+    CHECK(lines[agents + 2] == "  a1  Ada          0");
+}
+
 TEST_CASE("top layout: a name beside the id when records carry one", "[top][layout]") {
     TopState s;
     s.apply(make_record(ResourceKind::queue, "6f1c2d3e-aaaa-bbbb-cccc-0123456789ab",

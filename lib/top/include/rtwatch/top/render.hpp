@@ -8,9 +8,9 @@
 //   row n-1      keys, or the filter being typed, and "rows N–M of T"
 //
 // A resource line: its level as a letter (G/Y/R, readable without colour),
-// id, its name when records carry one, then the metrics in their units
-// (m:ss, h:mm:ss, %). Ids too long for their column keep their first 2/5 and
-// last 3/5 around "…". Metric titles are whole when they fit, else shortened
+// id, its name when records carry one or --names gives one, then the metrics
+// in their units (m:ss, h:mm:ss, %). Ids too long for their column keep their
+// first 2/5 and last 3/5 around "…". Metric titles are whole when they fit, else shortened
 // the same way before metrics are dropped from the right; the title line then
 // ends in "+N»". Column widths come from every value the kind has had this
 // run, so they only grow: nothing moves as values change or while scrolling.

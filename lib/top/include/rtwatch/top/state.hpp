@@ -17,6 +17,7 @@
 #include "rtwatch/core/metric_units.hpp"
 #include "rtwatch/core/record.hpp"
 #include "rtwatch/core/resource_key.hpp"
+#include "rtwatch/core/resource_names.hpp"
 
 namespace rtwatch::top {
 
@@ -39,6 +40,7 @@ struct CellValue {
 struct Row {
     ResourceKind kind = ResourceKind::queue;
     std::string id;
+    std::string listed_name;       // from --names; the record's own name wins
     std::vector<CellValue> cells;  // by column index; may be shorter than columns()
     Level worst() const;
 };
@@ -99,12 +101,20 @@ public:
     int value_width(ResourceKind kind, int column) const;
     // The column of the "name" field (shown beside the id), or -1.
     int name_column() const { return m_name_column; }
+    // --names FILE: names for the rows there are and the rows to come,
+    // replacing the last file's (SIGHUP).
+    void set_names(ResourceNames names);
+    // The row's name: its records' own "name", else the file's; "" if none.
+    std::string_view name_of(const Row& row) const;
+    // The widest name a kind's rows have had this run (0: none).
+    int name_width(ResourceKind kind) const;
 
     static std::size_t kind_index(ResourceKind kind) { return static_cast<std::size_t>(kind); }
 
 private:
     Row& row_for(ResourceKind kind, std::string_view id);
     int column_for(std::string_view metric, std::size_t position);
+    void list_name(Row& row);
 
     std::vector<Row> m_rows;
     std::vector<Row> m_frozen;
@@ -120,10 +130,12 @@ private:
     MetricUnits m_units;
     struct KindWidths {
         int id = 0;
+        int listed_name = 0;
         std::vector<int> values;  // by column
     };
     std::array<KindWidths, 3> m_widths;
     int m_name_column = -1;
+    ResourceNames m_names;
 };
 
 // "https://user:pw@sim.example.net:8443/v1/stream?x" -> "sim.example.net:8443":

@@ -1,5 +1,5 @@
 // --names FILE: parsing the CSV and looking names up.
-#include "names.hpp"
+#include "rtwatch/core/resource_names.hpp"
 
 #include <fstream>
 #include <optional>
@@ -9,7 +9,7 @@
 
 #include "rtwatch/core/text.hpp"
 
-namespace rtwatch::relay {
+namespace rtwatch {
 
 namespace {
 
@@ -65,8 +65,8 @@ Error bad_line(std::string_view path, std::size_t number, std::string_view why) 
 
 }  // namespace
 
-Result<Names> Names::parse(std::string_view text, std::string_view path) {
-    Names names;
+Result<ResourceNames> ResourceNames::parse(std::string_view text, std::string_view path) {
+    ResourceNames names;
     std::size_t number = 0;
     while (!text.empty()) {
         auto end = text.find('\n');
@@ -93,7 +93,7 @@ Result<Names> Names::parse(std::string_view text, std::string_view path) {
     return names;
 }
 
-Result<Names> Names::load(const std::string& path) {
+Result<ResourceNames> ResourceNames::load(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return make_error(ExitCode::usage,
@@ -104,21 +104,21 @@ Result<Names> Names::load(const std::string& path) {
         text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (text.size() > k_max_file_bytes)
         return make_error(ExitCode::usage, fmt::format("--names {}: larger than 16 MiB; keep it to the resources "
-                                                       "the relay serves",
+                                                       "shown",
                                                        path));
     return parse(text, path);
 }
 
-std::string Names::key(ResourceKind kind, std::string_view id) {
+std::string ResourceNames::key(ResourceKind kind, std::string_view id) {
     std::string out(kind_name(kind));
     out += '/';
     out += id;
     return out;
 }
 
-std::string_view Names::find(ResourceKind kind, std::string_view id) const {
+std::string_view ResourceNames::find(ResourceKind kind, std::string_view id) const {
     auto it = m_names.find(key(kind, id));
     return it == m_names.end() ? std::string_view() : std::string_view(it->second);
 }
 
-}  // namespace rtwatch::relay
+}  // namespace rtwatch

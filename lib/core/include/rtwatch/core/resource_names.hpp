@@ -1,6 +1,7 @@
 // Display names for resources from --names FILE: CSV lines `kind,id,name`
 // (kind queue, skill or agent), read at startup and again on SIGHUP. The
-// wallboard shows the name large and keeps the id as small text.
+// wallboard shows the name large with the id as small text; rtwatch top
+// shows it in a NAME column beside the id.
 #pragma once
 
 #include <map>
@@ -10,15 +11,15 @@
 #include "rtwatch/core/record.hpp"
 #include "rtwatch/core/result.hpp"
 
-namespace rtwatch::relay {
+namespace rtwatch {
 
-class Names {
+class ResourceNames {
 public:
     // Parses the file's text; the first bad line is an error naming the
     // file, the line and the fix. Blank lines and lines starting with # are
     // skipped, as is a header line `kind,id,name`.
-    static Result<Names> parse(std::string_view text, std::string_view path);
-    static Result<Names> load(const std::string& path);
+    static Result<ResourceNames> parse(std::string_view text, std::string_view path);
+    static Result<ResourceNames> load(const std::string& path);
 
     // "" when the file names nothing for the resource.
     std::string_view find(ResourceKind kind, std::string_view id) const;
@@ -39,4 +40,4 @@ private:
     std::map<std::string, std::string, std::less<>> m_names;  // "kind/id" -> name
 };
 
-}  // namespace rtwatch::relay
+}  // namespace rtwatch
