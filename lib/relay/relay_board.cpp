@@ -42,7 +42,7 @@ void Relay::reload() {
     if (!m_config.tls_cert.empty()) {
         // New connections get the new pair; open ones keep theirs.
         if (auto tls = net::TlsServerContext::load(m_config.tls_cert, m_config.tls_key); !tls) {
-            log::error("{} (the certificate in use stays)", tls.error().message);
+            log::warn("{} (the certificate in use stays)", tls.error().message);
         } else {
             log::info("relay: reread --tls-cert {}: {}", m_config.tls_cert, (*tls)->subject());
             m_server->use_tls(std::move(*tls));
