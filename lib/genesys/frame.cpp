@@ -56,6 +56,7 @@ void read_agent(const detail::Value& body, AgentUpdate& a) {
     const detail::Value* def = member(presence ? *presence : body, "presenceDefinition");
     if (def) {
         if (auto s = string_member(*def, "systemPresence")) a.presence = std::string(*s);
+        if (auto id = string_member(*def, "id"); id && !id->empty()) a.presence_id = std::string(*id);
     } else if (presence && presence->IsString()) {
         a.presence = std::string(presence->GetString(), presence->GetStringLength());
     }
@@ -81,7 +82,7 @@ Frame data_frame(std::string topic, const detail::Value* body) {
         f.kind = Frame::Kind::agent_update;
         f.agent.user_id = std::string(user);
         read_agent(*body, f.agent);
-        if (!f.agent.routing_status && !f.agent.presence)
+        if (!f.agent.routing_status && !f.agent.presence && !f.agent.presence_id)
             return malformed(std::move(topic), "an agent update with neither routing status nor presence");
         return f;
     }

@@ -32,6 +32,7 @@ struct AgentUpdate {
     std::string user_id;
     std::optional<std::string> routing_status;  // OFF_QUEUE, IDLE, INTERACTING, ...
     std::optional<std::string> presence;        // systemPresence: AVAILABLE, BUSY, ...
+    std::optional<std::string> presence_id;     // presenceDefinition.id: the organisation presence
 };
 
 struct Frame {
