@@ -15,6 +15,7 @@
 #include "genesys_socket.hpp"
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/app/source.hpp"
+#include "rtwatch/genesys/presence.hpp"
 #include "rtwatch/genesys/state.hpp"
 #include "services.hpp"
 #include "token_keeper.hpp"
@@ -43,9 +44,15 @@ private:
 
     bool all_open() const;
     void take_snapshot();
-    void snapshot_request(net::Request request, std::string what, bool queues);
+    enum class Part { queues, users, definitions };
+    void snapshot_request(net::Request request, std::string what, Part part);
+    bool take_answer(Part part, const net::Response& response);
+    bool name_snapshot();
+    bool name_frame(genesys::Frame& frame);
+    void warn_unnamed(const std::vector<std::string>& ids);
+    void snapshot_for_names();
     void snapshot_answered();
-    void apply(const genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed);
+    void apply(genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed);
     void emit(const std::vector<std::pair<ResourceKind, std::string>>& resources);
     void drain_held();
     void end_run(ExitCode code, std::string message);
@@ -62,6 +69,11 @@ private:
     TokenKeeper m_tokens;
     std::vector<std::unique_ptr<GenesysChannel>> m_channels;
     genesys::ObservationState m_state;
+    // Organisation presence ids -> system presences; the definitions are read
+    // at most once, when a snapshot or a frame carries an id not mapped.
+    genesys::PresenceNames m_presence;
+    bool m_definitions_asked = false, m_definitions_wanted = false;
+    std::set<std::string, std::less<>> m_unnamed;  // ids warned about
 
     // Subscriptions: rejected topics are reported once, when every channel has answered.
     std::size_t m_subscribed = 0, m_permitted = 0;
