@@ -9,6 +9,7 @@
 
 #include "rtwatch/auth/token.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/core/time_format.hpp"
 #include "rtwatch/genesys/plan.hpp"
 
 namespace rtwatch::app {
@@ -154,6 +155,10 @@ void GenesysSource::snapshot_answered() {
     std::vector<std::pair<ResourceKind, std::string>> all;
     for (const auto& q : m_queues) all.emplace_back(ResourceKind::queue, q);
     for (const auto& a : m_agents) all.emplace_back(ResourceKind::agent, a);
+    // A snapshot's records carry the time its answer arrived: the answers
+    // have no time of their own.
+    const std::string answered = format_rfc3339_ms(WallClock::now());
+    for (const auto& [kind, id] : all) m_source_ts[source_key(kind, id)] = answered;
     const bool resync = m_have_snapshot;
     const std::string why = m_gap_why;
     m_have_snapshot = true;
@@ -195,7 +200,10 @@ void GenesysSource::apply(genesys::Frame& frame, std::vector<std::pair<ResourceK
     };
     if (frame.kind == genesys::Frame::Kind::agent_update) {
         if (!watched(m_watched_agents, frame.agent.user_id)) return unasked(frame.agent.user_id);
-        if (m_state.apply(frame.agent)) changed.emplace_back(ResourceKind::agent, frame.agent.user_id);
+        if (m_state.apply(frame.agent)) {
+            changed.emplace_back(ResourceKind::agent, frame.agent.user_id);
+            stamp(ResourceKind::agent, frame.agent.user_id, frame.agent.time);
+        }
         return;
     }
     for (const auto& q : frame.queues) {
@@ -203,8 +211,17 @@ void GenesysSource::apply(genesys::Frame& frame, std::vector<std::pair<ResourceK
             unasked(q.queue_id);
             continue;
         }
-        if (m_state.apply(q)) changed.emplace_back(ResourceKind::queue, q.queue_id);
+        if (m_state.apply(q)) {
+            changed.emplace_back(ResourceKind::queue, q.queue_id);
+            stamp(ResourceKind::queue, q.queue_id, q.time);
+        }
     }
+}
+
+// The time of what last changed a resource: the platform's own when the
+// message carries one, else when it arrived.
+void GenesysSource::stamp(ResourceKind kind, const std::string& id, const std::string& time) {
+    m_source_ts[source_key(kind, id)] = time.empty() ? format_rfc3339_ms(WallClock::now()) : time;
 }
 
 void GenesysSource::channel_frame(GenesysChannel&, genesys::Frame& frame) {
@@ -245,7 +262,10 @@ void GenesysSource::emit(const std::vector<std::pair<ResourceKind, std::string>>
                         "queue {}: {} is not a finite number (the counts overflowed); left out of its record "
                         "({} so far)",
                         id, name, m_overflows);
-        if (known) m_listener->record(m_record);
+        if (!known) continue;
+        m_record.source_ts = m_source_ts[source_key(kind, id)];
+        m_record.event_id = std::to_string(++m_event_seq);
+        m_listener->record(m_record);
     }
 }
 

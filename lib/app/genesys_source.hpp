@@ -4,6 +4,7 @@
 // written, so nothing is lost or repeated, and a status record says so.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -51,6 +52,10 @@ private:
     bool name_frame(genesys::Frame& frame);
     void warn_unnamed(const std::vector<std::string>& ids);
     void snapshot_for_names();
+    void stamp(ResourceKind kind, const std::string& id, const std::string& time);
+    static std::string source_key(ResourceKind kind, const std::string& id) {
+        return std::string(kind_name(kind)) + '/' + id;
+    }
     void snapshot_answered();
     void apply(genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed);
     void emit(const std::vector<std::pair<ResourceKind, std::string>>& resources);
@@ -103,6 +108,10 @@ private:
     bool m_connected_once = false;
     bool m_stopped = false;
     Record m_record;
+    // Per watched resource, the source_ts of its next record; event_id is
+    // this run's sequence of records.
+    std::map<std::string, std::string> m_source_ts;
+    std::uint64_t m_event_seq = 0;
     std::uint64_t m_unasked = 0;    // messages about resources not watched, dropped
     std::uint64_t m_overflows = 0;  // metrics left out for not being finite
 };

@@ -52,7 +52,14 @@ void read_agent(const detail::Value& body, AgentUpdate& a) {
         else if (rs->IsString())
             a.routing_status = std::string(rs->GetString(), rs->GetStringLength());
     }
+    // The update's own time: the later of the two it may carry (RFC 3339 UTC
+    // text compares in time order).
+    auto later = [&a](std::optional<std::string_view> t) {
+        if (t && *t > a.time) a.time = std::string(*t);
+    };
+    if (const auto* rs = member(body, "routingStatus")) later(string_member(*rs, "startTime"));
     const detail::Value* presence = member(body, "presence");
+    later(string_member(presence ? *presence : body, "modifiedDate"));
     const detail::Value* def = member(presence ? *presence : body, "presenceDefinition");
     if (def) {
         if (auto s = string_member(*def, "systemPresence")) a.presence = std::string(*s);

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "rtwatch_run.hpp"
 
@@ -127,6 +128,13 @@ TEST_CASE("genesys: --once equals /sim/state for the selected queues and agents"
     CHECK(q1.find("\"oOnQueueUsers\":") != std::string::npos);
     CHECK(q1.find("-4") == std::string::npos);  // no UUID qualifier
     CHECK(stat(sim, "definition_requests") == 0);
+    // Never empty: the snapshot's answer time, and this run's sequence.
+    std::set<std::string> event_ids;
+    for (const auto& r : parse_lines(rt->stdout_text())) {
+        CHECK(std::string(r["source_ts"].GetString()).size() == 24);
+        event_ids.insert(r["event_id"].GetString());
+    }
+    CHECK(event_ids == std::set<std::string>{"1", "2", "3", "4", "5"});
 }
 
 TEST_CASE("genesys: without systemToOrganizationMappings the presence definitions name the ids, read once",

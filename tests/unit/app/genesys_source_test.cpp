@@ -368,3 +368,32 @@ TEST_CASE("genesys source: a frame with an unmapped presence id brings one snaps
     CHECK(org.listener.last.at("q1 oUserPresences.BREAK") == "4");
     CHECK(org.listener.last.count("q1 oUserPresences.id-brk") == 0);
 }
+
+TEST_CASE("genesys source: records carry the event's own time as source_ts and a sequence as event_id",
+          "[genesys][state]") {
+    Org org;
+    org.config.agents = {"u1"};
+    org.override = [](const net::Request& r) -> std::optional<net::Response> {
+        if (r.method == "PUT")
+            return answer(
+                200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"},{"id":"v2.users.u1.activity"}]})");
+        if (r.url.find("/api/v2/users") != std::string::npos)
+            return answer(200, R"({"entities":[{"id":"u1","routingStatus":{"status":"IDLE"}}]})");
+        return std::nullopt;
+    };
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.listener.snapshots == 1);
+    REQUIRE(org.listener.stamps.size() == 2);
+    // The snapshot: its answer's arrival, RFC 3339 UTC.
+    for (const auto& [ts, id] : org.listener.stamps) CHECK(parse_rfc3339(ts).has_value());
+    CHECK(org.listener.stamps[0].second == "1");
+    CHECK(org.listener.stamps[1].second == "2");
+    org.sockets.last->handler.on_message(waiting_frame(7));
+    REQUIRE(org.listener.stamps.size() == 3);
+    CHECK(org.listener.stamps[2] == std::pair<std::string, std::string>{"2026-01-01T00:00:00.000Z", "3"});
+    org.sockets.last->handler.on_message(
+        R"({"topicName":"v2.users.u1.activity","eventBody":{"routingStatus":{"status":"INTERACTING","startTime":"2026-01-02T10:00:01.000Z"},"presence":{"presenceDefinition":{"systemPresence":"ON_QUEUE"},"modifiedDate":"2026-01-02T09:00:00.000Z"}}})");
+    REQUIRE(org.listener.stamps.size() == 4);
+    CHECK(org.listener.stamps[3] == std::pair<std::string, std::string>{"2026-01-02T10:00:01.000Z", "4"});
+}

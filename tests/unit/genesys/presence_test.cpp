@@ -57,7 +57,8 @@ TEST_CASE("genesys presence: oUserPresences qualifiers become system names, unkn
                        {{"oUserPresences", k_on_queue_id, 3},
                         {"oUserPresences", k_break_id, 1},
                         {"oUserPresences", "AVAILABLE", 2},
-                        {"oUserRoutingStatuses", "IDLE", 4}}};
+                        {"oUserRoutingStatuses", "IDLE", 4}},
+                       ""};
     std::vector<std::string> unknown;
     names.name(o, unknown);
     CHECK(o.metrics[0].qualifier == "ON_QUEUE");
@@ -71,14 +72,14 @@ TEST_CASE("genesys presence: an agent's presence is its system presence, else wh
     PresenceNames names;
     names.learn({{k_on_queue_id, "ON_QUEUE"}});
     std::vector<std::string> unknown;
-    AgentUpdate sent{"u", std::nullopt, "On Queue", k_break_id};
+    AgentUpdate sent{"u", std::nullopt, "On Queue", k_break_id, ""};
     names.name(sent, unknown);
     CHECK(sent.presence == "ON_QUEUE");
-    AgentUpdate by_id{"u", std::nullopt, std::nullopt, k_on_queue_id};
+    AgentUpdate by_id{"u", std::nullopt, std::nullopt, k_on_queue_id, ""};
     names.name(by_id, unknown);
     CHECK(by_id.presence == "ON_QUEUE");
     CHECK(unknown.empty());
-    AgentUpdate raw{"u", std::nullopt, std::nullopt, k_break_id};
+    AgentUpdate raw{"u", std::nullopt, std::nullopt, k_break_id, ""};
     names.name(raw, unknown);
     CHECK(raw.presence == k_break_id);
     CHECK(unknown == std::vector<std::string>{k_break_id});
