@@ -44,6 +44,10 @@ void define_genesys(CLI::App& app, GenesysOptions& g, Raw& raw) {
     app.add_option("--aggregate-every", raw.aggregate_every,
                    "genesys: how often a 30-minute aggregate rides on each observation topic; 0 never")
         ->capture_default_str();
+    app.add_flag("--plain-on-queue", g.plain_on_queue,
+                 "genesys: oOnQueueUsers as one count, not qualified by routing status");
+    app.add_flag("--omit-presence-mappings", g.omit_mappings,
+                 "genesys: observations answers without systemToOrganizationMappings");
     app.add_option("--bad-client-status", g.bad_client_status,
                    "genesys: token endpoint status for bad credentials "
                    "(400 or 401)")

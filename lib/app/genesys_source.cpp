@@ -9,6 +9,7 @@
 
 #include "rtwatch/auth/token.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/core/time_format.hpp"
 #include "rtwatch/genesys/plan.hpp"
 
 namespace rtwatch::app {
@@ -18,16 +19,6 @@ namespace {
 // Frames held while a snapshot is taken or the output is backlogged; past
 // this the held frames are dropped and a fresh snapshot replaces them.
 constexpr std::size_t k_max_held = 100'000;
-// Ids per snapshot request: Genesys caps filter predicates and id lists.
-constexpr std::size_t k_ids_per_request = 100;
-// The least time between the starts of two snapshots.
-constexpr Millis k_snapshot_floor{2'000};
-
-std::string trimmed(std::string base) {
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
-}
-
 }  // namespace
 
 GenesysSource::GenesysSource(const Config& config, net::Loop& loop)
@@ -153,129 +144,28 @@ void GenesysSource::channel_lost(GenesysChannel&, const std::string& why) {
     }
 }
 
-// Snapshots are paced: one begins no sooner than k_snapshot_floor after the
-// one before, so sockets that keep reopening cannot make a query each time.
-void GenesysSource::take_snapshot() {
-    const TimePoint now = m_services.now();
-    if (m_snapshots_begun > 0 && now < m_last_snapshot + k_snapshot_floor) {
-        if (m_snapshot_timer) return;
-        m_snapshot_timer = m_services.add_timer(m_last_snapshot + k_snapshot_floor, [this] {
-            m_snapshot_timer.reset();
-            if (!m_stopped && m_gap && all_open()) take_snapshot();
-        });
-        return;
-    }
-    m_last_snapshot = now;
-    ++m_snapshots_begun;
-    ++m_generation;
-    m_snapshot_in_flight = true;
-    // What was heard before the query went is in its answer.
-    m_held.clear();
-    m_held_overflow = false;
-    m_pending = 0;
-    m_snapshot_queues.clear();
-    m_snapshot_agents.clear();
-    const std::string base = trimmed(m_config.api_url);
-    const auto& queues = m_queues;
-    for (std::size_t i = 0; i < queues.size(); i += k_ids_per_request) {
-        std::vector<std::string> chunk(
-            queues.begin() + static_cast<std::ptrdiff_t>(i),
-            queues.begin() + static_cast<std::ptrdiff_t>(std::min(queues.size(), i + k_ids_per_request)));
-        net::Request r;
-        r.method = "POST";
-        r.url = base + "/api/v2/analytics/queues/observations/query";
-        r.headers = {"Content-Type: application/json"};
-        r.body = genesys::observations_query_body(chunk);
-        snapshot_request(std::move(r), "the queue observations query", true);
-    }
-    const auto& agents = m_agents;
-    for (std::size_t i = 0; i < agents.size(); i += k_ids_per_request) {
-        std::string ids;
-        for (std::size_t j = i; j < std::min(agents.size(), i + k_ids_per_request); ++j)
-            ids += "&id=" + genesys::url_component(agents[j]);
-        net::Request r;
-        r.url = base + "/api/v2/users?pageSize=" + std::to_string(k_ids_per_request) + ids +
-                "&expand=presence,routingStatus";
-        snapshot_request(std::move(r), "the users query", false);
-    }
-    if (m_pending == 0) snapshot_answered();
-}
-
-void GenesysSource::snapshot_request(net::Request request, std::string what, bool queues) {
-    ++m_pending;
-    const std::uint64_t generation = m_generation;
-    auto unauthorized = std::make_shared<int>(0);
-    auto backoff = std::make_shared<genesys::Backoff>();
-    backoff->max = m_config.max_backoff;
-    auto send = std::make_shared<std::function<void()>>();
-    // The function holds itself weakly: what is pending (the token wait, the
-    // request, a retry timer) keeps it alive, and a run that stops or moves
-    // on to a new generation frees it with them.
-    *send = [this, request, what, queues, generation, backoff, unauthorized,
-             weak = std::weak_ptr<std::function<void()>>(send)] {
-        auto send = weak.lock();
-        if (!send) return;
-        m_tokens.with_token([this, request, what, queues, generation, backoff, unauthorized, send] {
-            if (m_stopped || generation != m_generation) return;
-            net::Request r = request;
-            r.headers.push_back("Authorization: Bearer " + m_tokens.access_token());
-            r.headers.push_back("Accept: application/json");
-            r.follow_redirects = false;
-            r.timeout = m_config.request_timeout;
-            m_services.request(std::move(r), [this, request, what, queues, generation, backoff, unauthorized,
-                                              send](net::Response response) {
-                if (m_stopped || generation != m_generation) return;
-                genesys::RestReply reply{response.status,
-                                         auth::parse_retry_after(response.retry_after, WallClock::now()),
-                                         response.transport_error,
-                                         response.untrusted_certificate,
-                                         what,
-                                         request.url,
-                                         false};
-                auto step = genesys::classify_rest(reply, *backoff, jitter(), *unauthorized);
-                using A = genesys::RestStep::Action;
-                if (step.action == A::fail || step.action == A::new_channel)
-                    return end_run(step.exit_code, step.message);
-                if (step.action != A::ok) {
-                    if (step.action == A::new_token) m_tokens.invalidate();
-                    log::warn("{}; trying again in {}", step.message, format_duration(step.delay));
-                    m_services.add_timer(m_services.now() + step.delay, [send] { (*send)(); });
-                    return;
-                }
-                if (queues) {
-                    auto groups = genesys::parse_observations_query(response.body);
-                    if (!groups) return end_run(groups.error().code, groups.error().message);
-                    m_snapshot_queues.insert(m_snapshot_queues.end(), groups->begin(), groups->end());
-                } else {
-                    auto users = genesys::parse_users(response.body);
-                    if (!users) return end_run(users.error().code, users.error().message);
-                    m_snapshot_agents.insert(m_snapshot_agents.end(), users->begin(), users->end());
-                }
-                *send = nullptr;  // breaks the cycle through its own capture
-                if (--m_pending == 0) snapshot_answered();
-            });
-        });
-    };
-    (*send)();
-}
-
 // The snapshot replaces the state; the frames held meanwhile go on top, in
 // order; every resource is offered, and the diff stage writes only what
 // differs from the last written state.
 void GenesysSource::snapshot_answered() {
+    if (name_snapshot()) return;  // the presence definitions first
     m_snapshot_in_flight = false;
     for (const auto& q : m_queues) m_state.replace_queue(q, m_snapshot_queues);
     for (const auto& a : m_snapshot_agents) m_state.apply(a);
     std::vector<std::pair<ResourceKind, std::string>> all;
     for (const auto& q : m_queues) all.emplace_back(ResourceKind::queue, q);
     for (const auto& a : m_agents) all.emplace_back(ResourceKind::agent, a);
+    // A snapshot's records carry the time its answer arrived: the answers
+    // have no time of their own.
+    const std::string answered = format_rfc3339_ms(WallClock::now());
+    for (const auto& [kind, id] : all) m_source_ts[source_key(kind, id)] = answered;
     const bool resync = m_have_snapshot;
     const std::string why = m_gap_why;
     m_have_snapshot = true;
     m_gap = false;
     if (!m_paused && !m_held_overflow) {
         std::vector<std::pair<ResourceKind, std::string>> ignored;
-        for (const auto& f : m_held) apply(f, ignored);
+        for (auto& f : m_held) apply(f, ignored);
         m_held.clear();
     }
     emit(all);
@@ -294,21 +184,26 @@ void GenesysSource::snapshot_answered() {
         m_gap_why = "more updates arrived during a snapshot than could be held";
         take_snapshot();
     }
+    snapshot_for_names();
 }
 
 // Only what was asked is kept: a message about a queue or user that is not
 // watched (another client's topic, a server's mistake) is counted and dropped.
-void GenesysSource::apply(const genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed) {
+void GenesysSource::apply(genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed) {
     auto watched = [](const std::set<std::string, std::less<>>& ids, const std::string& id) {
         return ids.count(id) != 0;
     };
+    if (!name_frame(frame)) return;  // a snapshot that reads the presence definitions replaces it
     auto unasked = [&](const std::string& id) {
         if (++m_unasked == 1 || m_unasked % 10'000 == 0)
             log::warn("dropped {} message(s) about resources rtwatch did not subscribe to (e.g. {})", m_unasked, id);
     };
     if (frame.kind == genesys::Frame::Kind::agent_update) {
         if (!watched(m_watched_agents, frame.agent.user_id)) return unasked(frame.agent.user_id);
-        if (m_state.apply(frame.agent)) changed.emplace_back(ResourceKind::agent, frame.agent.user_id);
+        if (m_state.apply(frame.agent)) {
+            changed.emplace_back(ResourceKind::agent, frame.agent.user_id);
+            stamp(ResourceKind::agent, frame.agent.user_id, frame.agent.time);
+        }
         return;
     }
     for (const auto& q : frame.queues) {
@@ -316,8 +211,17 @@ void GenesysSource::apply(const genesys::Frame& frame, std::vector<std::pair<Res
             unasked(q.queue_id);
             continue;
         }
-        if (m_state.apply(q)) changed.emplace_back(ResourceKind::queue, q.queue_id);
+        if (m_state.apply(q)) {
+            changed.emplace_back(ResourceKind::queue, q.queue_id);
+            stamp(ResourceKind::queue, q.queue_id, q.time);
+        }
     }
+}
+
+// The time of what last changed a resource: the platform's own when the
+// message carries one, else when it arrived.
+void GenesysSource::stamp(ResourceKind kind, const std::string& id, const std::string& time) {
+    m_source_ts[source_key(kind, id)] = time.empty() ? format_rfc3339_ms(WallClock::now()) : time;
 }
 
 void GenesysSource::channel_frame(GenesysChannel&, genesys::Frame& frame) {
@@ -333,6 +237,16 @@ void GenesysSource::channel_frame(GenesysChannel&, genesys::Frame& frame) {
     apply(frame, changed);
     emit(changed);
     m_listener->input_ends();
+    snapshot_for_names();
+}
+
+// A frame named a presence id the last snapshot's mappings did not: a new
+// snapshot reads the presence definitions with it.
+void GenesysSource::snapshot_for_names() {
+    if (!m_definitions_wanted || m_definitions_asked || m_snapshot_in_flight || m_gap || m_stopped) return;
+    m_gap = true;
+    m_gap_why = "a presence id the observations answer did not map";
+    take_snapshot();
 }
 
 void GenesysSource::emit(const std::vector<std::pair<ResourceKind, std::string>>& resources) {
@@ -348,7 +262,10 @@ void GenesysSource::emit(const std::vector<std::pair<ResourceKind, std::string>>
                         "queue {}: {} is not a finite number (the counts overflowed); left out of its record "
                         "({} so far)",
                         id, name, m_overflows);
-        if (known) m_listener->record(m_record);
+        if (!known) continue;
+        m_record.source_ts = m_source_ts[source_key(kind, id)];
+        m_record.event_id = std::to_string(++m_event_seq);
+        m_listener->record(m_record);
     }
 }
 
@@ -365,7 +282,7 @@ void GenesysSource::resume() {
     }
     if (m_snapshot_in_flight || !m_have_snapshot) return;
     std::vector<std::pair<ResourceKind, std::string>> changed;
-    for (const auto& f : m_held) apply(f, changed);
+    for (auto& f : m_held) apply(f, changed);
     m_held.clear();
     emit(changed);
     m_listener->input_ends();

@@ -4,6 +4,7 @@
 // written, so nothing is lost or repeated, and a status record says so.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -15,6 +16,7 @@
 #include "genesys_socket.hpp"
 #include "rtwatch/app/config.hpp"
 #include "rtwatch/app/source.hpp"
+#include "rtwatch/genesys/presence.hpp"
 #include "rtwatch/genesys/state.hpp"
 #include "services.hpp"
 #include "token_keeper.hpp"
@@ -43,9 +45,19 @@ private:
 
     bool all_open() const;
     void take_snapshot();
-    void snapshot_request(net::Request request, std::string what, bool queues);
+    enum class Part { queues, users, definitions };
+    void snapshot_request(net::Request request, std::string what, Part part);
+    bool take_answer(Part part, const net::Response& response);
+    bool name_snapshot();
+    bool name_frame(genesys::Frame& frame);
+    void warn_unnamed(const std::vector<std::string>& ids);
+    void snapshot_for_names();
+    void stamp(ResourceKind kind, const std::string& id, const std::string& time);
+    static std::string source_key(ResourceKind kind, const std::string& id) {
+        return std::string(kind_name(kind)) + '/' + id;
+    }
     void snapshot_answered();
-    void apply(const genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed);
+    void apply(genesys::Frame& frame, std::vector<std::pair<ResourceKind, std::string>>& changed);
     void emit(const std::vector<std::pair<ResourceKind, std::string>>& resources);
     void drain_held();
     void end_run(ExitCode code, std::string message);
@@ -62,6 +74,11 @@ private:
     TokenKeeper m_tokens;
     std::vector<std::unique_ptr<GenesysChannel>> m_channels;
     genesys::ObservationState m_state;
+    // Organisation presence ids -> system presences; the definitions are read
+    // at most once, when a snapshot or a frame carries an id not mapped.
+    genesys::PresenceNames m_presence;
+    bool m_definitions_asked = false, m_definitions_wanted = false;
+    std::set<std::string, std::less<>> m_unnamed;  // ids warned about
 
     // Subscriptions: rejected topics are reported once, when every channel has answered.
     std::size_t m_subscribed = 0, m_permitted = 0;
@@ -91,6 +108,10 @@ private:
     bool m_connected_once = false;
     bool m_stopped = false;
     Record m_record;
+    // Per watched resource, the source_ts of its next record; event_id is
+    // this run's sequence of records.
+    std::map<std::string, std::string> m_source_ts;
+    std::uint64_t m_event_seq = 0;
     std::uint64_t m_unasked = 0;    // messages about resources not watched, dropped
     std::uint64_t m_overflows = 0;  // metrics left out for not being finite
 };

@@ -52,10 +52,18 @@ void read_agent(const detail::Value& body, AgentUpdate& a) {
         else if (rs->IsString())
             a.routing_status = std::string(rs->GetString(), rs->GetStringLength());
     }
+    // The update's own time: the later of the two it may carry (RFC 3339 UTC
+    // text compares in time order).
+    auto later = [&a](std::optional<std::string_view> t) {
+        if (t && *t > a.time) a.time = std::string(*t);
+    };
+    if (const auto* rs = member(body, "routingStatus")) later(string_member(*rs, "startTime"));
     const detail::Value* presence = member(body, "presence");
+    later(string_member(presence ? *presence : body, "modifiedDate"));
     const detail::Value* def = member(presence ? *presence : body, "presenceDefinition");
     if (def) {
         if (auto s = string_member(*def, "systemPresence")) a.presence = std::string(*s);
+        if (auto id = string_member(*def, "id"); id && !id->empty()) a.presence_id = std::string(*id);
     } else if (presence && presence->IsString()) {
         a.presence = std::string(presence->GetString(), presence->GetStringLength());
     }
@@ -81,7 +89,7 @@ Frame data_frame(std::string topic, const detail::Value* body) {
         f.kind = Frame::Kind::agent_update;
         f.agent.user_id = std::string(user);
         read_agent(*body, f.agent);
-        if (!f.agent.routing_status && !f.agent.presence)
+        if (!f.agent.routing_status && !f.agent.presence && !f.agent.presence_id)
             return malformed(std::move(topic), "an agent update with neither routing status nor presence");
         return f;
     }

@@ -84,6 +84,8 @@ bool read_observation_group(const Value& body, std::string_view topic_queue, std
                 ++aggregates_skipped;
                 continue;
             }
+            // The observation's own time: its interval's end.
+            if (interval) obs.time = std::string(interval->substr(interval->find('/') + 1));
             read_metrics(*metrics, obs);
         } else if (member(entry, "metric")) {
             // A query result lists the metrics themselves.

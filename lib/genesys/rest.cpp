@@ -57,8 +57,10 @@ std::optional<AgentUpdate> read_user(const Value& u) {
     if (const Value* rs = member(u, "routingStatus"))
         if (auto s = string_member(*rs, "status")) a.routing_status = std::string(*s);
     if (const Value* p = member(u, "presence"))
-        if (const Value* def = member(*p, "presenceDefinition"))
+        if (const Value* def = member(*p, "presenceDefinition")) {
             if (auto s = string_member(*def, "systemPresence")) a.presence = std::string(*s);
+            if (auto pid = string_member(*def, "id"); pid && !pid->empty()) a.presence_id = std::string(*pid);
+        }
     return a;
 }
 

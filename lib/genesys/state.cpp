@@ -11,6 +11,8 @@ namespace rtwatch::genesys {
 
 namespace {
 
+constexpr std::string_view k_on_queue = "oOnQueueUsers";
+
 void set_number(Record& out, const std::string& name, double value) {
     Metric& m = out.add_metric();
     m.name = name;
@@ -86,9 +88,15 @@ bool ObservationState::queue_record(std::string_view id, Record& out) const {
     std::map<std::string, double> flat;
     for (const auto& [media, counts] : q->second) {
         bool own = !media.empty() && std::find(m_media.begin(), m_media.end(), media) != m_media.end();
+        // oOnQueueUsers by routing status (oOnQueueUsers.IDLE, ...) is also
+        // written as its total, unless the group sends the total itself.
+        const bool plain_on_queue = counts.count(std::string(k_on_queue)) != 0;
         for (const auto& [key, count] : counts) {
             flat[key] += count;
             if (own) flat[key + "." + media] = count;
+            if (!plain_on_queue && key.size() > k_on_queue.size() &&
+                key.compare(0, k_on_queue.size(), k_on_queue) == 0 && key[k_on_queue.size()] == '.')
+                flat[std::string(k_on_queue)] += count;
         }
     }
     m_dropped.clear();

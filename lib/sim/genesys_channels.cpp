@@ -227,12 +227,13 @@ std::string GenesysHub::stats_json() const {
         R"({{"token_requests":{},"tokens_issued":{},"channels_created":{},"channels":{},"channels_evicted":{},)"
         R"("channels_expired":{},"sockets_opened":{},"sockets_open":{},"sockets_kicked":{},"subscription_requests":{},)"
         R"("topics_subscribed":{},"rest_calls":{},"throttled":{},"frames_sent":{},"heartbeats_sent":{},)"
-        R"("observation_messages":{},"aggregate_messages":{},"user_messages":{},"frames_dropped_silent":{}}})",
+        R"("observation_messages":{},"aggregate_messages":{},"user_messages":{},"frames_dropped_silent":{},)"
+        R"("definition_requests":{}}})",
         s.token_requests.load(), s.tokens_issued.load(), s.channels_created.load(), channels, s.channels_evicted.load(),
         s.channels_expired.load(), s.sockets_opened.load(), s.sockets_open.load(), s.sockets_kicked.load(),
         s.subscription_requests.load(), subscribed, s.rest_calls.load(), s.throttled.load(), s.frames_sent.load(),
         s.heartbeats_sent.load(), s.observation_messages.load(), s.aggregate_messages.load(), s.user_messages.load(),
-        s.frames_dropped_silent.load());
+        s.frames_dropped_silent.load(), s.definition_requests.load());
 }
 
 }  // namespace rtwatch::sim::genesys

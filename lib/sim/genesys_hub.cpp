@@ -23,11 +23,11 @@ constexpr auto k_half_hour = std::chrono::minutes(30);
 
 }  // namespace
 
-GenesysHub::GenesysHub(SimServer::Impl& s) : m_s(s), m_o(s.options.genesys) {
+GenesysHub::GenesysHub(SimServer::Impl& s) : m_s(s), m_o(s.options.genesys), m_org(s.options.model.seed) {
     const WallTime wall = WallClock::now();
     m_queues.resize(s.model->queue_count());
     m_agents.resize(s.model->agent_count());
-    for (uint32_t q = 0; q < m_queues.size(); ++q) m_queues[q].current = observe_queue(*s.model, q);
+    for (uint32_t q = 0; q < m_queues.size(); ++q) m_queues[q].current = observe_queue(*s.model, q, m_o.plain_on_queue);
     for (uint32_t a = 0; a < m_agents.size(); ++a) {
         m_agents[a].current = observe_agent(*s.model, a);
         m_agents[a].since = wall;
@@ -66,7 +66,7 @@ void GenesysHub::run() {
 
 void GenesysHub::observe(WallTime wall) {
     std::vector<QueueObservation> queues(m_queues.size());
-    for (uint32_t q = 0; q < queues.size(); ++q) queues[q] = observe_queue(*m_s.model, q);
+    for (uint32_t q = 0; q < queues.size(); ++q) queues[q] = observe_queue(*m_s.model, q, m_o.plain_on_queue);
     std::lock_guard lock(m_state_mutex);
     for (uint32_t q = 0; q < queues.size(); ++q) {
         mark_changes(m_queues[q].current, queues[q], m_queues[q].unsent);
@@ -94,7 +94,7 @@ void GenesysHub::flush(TimePoint now, WallTime wall) {
             if (now - t.last_flush < m_o.topic_interval || !t.unsent.any) continue;
             const std::string& id = model.id(q);
             for (const Group& g : masked_groups(t.current, t.unsent))
-                frames.push_back({queue_topic(id), observation_frame(id, g, interval), OutFrame::observation});
+                frames.push_back({queue_topic(id), observation_frame(m_org, id, g, interval), OutFrame::observation});
             t.unsent = {};
             t.last_flush = now;
         }
@@ -102,11 +102,11 @@ void GenesysHub::flush(TimePoint now, WallTime wall) {
             AgentTopic& t = m_agents[a];
             if (now - t.last_flush < m_o.topic_interval || !t.pending()) continue;
             const std::string& id = model.id(agent_resource(model, a));
-            frames.push_back(
-                {fmt::format("v2.users.{}.activity", id), activity_frame(id, t.current, t.since), OutFrame::user});
+            frames.push_back({fmt::format("v2.users.{}.activity", id), activity_frame(m_org, id, t.current, t.since),
+                              OutFrame::user});
             if (t.presence_unsent)
-                frames.push_back(
-                    {fmt::format("v2.users.{}.presence", id), presence_frame(id, t.current, t.since), OutFrame::user});
+                frames.push_back({fmt::format("v2.users.{}.presence", id),
+                                  presence_frame(m_org, id, t.current, t.since), OutFrame::user});
             if (t.routing_unsent)
                 frames.push_back({fmt::format("v2.users.{}.routingStatus", id),
                                   routing_status_frame(id, t.current, t.since), OutFrame::user});
@@ -137,7 +137,7 @@ void GenesysHub::aggregates(TimePoint now, WallTime wall) {
                 media,
                 {{"oWaiting", "", answered + 1000}, {"oInteracting", "", answered + 500}, {"nOffered", "", answered}}};
             frames.push_back(
-                {queue_topic(model.id(q)), observation_frame(model.id(q), g, interval), OutFrame::aggregate});
+                {queue_topic(model.id(q)), observation_frame(m_org, model.id(q), g, interval), OutFrame::aggregate});
         }
     }
     fan_out(frames, now);
@@ -244,10 +244,14 @@ std::string GenesysHub::query(const std::vector<std::string>& queue_ids, const s
             if (selected.metrics.empty()) continue;
             if (!first) out += ',';
             first = false;
-            append_query_result(out, id, selected);
+            append_query_result(m_org, out, id, selected);
         }
     }
-    out += "]}";
+    out += ']';
+    // As Genesys does: which organisation presence ids each system presence
+    // has (left out when the simulator is told to, as an older API would).
+    if (!m_o.omit_mappings) out += ',' + m_org.mappings_json();
+    out += '}';
     return out;
 }
 

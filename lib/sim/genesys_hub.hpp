@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "genesys_frames.hpp"
 #include "rtwatch/sim/genesys_metrics.hpp"
 #include "server_impl.hpp"
 #include "ws_session.hpp"
@@ -23,7 +24,7 @@ struct GenesysStats {
     std::atomic<uint64_t> token_requests{0}, tokens_issued{0}, channels_created{0}, channels_evicted{0},
         channels_expired{0}, sockets_opened{0}, sockets_kicked{0}, subscription_requests{0}, rest_calls{0},
         throttled{0}, frames_sent{0}, heartbeats_sent{0}, observation_messages{0}, aggregate_messages{0},
-        user_messages{0}, frames_dropped_silent{0};
+        user_messages{0}, frames_dropped_silent{0}, definition_requests{0};
     std::atomic<int64_t> sockets_open{0};
 };
 
@@ -64,6 +65,8 @@ public:
     bool unsubscribe_all(const std::string& channel, TimePoint now);
     // {"results":[...]} for these queues (unknown ids are left out).
     std::string query(const std::vector<std::string>& queue_ids, const std::set<std::string>& metrics) const;
+    // The organisation's presence definitions (ids stable per seed).
+    const OrgPresences& org() const { return m_org; }
     // An agent's status and when it last changed; nullopt for an unknown id.
     std::optional<std::pair<AgentStatus, WallTime>> agent(std::string_view id) const;
     // True when the OAuth client lacks it: options and reject-topics faults.
@@ -144,6 +147,7 @@ private:
 
     SimServer::Impl& m_s;
     const GenesysOptions& m_o;
+    const OrgPresences m_org;
 
     // Lock order: m_state_mutex, then m_mutex, then a socket's own.
     mutable std::mutex m_state_mutex;  // the observations below

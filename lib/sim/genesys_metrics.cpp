@@ -21,22 +21,28 @@ size_t index_of(std::span<const std::string_view> names, std::string_view name) 
     return 0;
 }
 
-Group user_group(const Model& model, uint32_t q) {
+Group user_group(const Model& model, uint32_t q, bool plain_on_queue) {
     std::array<int64_t, k_presences.size()> presences{};
-    std::array<int64_t, k_routing_statuses.size()> statuses{};
+    std::array<int64_t, k_routing_statuses.size()> statuses{}, on_queue_by_status{};
     int64_t on_queue = 0, off_queue = 0, members = 0;
     for (uint32_t a : model.queue_members(q)) {
         const AgentStatus s = observe_agent(model, a);
         ++members;
         ++presences[index_of(k_presences, s.presence)];
         ++statuses[index_of(k_routing_statuses, s.routing_status)];
-        if (s.presence == "ON_QUEUE")
+        if (s.presence == "ON_QUEUE") {
             ++on_queue;
-        else if (s.presence != "OFFLINE")
+            ++on_queue_by_status[index_of(k_routing_statuses, s.routing_status)];
+        } else if (s.presence != "OFFLINE") {
             ++off_queue;
+        }
     }
     Group g{"", {}};
-    g.metrics.push_back({"oOnQueueUsers", "", on_queue});
+    if (plain_on_queue)
+        g.metrics.push_back({"oOnQueueUsers", "", on_queue});
+    else
+        for (size_t i = 0; i < k_routing_statuses.size(); ++i)
+            g.metrics.push_back({"oOnQueueUsers", k_routing_statuses[i], on_queue_by_status[i]});
     g.metrics.push_back({"oOffQueueUsers", "", off_queue});
     g.metrics.push_back({"oActiveUsers", "", on_queue + off_queue});
     g.metrics.push_back({"oMemberUsers", "", members});
@@ -65,9 +71,9 @@ std::string flat_name(const Metric& m) {
 
 }  // namespace
 
-QueueObservation observe_queue(const Model& model, uint32_t q) {
+QueueObservation observe_queue(const Model& model, uint32_t q, bool plain_on_queue) {
     QueueObservation o;
-    o.groups.push_back(user_group(model, q));
+    o.groups.push_back(user_group(model, q, plain_on_queue));
     for (size_t m = 0; m < k_media_count; ++m) o.groups.push_back(media_group(model, q, static_cast<Media>(m)));
     return o;
 }
@@ -118,6 +124,8 @@ std::string flat_queue_json(const QueueObservation& o, bool per_media) {
         for (const Metric& m : g.metrics) {
             const std::string name = flat_name(m);
             flat[name] += m.count;
+            // oOnQueueUsers by routing status: the total too.
+            if (m.metric == "oOnQueueUsers" && !m.qualifier.empty()) flat[std::string(m.metric)] += m.count;
             if (per_media && !g.media.empty()) flat[fmt::format("{}.{}", name, g.media)] += m.count;
         }
     std::string out = "{";

@@ -12,6 +12,7 @@
 //   GET  /api/v2/users/{id}/routingstatus                   {userId, status, startTime}
 //   GET  /api/v2/users/{id}/presences/purecloud             {userId, source, presenceDefinition, modifiedDate}
 //   GET  /api/v2/users?id=A&id=B&expand=presence,routingStatus   several agents at once
+//   GET  /api/v2/presence/definitions                       {entities:[{id, systemPresence, ...}], total}
 //   GET  /channels/{id}                                     WebSocket (no token: the id is the capability)
 #include <rapidjson/document.h>
 #include <sys/socket.h>
@@ -162,7 +163,8 @@ void handle_user(SimServer::Impl& s, const httplib::Request& req, httplib::Respo
     const std::string id = req.matches[1];
     const auto a = s.genesys->agent(id);
     if (!a) return json_error(res, 404, "not.found", fmt::format("user {} not found", id));
-    res.set_content(presence ? presence_body(id, a->first, a->second) : routing_status_body(id, a->first, a->second),
+    res.set_content(presence ? presence_body(s.genesys->org(), id, a->first, a->second)
+                             : routing_status_body(id, a->first, a->second),
                     "application/json");
 }
 
@@ -179,9 +181,9 @@ void handle_users(SimServer::Impl& s, const httplib::Request& req, httplib::Resp
             pos = end + 1;
             const auto a = id.empty() ? std::nullopt : s.genesys->agent(id);
             if (!a) continue;
-            body +=
-                fmt::format(R"({}{{"id":"{}","name":"{}","presence":{},"routingStatus":{}}})", n++ ? "," : "", id, id,
-                            presence_body(id, a->first, a->second), routing_status_body(id, a->first, a->second));
+            body += fmt::format(R"({}{{"id":"{}","name":"{}","presence":{},"routingStatus":{}}})", n++ ? "," : "", id,
+                                id, presence_body(s.genesys->org(), id, a->first, a->second),
+                                routing_status_body(id, a->first, a->second));
         }
     }
     res.set_content(body + fmt::format(R"(],"pageSize":{},"pageNumber":1,"total":{}}})", n, n), "application/json");
@@ -259,6 +261,10 @@ void install_genesys_endpoints(SimServer::Impl& s) {
              rest(s, [&s](const auto& req, auto& res) { handle_user(s, req, res, false); }));
     http.Get(R"(/api/v2/users/([^/]+)/presences/purecloud)",
              rest(s, [&s](const auto& req, auto& res) { handle_user(s, req, res, true); }));
+    http.Get("/api/v2/presence/definitions", rest(s, [&s](const httplib::Request&, httplib::Response& res) {
+                 ++s.genesys->stats.definition_requests;
+                 res.set_content(s.genesys->org().definitions_json(), "application/json");
+             }));
     http.Get("/api/v2/users", rest(s, [&s](const auto& req, auto& res) { handle_users(s, req, res); }));
     http.Get(R"(/channels/([^/]+))", [&s](const auto& req, auto& res) { handle_upgrade(s, req, res); });
 }

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "rtwatch_run.hpp"
 
@@ -116,8 +117,41 @@ TEST_CASE("genesys: --once equals /sim/state for the selected queues and agents"
     INFO(rt->stderr_text());
     REQUIRE(status);
     CHECK(status->code == 0);
-    CHECK(last_metrics_by_resource(parse_lines(rt->stdout_text())) == selected_truth(sim));
+    const auto got = last_metrics_by_resource(parse_lines(rt->stdout_text()));
+    CHECK(got == selected_truth(sim));
     CHECK(parse_lines(rt->stdout_text()).size() == k_resources);
+    // The sim sends organisation presence ids (UUIDs); /sim/state and the
+    // records name their system presences, and oOnQueueUsers by status.
+    const std::string& q1 = got.at("queue/queue-0001");
+    CHECK(q1.find("\"oUserPresences.ON_QUEUE\":") != std::string::npos);
+    CHECK(q1.find("\"oOnQueueUsers.IDLE\":") != std::string::npos);
+    CHECK(q1.find("\"oOnQueueUsers\":") != std::string::npos);
+    CHECK(q1.find("-4") == std::string::npos);  // no UUID qualifier
+    CHECK(stat(sim, "definition_requests") == 0);
+    // Never empty: the snapshot's answer time, and this run's sequence.
+    std::set<std::string> event_ids;
+    for (const auto& r : parse_lines(rt->stdout_text())) {
+        CHECK(std::string(r["source_ts"].GetString()).size() == 24);
+        event_ids.insert(r["event_id"].GetString());
+    }
+    CHECK(event_ids == std::set<std::string>{"1", "2", "3", "4", "5"});
+}
+
+TEST_CASE("genesys: without systemToOrganizationMappings the presence definitions name the ids, read once",
+          "[integration][genesys]") {
+    Sim sim(sim_args({"--omit-presence-mappings", "--plain-on-queue"}));
+    REQUIRE(sim.fault(R"({"kind":"pause"})").status == 200);
+    auto rt = start_rtwatch(sim, with({"--once"}));
+    auto status = rt->wait_for(k_exit_timeout);
+    INFO(rt->stderr_text());
+    REQUIRE(status);
+    CHECK(status->code == 0);
+    const auto got = last_metrics_by_resource(parse_lines(rt->stdout_text()));
+    CHECK(got == selected_truth(sim));
+    CHECK(got.at("queue/queue-0001").find("\"oUserPresences.ON_QUEUE\":") != std::string::npos);
+    CHECK(got.at("queue/queue-0001").find("oOnQueueUsers.IDLE") == std::string::npos);
+    CHECK(stat(sim, "definition_requests") == 1);
+    CHECK(rt->stderr_text().find("presence id") == std::string::npos);
 }
 
 TEST_CASE("genesys: --media adds per-media names equal to /sim/state?media=1", "[integration][genesys]") {

@@ -10,19 +10,28 @@ namespace rtwatch::test {
 
 namespace {
 
-std::string metric_name(const rapidjson::Value& m) {
+// An oUserPresences qualifier is an organisation presence id: named by the
+// system presence the query answer maps it to.
+std::string metric_name(const rapidjson::Value& m, const std::map<std::string, std::string>& presences) {
     std::string name = m["metric"].GetString();
-    if (m.HasMember("qualifier")) name += std::string(".") + m["qualifier"].GetString();
-    return name;
-}
-
-void put_group(std::map<std::string, std::map<std::string, long>>& groups, const rapidjson::Value& group,
-               const rapidjson::Value& metrics) {
-    const std::string media = group.HasMember("mediaType") ? group["mediaType"].GetString() : "";
-    for (const auto& m : metrics.GetArray()) groups[media][metric_name(m)] = m["stats"]["count"].GetInt64();
+    if (!m.HasMember("qualifier")) return name;
+    std::string qualifier = m["qualifier"].GetString();
+    if (name == "oUserPresences") {
+        const auto it = presences.find(qualifier);
+        if (it == presences.end()) throw std::runtime_error("presence id without a mapping: " + qualifier);
+        qualifier = it->second;
+    }
+    return name + "." + qualifier;
 }
 
 }  // namespace
+
+void ObservationFold::put_group(std::map<std::string, std::map<std::string, long>>& groups,
+                                const rapidjson::Value& group, const rapidjson::Value& metrics) {
+    const std::string media = group.HasMember("mediaType") ? group["mediaType"].GetString() : "";
+    for (const auto& m : metrics.GetArray())
+        groups[media][metric_name(m, m_presences)] = m["stats"]["count"].GetInt64();
+}
 
 std::unique_ptr<Sim> genesys_sim(std::vector<std::string> args) {
     std::vector<std::string> all = {"--platform", "genesys", "--heartbeat", "200ms", "--queues", "3", "--agents", "9"};
@@ -89,6 +98,9 @@ void pause_and_settle(const Sim& sim) {
 
 void ObservationFold::seed_query(const std::string& query_body) {
     const auto doc = parse_json(query_body);
+    if (doc.HasMember("systemToOrganizationMappings"))
+        for (const auto& m : doc["systemToOrganizationMappings"].GetObject())
+            for (const auto& id : m.value.GetArray()) m_presences[id.GetString()] = m.name.GetString();
     for (const auto& r : doc["results"].GetArray())
         put_group(m_queues[r["group"]["queueId"].GetString()], r["group"], r["data"]);
 }
@@ -130,7 +142,10 @@ FlatState ObservationFold::flat() const {
     for (const auto& [queue, groups] : m_queues) {
         std::map<std::string, long> sums;
         for (const auto& [media, metrics] : groups)
-            for (const auto& [name, count] : metrics) sums[name] += count;
+            for (const auto& [name, count] : metrics) {
+                sums[name] += count;
+                if (name.rfind("oOnQueueUsers.", 0) == 0) sums["oOnQueueUsers"] += count;  // by routing status
+            }
         for (const auto& [name, count] : sums) out[queue][name] = std::to_string(count);
     }
     for (const auto& [agent, values] : m_agents) out[agent] = values;

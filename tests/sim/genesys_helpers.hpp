@@ -49,6 +49,9 @@ public:
     size_t aggregates = 0;
 
 private:
+    void put_group(std::map<std::string, std::map<std::string, long>>& groups, const rapidjson::Value& group,
+                   const rapidjson::Value& metrics);
+    std::map<std::string, std::string> m_presences;  // organisation presence id -> system presence
     // resource -> group media ("" for the user group) -> name -> count
     std::map<std::string, std::map<std::string, std::map<std::string, long>>> m_queues;
     std::map<std::string, std::map<std::string, std::string>> m_agents;

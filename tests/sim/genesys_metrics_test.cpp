@@ -73,6 +73,20 @@ TEST_CASE("genesys metrics: flattened names sum over media types, per media name
     CHECK(flat_agent_json({"IDLE", "ON_QUEUE"}) == R"({"presence":"ON_QUEUE","routingStatus":"IDLE"})");
 }
 
+TEST_CASE("genesys metrics: oOnQueueUsers by routing status flattens to its total and each status", "[sim][genesys]") {
+    QueueObservation o;
+    o.groups.push_back({"", {{"oOnQueueUsers", "IDLE", 2}, {"oOnQueueUsers", "INTERACTING", 3}}});
+    CHECK(flat_queue_json(o, false) == R"({"oOnQueueUsers":5,"oOnQueueUsers.IDLE":2,"oOnQueueUsers.INTERACTING":3})");
+    Model model(ModelOptions{.seed = 3, .queues = 2, .skills = 1, .agents = 8});
+    int64_t qualified = 0, plain = -1;
+    const QueueObservation by_status = observe_queue(model, 0), total = observe_queue(model, 0, true);
+    for (const Metric& m : by_status.groups[0].metrics)
+        if (m.metric == "oOnQueueUsers") qualified += m.qualifier.empty() ? 1000 : m.count;
+    for (const Metric& m : total.groups[0].metrics)
+        if (m.metric == "oOnQueueUsers") plain = m.qualifier.empty() ? m.count : -2;
+    CHECK(qualified == plain);
+}
+
 TEST_CASE("genesys metrics: every routing status and presence an agent takes is a known qualifier", "[sim][genesys]") {
     Model model(ModelOptions{.seed = 5, .queues = 3, .skills = 1, .agents = 30});
     std::vector<ModelEvent> events;

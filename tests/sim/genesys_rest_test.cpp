@@ -220,3 +220,43 @@ TEST_CASE("genesys stats: tokens, channels, sockets, subscriptions, REST calls a
     CHECK(s["throttled"].GetInt() == 1);
     CHECK(s["heartbeats_sent"].GetInt() >= 1);
 }
+
+// As in a real organisation: oUserPresences is qualified by organisation
+// presence ids, which the answer's systemToOrganizationMappings and the
+// presence definitions name; the same seed gives the same ids.
+TEST_CASE("genesys presence: qualifiers are organisation ids, mapped by the answer and the definitions",
+          "[sim][genesys]") {
+    auto sim = genesys_sim({"--seed", "7"});
+    const std::string token = sim->token();
+    const std::string query =
+        R"({"filter":{"type":"or","predicates":[{"dimension":"queueId","value":"queue-0001"}]},"metrics":["oUserPresences"]})";
+    const auto answer = parse_json(http_post(sim->endpoint(), "/api/v2/analytics/queues/observations/query", query,
+                                             "application/json", bearer(token))
+                                       .body);
+    REQUIRE(answer.HasMember("systemToOrganizationMappings"));
+    const std::string on_queue = answer["systemToOrganizationMappings"]["ON_QUEUE"][0].GetString();
+    CHECK(on_queue.size() == 36);
+    CHECK(on_queue[14] == '4');
+    bool qualified_by_id = false;
+    for (const auto& d : answer["results"][0]["data"].GetArray())
+        qualified_by_id |= std::string(d["qualifier"].GetString()) == on_queue;
+    CHECK(qualified_by_id);
+    const auto defs = parse_json(http_get(sim->endpoint(), "/api/v2/presence/definitions", bearer(token)).body);
+    std::map<std::string, std::string> system_of;
+    for (const auto& d : defs["entities"].GetArray()) system_of[d["id"].GetString()] = d["systemPresence"].GetString();
+    CHECK(system_of.at(on_queue) == "OnQueue");
+    CHECK(defs["total"].GetInt() == static_cast<int>(system_of.size()));
+    const auto user =
+        parse_json(http_get(sim->endpoint(), "/api/v2/users/agent-00002/presences/purecloud", bearer(token)).body);
+    CHECK(system_of.count(user["presenceDefinition"]["id"].GetString()) == 1);
+    auto again = genesys_sim({"--seed", "7", "--omit-presence-mappings", "--plain-on-queue"});
+    const auto defs2 =
+        parse_json(http_get(again->endpoint(), "/api/v2/presence/definitions", bearer(again->token())).body);
+    CHECK(defs2["entities"][1]["id"].GetString() == std::string(defs["entities"][1]["id"].GetString()));
+    const auto plain = parse_json(http_post(again->endpoint(), "/api/v2/analytics/queues/observations/query", query,
+                                            "application/json", bearer(again->token()))
+                                      .body);
+    CHECK(!plain.HasMember("systemToOrganizationMappings"));
+    CHECK(sim_state(*again).at("queue-0001").count("oOnQueueUsers.IDLE") == 0);
+    CHECK(sim_state(*sim).at("queue-0001").count("oOnQueueUsers.IDLE") == 1);
+}

@@ -77,9 +77,11 @@ struct Listened final : app::SourceListener {
     std::string end_message;
     void input_begins(WallTime) override {}
     void event(const app::SourceEvent&) override {}
-    std::map<std::string, std::string> last;  // "id metric" -> the value's text, as last written
+    std::map<std::string, std::string> last;                  // "id metric" -> the value's text, as last written
+    std::vector<std::pair<std::string, std::string>> stamps;  // each record's source_ts and event_id
     void record(Record& r) override {
         ++records;
+        stamps.emplace_back(r.source_ts, r.event_id);
         for (std::size_t i = 0; i < r.metric_count; ++i) last[r.id + " " + r.metrics[i].name] = r.metrics[i].value.text;
     }
     void snapshot_complete() override { ++snapshots; }

@@ -278,3 +278,122 @@ TEST_CASE("genesys source: frames held for an abandoned snapshot do not outlive 
     CHECK(org.clock.count("POST", "observations/query") == 3);
     CHECK(org.listener.last.at("q1 oWaiting") == "5");
 }
+
+namespace {
+// q1 answers oUserPresences qualified by organisation ids; `mapped` says
+// whether the answer's systemToOrganizationMappings names them.
+void presence_org(Org& org, bool mapped) {
+    org.override = [&org, mapped](const net::Request& r) -> std::optional<net::Response> {
+        if (r.url.find("/api/v2/presence/definitions") != std::string::npos)
+            return answer(200, R"({"entities":[{"id":"id-onq","systemPresence":"OnQueue"},)"
+                               R"({"id":"id-brk","systemPresence":"Break"}],"total":2})");
+        if (r.url.find("observations/query") == std::string::npos) return std::nullopt;
+        std::string body = R"({"results":[{"group":{"queueId":"q1"},"data":[)"
+                           R"({"metric":"oUserPresences","qualifier":"id-onq","stats":{"count":)" +
+                           std::to_string(org.waiting) +
+                           R"(}},{"metric":"oOnQueueUsers","qualifier":"IDLE","stats":{"count":2}},)"
+                           R"({"metric":"oOnQueueUsers","qualifier":"INTERACTING","stats":{"count":1}}]}])";
+        if (mapped) body += R"(,"systemToOrganizationMappings":{"ON_QUEUE":["id-onq"]})";
+        return answer(200, body + "}");
+    };
+}
+std::string presence_frame(std::string_view id, int count) {
+    return R"({"topicName":"v2.analytics.queues.q1.observations","eventBody":{"group":{"queueId":"q1"},"data":[{"interval":"2026-01-01T00:00:00.000Z/2026-01-01T00:00:00.000Z","metrics":[{"metric":"oUserPresences","qualifier":")" +
+           std::string(id) + R"(","stats":{"count":)" + std::to_string(count) + "}}]}]}}";
+}
+}  // namespace
+
+TEST_CASE("genesys source: presence ids the answer maps are written by system name, no definitions read",
+          "[genesys][presence]") {
+    Org org;
+    presence_org(org, true);
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.listener.snapshots == 1);
+    CHECK(org.listener.last.at("q1 oUserPresences.ON_QUEUE") == "3");
+    CHECK(org.listener.last.at("q1 oOnQueueUsers") == "3");
+    CHECK(org.listener.last.at("q1 oOnQueueUsers.IDLE") == "2");
+    CHECK(org.listener.last.count("q1 oUserPresences.id-onq") == 0);
+    CHECK(org.clock.count("GET", "/presence/definitions") == 0);
+}
+
+TEST_CASE("genesys source: ids the answer does not map are named by the presence definitions, read once",
+          "[genesys][presence]") {
+    Org org;
+    presence_org(org, false);
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.listener.snapshots == 1);
+    CHECK(org.listener.last.at("q1 oUserPresences.ON_QUEUE") == "3");
+    CHECK(org.listener.last.count("q1 oUserPresences.id-onq") == 0);
+    REQUIRE(org.clock.count("GET", "/presence/definitions") == 1);
+    // Asked after the query was answered, with the same token, before the snapshot was written.
+    TimePoint query_at{}, definitions_at{};
+    for (const auto& [t, r] : org.clock.sent) {
+        if (r.url.find("observations/query") != std::string::npos) query_at = t;
+        if (r.url.find("/presence/definitions") != std::string::npos) {
+            definitions_at = t;
+            CHECK(std::find(r.headers.begin(), r.headers.end(), "Authorization: Bearer tok") != r.headers.end());
+        }
+    }
+    CHECK(definitions_at >= query_at + org.clock.latency);
+    // A frame, a gap and a new snapshot: named from what was read, never read again.
+    org.sockets.last->handler.on_message(presence_frame("id-brk", 4));
+    CHECK(org.listener.last.at("q1 oUserPresences.BREAK") == "4");
+    org.sockets.last->handler.on_message(test::system_frame("socket_closing"));
+    org.clock.advance(5s);
+    CHECK(org.clock.count("POST", "observations/query") == 2);
+    CHECK(org.clock.count("GET", "/presence/definitions") == 1);
+    // An id nobody defines is written as it is, and asks for nothing more.
+    org.sockets.last->handler.on_message(presence_frame("id-new", 1));
+    CHECK(org.listener.last.at("q1 oUserPresences.id-new") == "1");
+    org.clock.advance(5s);
+    CHECK(org.clock.count("GET", "/presence/definitions") == 1);
+    CHECK(org.clock.count("POST", "observations/query") == 2);
+}
+
+TEST_CASE("genesys source: a frame with an unmapped presence id brings one snapshot that reads the definitions",
+          "[genesys][presence]") {
+    Org org;
+    presence_org(org, true);
+    org.start();
+    org.clock.advance(3s);
+    REQUIRE(org.listener.snapshots == 1);
+    org.sockets.last->handler.on_message(presence_frame("id-brk", 4));
+    CHECK(org.listener.last.count("q1 oUserPresences.id-brk") == 0);
+    org.clock.advance(3s);
+    CHECK(org.clock.count("POST", "observations/query") == 2);
+    CHECK(org.clock.count("GET", "/presence/definitions") == 1);
+    org.sockets.last->handler.on_message(presence_frame("id-brk", 4));
+    CHECK(org.listener.last.at("q1 oUserPresences.BREAK") == "4");
+    CHECK(org.listener.last.count("q1 oUserPresences.id-brk") == 0);
+}
+
+TEST_CASE("genesys source: records carry the event's own time as source_ts and a sequence as event_id",
+          "[genesys][state]") {
+    Org org;
+    org.config.agents = {"u1"};
+    org.override = [](const net::Request& r) -> std::optional<net::Response> {
+        if (r.method == "PUT")
+            return answer(
+                200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"},{"id":"v2.users.u1.activity"}]})");
+        if (r.url.find("/api/v2/users") != std::string::npos)
+            return answer(200, R"({"entities":[{"id":"u1","routingStatus":{"status":"IDLE"}}]})");
+        return std::nullopt;
+    };
+    org.start();
+    org.clock.advance(1s);
+    REQUIRE(org.listener.snapshots == 1);
+    REQUIRE(org.listener.stamps.size() == 2);
+    // The snapshot: its answer's arrival, RFC 3339 UTC.
+    for (const auto& [ts, id] : org.listener.stamps) CHECK(parse_rfc3339(ts).has_value());
+    CHECK(org.listener.stamps[0].second == "1");
+    CHECK(org.listener.stamps[1].second == "2");
+    org.sockets.last->handler.on_message(waiting_frame(7));
+    REQUIRE(org.listener.stamps.size() == 3);
+    CHECK(org.listener.stamps[2] == std::pair<std::string, std::string>{"2026-01-01T00:00:00.000Z", "3"});
+    org.sockets.last->handler.on_message(
+        R"({"topicName":"v2.users.u1.activity","eventBody":{"routingStatus":{"status":"INTERACTING","startTime":"2026-01-02T10:00:01.000Z"},"presence":{"presenceDefinition":{"systemPresence":"ON_QUEUE"},"modifiedDate":"2026-01-02T09:00:00.000Z"}}})");
+    REQUIRE(org.listener.stamps.size() == 4);
+    CHECK(org.listener.stamps[3] == std::pair<std::string, std::string>{"2026-01-02T10:00:01.000Z", "4"});
+}

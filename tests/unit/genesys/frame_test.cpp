@@ -113,3 +113,18 @@ TEST_CASE("genesys frame: zero-length intervals", "[genesys]") {
     CHECK_FALSE(zero_length_interval("no-slash"));
     CHECK_FALSE(zero_length_interval("/"));
 }
+
+TEST_CASE("genesys frame: an observation's time is its interval end, an agent's the later time it carries",
+          "[genesys]") {
+    const Frame q = decode_frame(
+        R"({"topicName":"v2.analytics.queues.q1.observations","eventBody":{"group":{"queueId":"q1"},"data":[{"interval":"2026-03-04T05:06:07.890Z/2026-03-04T05:06:07.890Z","metrics":[{"metric":"oWaiting","stats":{"count":1}}]}]}})");
+    REQUIRE(q.kind == Frame::Kind::queue_observations);
+    CHECK(q.queues.at(0).time == "2026-03-04T05:06:07.890Z");
+    const Frame a = decode_frame(
+        R"({"topicName":"v2.users.u.presence","eventBody":{"presenceDefinition":{"systemPresence":"BREAK"},"modifiedDate":"2026-03-04T05:06:07.890Z"}})");
+    REQUIRE(a.kind == Frame::Kind::agent_update);
+    CHECK(a.agent.time == "2026-03-04T05:06:07.890Z");
+    const Frame none =
+        decode_frame(R"({"topicName":"v2.users.u.routingStatus","eventBody":{"routingStatus":{"status":"IDLE"}}})");
+    CHECK(none.agent.time.empty());
+}

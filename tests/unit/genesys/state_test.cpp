@@ -18,7 +18,7 @@ std::map<std::string, std::string> flat(const Record& r) {
 }
 
 QueueObservation obs(std::string q, std::string media, std::vector<MetricCount> m) {
-    return QueueObservation{std::move(q), std::move(media), std::move(m)};
+    return QueueObservation{std::move(q), std::move(media), std::move(m), ""};
 }
 
 }  // namespace
@@ -73,9 +73,9 @@ TEST_CASE("genesys state: non-integral counts keep their fraction", "[genesys]")
 
 TEST_CASE("genesys state: agents keep routing status and presence across partial updates", "[genesys]") {
     ObservationState s;
-    CHECK(s.apply(AgentUpdate{"u", "IDLE", "AVAILABLE"}));
-    CHECK(s.apply(AgentUpdate{"u", std::nullopt, "BUSY"}));
-    CHECK_FALSE(s.apply(AgentUpdate{"u", "IDLE", std::nullopt}));
+    CHECK(s.apply(AgentUpdate{"u", "IDLE", "AVAILABLE", std::nullopt, ""}));
+    CHECK(s.apply(AgentUpdate{"u", std::nullopt, "BUSY", std::nullopt, ""}));
+    CHECK_FALSE(s.apply(AgentUpdate{"u", "IDLE", std::nullopt, std::nullopt, ""}));
     Record r;
     REQUIRE(s.agent_record("u", r));
     CHECK(r.kind == ResourceKind::agent);
@@ -85,7 +85,7 @@ TEST_CASE("genesys state: agents keep routing status and presence across partial
 
 TEST_CASE("genesys state: an agent with no presence yet has it null", "[genesys]") {
     ObservationState s;
-    s.apply(AgentUpdate{"u", "IDLE", std::nullopt});
+    s.apply(AgentUpdate{"u", "IDLE", std::nullopt, std::nullopt, ""});
     Record r;
     REQUIRE(s.agent_record("u", r));
     CHECK(r.find("presence")->value.type == MetricValue::Type::null);
@@ -93,11 +93,29 @@ TEST_CASE("genesys state: an agent with no presence yet has it null", "[genesys]
 
 TEST_CASE("genesys state: a sum that overflows is dropped from the record, never written as inf", "[genesys]") {
     ObservationState s;
-    std::vector<QueueObservation> groups{{"q", "voice", {{"oWaiting", "", 1.5e308}, {"oInteracting", "", 2}}},
-                                         {"q", "chat", {{"oWaiting", "", 1.5e308}}}};
+    std::vector<QueueObservation> groups{{"q", "voice", {{"oWaiting", "", 1.5e308}, {"oInteracting", "", 2}}, ""},
+                                         {"q", "chat", {{"oWaiting", "", 1.5e308}}, ""}};
     s.replace_queue("q", groups);
     Record r;
     REQUIRE(s.queue_record("q", r));
     CHECK(s.dropped() == std::vector<std::string>{"oWaiting"});
     CHECK(r.metric_count == 1);
+}
+
+TEST_CASE("genesys state: oOnQueueUsers by routing status is written as each status and their total", "[genesys]") {
+    ObservationState s;
+    std::vector<QueueObservation> snap{
+        obs("q", "", {{"oOnQueueUsers", "IDLE", 2}, {"oOnQueueUsers", "INTERACTING", 3}})};
+    s.replace_queue("q", snap);
+    Record r;
+    REQUIRE(s.queue_record("q", r));
+    CHECK(flat(r) == std::map<std::string, std::string>{
+                         {"oOnQueueUsers", "5"}, {"oOnQueueUsers.IDLE", "2"}, {"oOnQueueUsers.INTERACTING", "3"}});
+    CHECK(s.apply(obs("q", "", {{"oOnQueueUsers", "IDLE", 4}})));
+    REQUIRE(s.queue_record("q", r));
+    CHECK(flat(r).at("oOnQueueUsers") == "7");
+    std::vector<QueueObservation> plain{obs("q", "", {{"oOnQueueUsers", "", 6}})};
+    s.replace_queue("q", plain);
+    REQUIRE(s.queue_record("q", r));
+    CHECK(flat(r) == std::map<std::string, std::string>{{"oOnQueueUsers", "6"}});
 }

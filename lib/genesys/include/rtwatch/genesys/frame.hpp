@@ -26,12 +26,15 @@ struct QueueObservation {
     std::string queue_id;
     std::string media_type;  // "" when the group has none
     std::vector<MetricCount> metrics;
+    std::string time;  // the observation interval's end, as sent; "" in query answers
 };
 
 struct AgentUpdate {
     std::string user_id;
     std::optional<std::string> routing_status;  // OFF_QUEUE, IDLE, INTERACTING, ...
     std::optional<std::string> presence;        // systemPresence: AVAILABLE, BUSY, ...
+    std::optional<std::string> presence_id;     // presenceDefinition.id: the organisation presence
+    std::string time;                           // the latest routingStatus.startTime or presence modifiedDate sent
 };
 
 struct Frame {

@@ -4,9 +4,13 @@
 // Observations of a queue come in groups, as the observations query and the
 // v2.analytics.queues.{id}.observations topic carry them:
 //   - one group {queueId} without mediaType holds the user metrics, which do
-//     not depend on media: oOnQueueUsers, oOffQueueUsers, oActiveUsers,
+//     not depend on media: oOnQueueUsers (qualified by routing status, or
+//     plain when the simulator is told so), oOffQueueUsers, oActiveUsers,
 //     oMemberUsers, oUserPresences (qualified by presence) and
 //     oUserRoutingStatuses (qualified by routing status);
+//   - on the wire (frames, query answers) an oUserPresences qualifier is
+//     the organisation's presence id (a UUID, see OrgPresences); here, and
+//     in /sim/state, it is the system presence that id maps to;
 //   - one group {queueId, mediaType} per media type (voice, chat) holds
 //     oWaiting, oInteracting, oAlerting.
 // Every metric and qualifier is always present, zero counts included.
@@ -14,7 +18,8 @@
 // Flattening (one name per value; counts are integers):
 //   - NAME = metric for an unqualified metric, metric "." qualifier for a
 //     qualified one: oWaiting, oOnQueueUsers, oUserRoutingStatuses.IDLE,
-//     oUserPresences.ON_QUEUE;
+//     oUserPresences.ON_QUEUE; oOnQueueUsers by routing status is also
+//     written as its total, oOnQueueUsers, beside oOnQueueUsers.IDLE, ...;
 //   - its value is the sum of that metric over every group of the queue,
 //     i.e. over the media types (a user metric has one group only);
 //   - per media (rtwatch --media; /sim/state?media=1): NAME "." mediaType
@@ -68,7 +73,8 @@ struct AgentStatus {
     bool operator==(const AgentStatus&) const = default;
 };
 
-QueueObservation observe_queue(const Model& model, uint32_t queue);
+// `plain_on_queue`: oOnQueueUsers as one count, not one per routing status.
+QueueObservation observe_queue(const Model& model, uint32_t queue, bool plain_on_queue = false);
 // available: IDLE/ON_QUEUE; busy: INTERACTING/ON_QUEUE; wrap-up:
 // INTERACTING (odd-numbered agents: COMMUNICATING, a non-ACD follow-up);
 // break: OFF_QUEUE/BREAK; not logged in yet: OFF_QUEUE/OFFLINE.

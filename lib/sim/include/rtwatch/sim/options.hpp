@@ -29,6 +29,11 @@ struct GenesysOptions {
     std::chrono::milliseconds aggregate_every{30000};
     // At most one message per topic in this time (the documented 1 s).
     std::chrono::milliseconds topic_interval{1000};
+    // oOnQueueUsers as one count, not one per routing status.
+    bool plain_on_queue = false;
+    // The observations answer without systemToOrganizationMappings: a client
+    // must read the presence definitions to name oUserPresences qualifiers.
+    bool omit_mappings = false;
     int bad_client_status = 401;                // the token endpoint's answer to bad credentials
     size_t max_message_bytes = 64 * 1024;       // a client message larger than this closes the socket (1009)
     size_t max_queued_bytes = 8 * 1024 * 1024;  // a socket that falls this far behind is cut
