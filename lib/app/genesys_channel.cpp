@@ -114,6 +114,7 @@ void GenesysChannel::create() {
         m_channel = std::move(*channel);
         ++m_created;
         log::info("notification channel {} created ({} topics)", m_channel.id, m_topics.size());
+        if (!socket_url_usable()) return;
         if (m_channel.expires && *m_channel.expires <= WallClock::now() && !m_warned_past_expiry) {
             m_warned_past_expiry = true;
             log::warn(
@@ -124,6 +125,27 @@ void GenesysChannel::create() {
         arm_renewal();
         subscribe();
     });
+}
+
+// Judged before subscribing, so a channel whose socket cannot be opened
+// costs one call; the platform may err once, so a new channel is tried.
+bool GenesysChannel::socket_url_usable() {
+    genesys::SocketUrl u{socket_url(), m_config.stream_url.empty() ? "the channel's connectUri" : "--stream-url",
+                         m_config.api_url, m_config.auth_url, m_config.insecure};
+    auto problem = genesys::socket_url_problem(u);
+    if (problem.kind == genesys::SocketUrlProblem::Kind::none) {
+        m_bad_socket_urls = 0;
+        return true;
+    }
+    auto step = genesys::decide_bad_socket_url(problem, m_bad_socket_urls, m_backoff, m_jitter());
+    if (step.action == genesys::Step::Action::fail) {
+        m_owner.channel_failed(step.exit_code, step.message);
+        return false;
+    }
+    log::warn("{}; making a new channel in {} ({} of {} tries)", step.message, format_duration(step.delay),
+              m_bad_socket_urls, genesys::k_max_bad_socket_urls);
+    later(step.delay, [this] { create(); });
+    return false;
 }
 
 void GenesysChannel::subscribe() {

@@ -2,6 +2,7 @@
 #include "rtwatch/genesys/lifecycle.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -138,6 +139,54 @@ TimePoint renew_at(TimePoint now, WallTime wall_now, std::optional<WallTime> exp
     if (life <= Millis{0}) return now + k_renew_floor;
     Millis margin = std::min(life / 10, Millis{5 * 60 * 1000});
     return now + std::max(k_renew_min, life - margin);
+}
+
+namespace {
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    return true;
+}
+
+// A server's URL as a message may quote it: printable, cut short.
+std::string quoted_url(std::string_view url) {
+    constexpr std::size_t k_limit = 160;
+    std::string out;
+    for (char c : url.substr(0, k_limit)) out += (c > 0x20 && c < 0x7f) ? c : '?';
+    return url.size() > k_limit ? out + "..." : out;
+}
+
+}  // namespace
+
+SocketUrlProblem socket_url_problem(const SocketUrl& u) {
+    using K = SocketUrlProblem::Kind;
+    const bool ws = starts_with_nocase(u.url, "ws://"), wss = starts_with_nocase(u.url, "wss://");
+    if (!ws && !wss)
+        return {K::bad_scheme, fmt::format("{} '{}' is not a ws:// or wss:// URL", u.origin, quoted_url(u.url))};
+    if (!ws || u.insecure) return {};
+    const std::string_view tls_from = starts_with_nocase(u.api_url, "https://")    ? u.api_url
+                                      : starts_with_nocase(u.auth_url, "https://") ? u.auth_url
+                                                                                   : std::string_view();
+    if (tls_from.empty()) return {};
+    return {K::downgrade, fmt::format("refused the socket at {} ({}) under {}: it would drop TLS", quoted_url(u.url),
+                                      u.origin, tls_from)};
+}
+
+Step decide_bad_socket_url(const SocketUrlProblem& problem, int& in_a_row, Backoff& backoff, double jitter) {
+    if (++in_a_row >= k_max_bad_socket_urls) {
+        const bool downgrade = problem.kind == SocketUrlProblem::Kind::downgrade;
+        return fail(ExitCode::upstream,
+                    fmt::format("{} ({} channels in a row): {}", problem.message, in_a_row,
+                                downgrade ? "check --api-url and --stream-url, or pass --insecure for a test server"
+                                          : "the platform keeps answering a socket URL rtwatch cannot open; check "
+                                            "--api-url or --region, or set --stream-url"));
+    }
+    // At once only when nothing else is backing off: a bad URL between lost
+    // channels is paced with them.
+    Millis delay = in_a_row == 1 && backoff.attempt == 0 ? Millis{0} : next_delay(backoff, jitter);
+    return Step{Step::Action::new_channel, delay, ExitCode::ok, problem.message};
 }
 
 PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected) {

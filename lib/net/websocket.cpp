@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <wslay/wslay.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -35,10 +36,11 @@ struct Target {
     std::string curl_url, host, path;
 };
 std::optional<Target> target_of(const std::string& url) {
-    std::string http;
-    if (url.rfind("wss://", 0) == 0)
+    std::string http, scheme = url.substr(0, 6);
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme.rfind("wss://", 0) == 0)
         http = "https://" + url.substr(6);
-    else if (url.rfind("ws://", 0) == 0)
+    else if (scheme.rfind("ws://", 0) == 0)
         http = "http://" + url.substr(5);
     else
         return std::nullopt;

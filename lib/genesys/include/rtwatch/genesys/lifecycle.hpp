@@ -113,6 +113,28 @@ struct Watchdog {
     TimePoint dead_at() const { return last_frame + idle_timeout; }
 };
 
+// The URL a channel's socket would open, judged before anything is sent
+// to it: ws:// under an https API or login drops TLS and is refused unless
+// `insecure`; any scheme but ws/wss cannot be opened at all.
+struct SocketUrl {
+    std::string url;     // what would be opened
+    std::string origin;  // "the channel's connectUri" or "--stream-url"
+    std::string api_url, auth_url;
+    bool insecure = false;
+};
+struct SocketUrlProblem {
+    enum class Kind { none, downgrade, bad_scheme };
+    Kind kind = Kind::none;
+    std::string message;  // what is wrong, naming the URL and where it came from
+};
+SocketUrlProblem socket_url_problem(const SocketUrl& url);
+// A platform may hand out one wrong connectUri by mistake, and a new channel
+// brings a new one: so a bad socket URL makes a new channel (at once unless
+// `backoff` is already backing off, then backing off), and the k_max_bad_socket_urls-th in a row ends the run with
+// ExitCode::upstream. `in_a_row` counts them; a good URL resets it.
+inline constexpr int k_max_bad_socket_urls = 3;
+Step decide_bad_socket_url(const SocketUrlProblem& problem, int& in_a_row, Backoff& backoff, double jitter);
+
 // The subscription answers of every channel together: ok with a warning
 // for the rejected topics (once, naming missingPermissions), or
 // ExitCode::permission naming them when nothing was permitted.
