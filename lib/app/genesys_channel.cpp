@@ -75,7 +75,9 @@ void GenesysChannel::call(net::Request request, std::string what, bool channel_c
                                      response.untrusted_certificate,
                                      what,
                                      request.url,
-                                     channel_call};
+                                     channel_call,
+                                     false,
+                                     response.body_too_large};
             auto step = genesys::classify_rest(reply, m_rest_backoff, m_jitter(), m_unauthorized);
             using A = genesys::RestStep::Action;
             switch (step.action) {

@@ -231,7 +231,9 @@ void GenesysSource::snapshot_request(net::Request request, std::string what, boo
                                          response.untrusted_certificate,
                                          what,
                                          request.url,
-                                         false};
+                                         false,
+                                         false,
+                                         response.body_too_large};
                 auto step = genesys::classify_rest(reply, *backoff, jitter(), *unauthorized);
                 using A = genesys::RestStep::Action;
                 if (step.action == A::fail || step.action == A::new_channel)

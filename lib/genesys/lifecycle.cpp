@@ -93,7 +93,12 @@ RestStep classify_rest(const RestReply& r, Backoff& backoff, double jitter, int&
             fmt::format("the TLS certificate of {} is not trusted ({}); pass --cacert FILE with the CA that "
                         "signed it",
                         r.url, r.transport_error)};
-    if (r.status >= 200 && r.status < 300) {
+    if (r.too_large)
+        return RestStep{A::fail, Millis{0}, ExitCode::upstream,
+                        fmt::format("{}: {}, which rtwatch does not read past; is --api-url the Genesys Cloud API? "
+                                    "(a snapshot that large: watch fewer --queue or --agent ids per run)",
+                                    r.what, r.transport_error)};
+    if (r.status >= 200 && r.status < 300 && r.transport_error.empty()) {
         unauthorized = 0;
         return RestStep{};
     }
@@ -106,9 +111,9 @@ RestStep classify_rest(const RestReply& r, Backoff& backoff, double jitter, int&
         return RestStep{A::new_token, unauthorized > 1 ? next_delay(backoff, jitter) : Millis{0}, ExitCode::ok,
                         r.what + " answered 401: the token is no longer good"};
     }
-    if (r.status == 0 || r.status == 408 || r.status == 429 || r.status >= 500) {
-        std::string message = r.status == 0 ? fmt::format("{} failed: {}", r.what, r.transport_error)
-                                            : fmt::format("{} answered {}", r.what, r.status);
+    if (r.status == 0 || (r.status >= 200 && r.status < 300) || r.status == 408 || r.status == 429 || r.status >= 500) {
+        std::string message = r.status < 300 ? fmt::format("{} failed: {}", r.what, r.transport_error)
+                                             : fmt::format("{} answered {}", r.what, r.status);
         Millis delay = retry_wait(r.retry_after, next_delay(backoff, jitter), retry_cap, message);
         return RestStep{A::retry, delay, ExitCode::ok, message};
     }

@@ -30,6 +30,7 @@ struct Org {
     app::Config config;
     test::Listened listener;
     int channels = 0;
+    bool channel_too_large = false;  // the channel POST's answer is cut at the size limit
     std::function<std::string(int)> uri = [](int n) { return "wss://streaming.test/channels/ch-" + std::to_string(n); };
     std::unique_ptr<app::GenesysSource> source;
     const TimePoint start_time = clock.clock;
@@ -49,6 +50,13 @@ struct Org {
             return answer(200, R"({"access_token":"tok","token_type":"bearer","expires_in":86400})");
         if (r.method == "POST" && r.url.ends_with("/notifications/channels")) {
             ++channels;
+            if (channel_too_large) {
+                auto cut = answer(200, R"({"id":"ch-1","connectUri":"wss://stre)");
+                cut.body_too_large = true;
+                cut.transport_error =
+                    "the answer to POST /api/v2/notifications/channels is larger than the 8 MiB limit";
+                return cut;
+            }
             auto expires = format_rfc3339_ms(WallClock::now() + 24h);
             return answer(200, R"({"id":"ch-)" + std::to_string(channels) + R"(","connectUri":")" + uri(channels) +
                                    R"(","expires":")" + expires + "\"}");
@@ -154,4 +162,16 @@ TEST_CASE("genesys channel: a ws:// connectUri under an https login exits 7 unle
         CHECK(org.sockets.opened == 1);
         CHECK_FALSE(org.listener.ended);
     }
+}
+
+TEST_CASE("genesys channel: a channel answer over the size limit ends the run naming the limit", "[genesys][url]") {
+    Org org;
+    org.channel_too_large = true;
+    org.start();
+    org.clock.advance(10s);
+    CHECK(org.channel_posts() == std::vector<Millis>{10ms});
+    REQUIRE(org.listener.ended);
+    CHECK(*org.listener.ended == ExitCode::upstream);
+    CHECK(org.listener.end_message.find("creating a notification channel: the answer to POST "
+                                        "/api/v2/notifications/channels is larger than the 8 MiB limit") == 0);
 }

@@ -236,3 +236,32 @@ TEST_CASE("genesys lifecycle: bad socket URLs make a new channel at once, then b
     CHECK(refused.exit_code == ExitCode::upstream);
     CHECK(refused.message.ends_with("check --api-url and --stream-url, or pass --insecure for a test server"));
 }
+
+TEST_CASE("genesys lifecycle: an answer cut at the size limit is a size error, not broken JSON", "[genesys]") {
+    Backoff b;
+    int unauthorized = 0;
+    RestReply big{200,
+                  {},
+                  "the answer to POST /api/v2/notifications/channels is larger than the 8 MiB limit",
+                  false,
+                  "creating a notification channel",
+                  "https://api.test/api/v2/notifications/channels"};
+    big.too_large = true;
+    auto step = classify_rest(big, b, 0.0, unauthorized);
+    CHECK(step.action == RestStep::Action::fail);
+    CHECK(step.exit_code == ExitCode::upstream);
+    CHECK(step.message ==
+          "creating a notification channel: the answer to POST /api/v2/notifications/channels is larger than the "
+          "8 MiB limit, which rtwatch does not read past; is --api-url the Genesys Cloud API? (a snapshot that "
+          "large: watch fewer --queue or --agent ids per run)");
+    // Cut short by the network instead: a transport failure, tried again.
+    RestReply cut{200,
+                  {},
+                  "Failure when receiving data from the peer",
+                  false,
+                  "creating a notification channel",
+                  "https://api.test/api/v2/notifications/channels"};
+    auto retry = classify_rest(cut, b, 0.0, unauthorized);
+    CHECK(retry.action == RestStep::Action::retry);
+    CHECK(retry.message == "creating a notification channel failed: Failure when receiving data from the peer");
+}

@@ -85,6 +85,7 @@ struct RestReply {
     std::string url;
     bool channel_call = false;  // a 404 means the channel is gone, not a wrong URL
     bool names_ids = false;     // the request names --queue/--agent ids: a 400 may be about them
+    bool too_large = false;     // the answer was cut at the size limit (transport_error names it)
 };
 struct RestStep {
     enum class Action { ok, retry, new_token, new_channel, fail };
@@ -93,7 +94,8 @@ struct RestStep {
     ExitCode exit_code = ExitCode::ok;
     std::string message;
 };
-// 2xx ok; 401 a new token (once in a row, then auth failure); 429/5xx/0
+// 2xx ok (unless its transfer failed: cut at the size limit is a failure
+// with ExitCode::upstream, cut otherwise a retry); 401 a new token (once in a row, then auth failure); 429/5xx/0
 // back off, honouring Retry-After up to `retry_cap`; 403 permission; 404
 // a new channel for channel calls, else the URL is wrong; other 4xx fail.
 RestStep classify_rest(const RestReply& reply, Backoff& backoff, double jitter, int& unauthorized_in_a_row,
