@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rtwatch/auth/token.hpp"
 #include "rtwatch/core/log.hpp"
 #include "rtwatch/core/time_format.hpp"
@@ -160,6 +162,15 @@ void GenesysChannel::subscribe() {
     call(std::move(r), "subscribing to the channel's topics", true, [this](const net::Response& response) {
         auto answer = genesys::parse_subscriptions(response.body);
         if (!answer) return m_owner.channel_failed(answer.error().code, answer.error().message);
+        // Requested topics the answer does not list: named, never silent.
+        for (const auto& topic : m_topics) {
+            auto listed = [&](const auto& list, auto id) {
+                return std::any_of(list.begin(), list.end(), [&](const auto& t) { return id(t) == topic; });
+            };
+            if (!listed(answer->permitted, [](const std::string& t) { return t; }) &&
+                !listed(answer->rejected, [](const genesys::RejectedTopic& t) { return t.topic; }))
+                answer->rejected.push_back(genesys::RejectedTopic{topic, std::string(genesys::k_left_out), {}});
+        }
         m_owner.channel_subscribed(*this, *answer);
         if (!m_stopped) connect();
     });

@@ -194,27 +194,59 @@ Step decide_bad_socket_url(const SocketUrlProblem& problem, int& in_a_row, Backo
     return Step{Step::Action::new_channel, delay, ExitCode::ok, problem.message};
 }
 
+namespace {
+
+// "a, b, c and 4 more"
+std::string some_topics(std::span<const RejectedTopic> topics) {
+    std::string out;
+    const std::size_t shown = std::min<std::size_t>(topics.size(), 3);
+    for (std::size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + topics[i].topic;
+    if (topics.size() > shown) out += fmt::format(" and {} more", topics.size() - shown);
+    return out;
+}
+
+}  // namespace
+
 PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected) {
     PermissionVerdict v;
     if (rejected.empty()) return v;
-    auto missing = missing_permissions(rejected);
+    std::vector<RejectedTopic> refused, left_out;
+    for (const auto& r : rejected) (r.reason == k_left_out ? left_out : refused).push_back(r);
+    const std::size_t total = rejected.size() + permitted;
+    std::string missing_text;
+    if (!left_out.empty())
+        missing_text = fmt::format(
+            "{} of {} requested topics are missing from the subscription answer ({}): check the --queue and "
+            "--agent ids (Genesys ids are UUIDs) and the OAuth client's roles",
+            left_out.size(), total, some_topics(left_out));
+    if (refused.empty()) {
+        if (permitted == 0) {
+            v.ok = false;
+            v.error = "no topic was subscribed: " + missing_text + "; there is nothing to watch";
+        } else {
+            v.warning = missing_text + "; those resources are not watched";
+        }
+        return v;
+    }
+    auto missing = missing_permissions(refused);
     std::string names =
         missing.empty() ? std::string("(the answer names none)") : fmt::format("{}", fmt::join(missing, ", "));
-    std::string first = rejected.front().topic;
-    std::string topics = rejected.size() == 1 ? first : fmt::format("{} and {} more", first, rejected.size() - 1);
-    std::string reason = rejected.front().reason.empty() ? "" : " (" + rejected.front().reason + ")";
+    std::string first = refused.front().topic;
+    std::string topics = refused.size() == 1 ? first : fmt::format("{} and {} more", first, refused.size() - 1);
+    std::string reason = refused.front().reason.empty() ? "" : " (" + refused.front().reason + ")";
+    std::string also = missing_text.empty() ? "" : "; " + missing_text;
     if (permitted == 0) {
         v.ok = false;
         v.error = fmt::format(
             "no topic was permitted: {} rejected{}; the OAuth client lacks {}: add the permission to "
-            "its roles",
-            topics, reason, names);
+            "its roles{}",
+            topics, reason, names, also);
         return v;
     }
     v.warning = fmt::format(
         "{} of {} topics rejected{}, e.g. {}: the OAuth client lacks {}; those resources are not "
-        "watched",
-        rejected.size(), rejected.size() + permitted, reason, first, names);
+        "watched{}",
+        refused.size(), total, reason, first, names, also);
     return v;
 }
 

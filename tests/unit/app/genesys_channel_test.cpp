@@ -30,7 +30,10 @@ struct Org {
     app::Config config;
     test::Listened listener;
     int channels = 0;
-    bool channel_too_large = false;  // the channel POST's answer is cut at the size limit
+    bool channel_too_large = false;
+    std::string subscribed =
+        R"({"entities":[{"id":"v2.analytics.queues.q1.observations"}]})";  // the channel POST's answer is cut at the
+                                                                           // size limit
     std::function<std::string(int)> uri = [](int n) { return "wss://streaming.test/channels/ch-" + std::to_string(n); };
     std::unique_ptr<app::GenesysSource> source;
     const TimePoint start_time = clock.clock;
@@ -61,7 +64,7 @@ struct Org {
             return answer(200, R"({"id":"ch-)" + std::to_string(channels) + R"(","connectUri":")" + uri(channels) +
                                    R"(","expires":")" + expires + "\"}");
         }
-        if (r.method == "PUT") return answer(200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"}]})");
+        if (r.method == "PUT") return answer(200, subscribed);
         if (r.url.find("observations/query") != std::string::npos) return answer(200, R"({"results":[]})");
         return answer(404, "{}");
     }
@@ -174,4 +177,28 @@ TEST_CASE("genesys channel: a channel answer over the size limit ends the run na
     CHECK(*org.listener.ended == ExitCode::upstream);
     CHECK(org.listener.end_message.find("creating a notification channel: the answer to POST "
                                         "/api/v2/notifications/channels is larger than the 8 MiB limit") == 0);
+}
+
+TEST_CASE("genesys channel: a subscription answer that leaves every topic out ends the run", "[genesys][subs]") {
+    Org org;
+    org.subscribed = R"({"entities":[]})";
+    org.start();
+    org.clock.advance(10s);
+    CHECK(org.clock.count("PUT", "/subscriptions") == 1);
+    REQUIRE(org.listener.ended);
+    CHECK(*org.listener.ended == ExitCode::permission);
+    CHECK(org.listener.end_message ==
+          "no topic was subscribed: 1 of 1 requested topics are missing from the subscription answer "
+          "(v2.analytics.queues.q1.observations): check the --queue and --agent ids (Genesys ids are UUIDs) and the "
+          "OAuth client's roles; there is nothing to watch");
+}
+
+TEST_CASE("genesys channel: a topic left out of the subscription answer is not watched, the rest is",
+          "[genesys][subs]") {
+    Org org;
+    org.config.queues = {"q1", "q2"};
+    org.start();
+    org.clock.advance(10s);
+    CHECK_FALSE(org.listener.ended);
+    CHECK(org.sockets.opened == 1);
 }

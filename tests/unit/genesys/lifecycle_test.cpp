@@ -265,3 +265,28 @@ TEST_CASE("genesys lifecycle: an answer cut at the size limit is a size error, n
     CHECK(retry.action == RestStep::Action::retry);
     CHECK(retry.message == "creating a notification channel failed: Failure when receiving data from the peer");
 }
+
+TEST_CASE("genesys lifecycle: topics missing from the subscription answer are named; none at all fails", "[genesys]") {
+    const std::string left(k_left_out);
+    std::vector<RejectedTopic> missing{{"v2.analytics.queues.q2.observations", left, {}},
+                                       {"v2.analytics.queues.q3.observations", left, {}}};
+    auto some = judge_subscriptions(1, missing);
+    CHECK(some.ok);
+    CHECK(some.warning ==
+          "2 of 3 requested topics are missing from the subscription answer (v2.analytics.queues.q2.observations, "
+          "v2.analytics.queues.q3.observations): check the --queue and --agent ids (Genesys ids are UUIDs) and the "
+          "OAuth client's roles; those resources are not watched");
+    auto none = judge_subscriptions(0, missing);
+    CHECK_FALSE(none.ok);
+    CHECK(none.error.find("no topic was subscribed: 2 of 2 requested topics are missing") == 0);
+    CHECK(none.error.ends_with("; there is nothing to watch"));
+    std::vector<RejectedTopic> both{{"v2.users.u1.activity", "MissingPermissions", {"routing:queue:view"}},
+                                    {"v2.analytics.queues.q2.observations", left, {}}};
+    auto mixed = judge_subscriptions(0, both);
+    CHECK_FALSE(mixed.ok);
+    CHECK(mixed.error.find("no topic was permitted: v2.users.u1.activity rejected (MissingPermissions)") == 0);
+    CHECK(mixed.error.find("1 of 2 requested topics are missing from the subscription answer "
+                           "(v2.analytics.queues.q2.observations)") != std::string::npos);
+    std::vector<RejectedTopic> many(5, RejectedTopic{"t", left, {}});
+    CHECK(judge_subscriptions(1, many).warning.find("(t, t, t and 2 more)") != std::string::npos);
+}

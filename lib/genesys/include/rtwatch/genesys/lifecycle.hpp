@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/duration.hpp"
@@ -145,6 +146,10 @@ struct PermissionVerdict {
     std::string warning;  // empty when nothing was rejected
     std::string error;
 };
+// A requested topic the answer does not list at all is passed in `rejected`
+// with this reason: it is named as missing (an id the platform does not know,
+// most likely), and when nothing at all was subscribed the verdict fails.
+inline constexpr std::string_view k_left_out = "left out of the subscription answer";
 PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected);
 
 }  // namespace rtwatch::genesys
