@@ -22,6 +22,7 @@ packages=(
 test_packages=(
   catch2 clang libclang-rt-14-dev libbenchmark-dev
   clang-format-14  # scripts/format.sh: the format check CI runs
+  ccache  # scripts/test.sh compiles through it: CI builds the tree three times
   openssl procps man-db groff-base
   time  # GNU time: peak RSS per process in scripts/bench.sh
   libsimdjson-dev  # the benchmark's "limit" consumer (scripts/bench/limit.cpp)

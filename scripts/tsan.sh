@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 build=${RTWATCH_BUILD_DIR:-build-tsan}
 targets=(rtwatch rtwatch-sim test_net test_http_server test_relay_unit test_broker)
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRTWATCH_TSAN=ON ${RTWATCH_CMAKE_ARGS:--DRTWATCH_WERROR=ON} >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRTWATCH_TSAN=ON $(scripts/ccache-args.sh) ${RTWATCH_CMAKE_ARGS:--DRTWATCH_WERROR=ON} >/dev/null
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
 # halt_on_error: the first race fails its test, with both stacks in the log.
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}

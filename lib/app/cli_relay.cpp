@@ -65,6 +65,13 @@ void define_relay_options(CLI::App& app, RelayRawOptions& o) {
     app.add_option("--names", o.names, "Display names for the wallboard from a CSV of kind,id,name (reread on SIGHUP)")
         ->type_name("FILE")
         ->group(g);
+    app.add_option("--tls-cert", o.tls_cert,
+                   "Serve HTTPS with the PEM certificate (then its chain) in FILE; needs --tls-key (reread on SIGHUP)")
+        ->type_name("FILE")
+        ->group(g);
+    app.add_option("--tls-key", o.tls_key, "The PEM private key of --tls-cert (reread on SIGHUP)")
+        ->type_name("FILE")
+        ->group(g);
     app.add_option("--trend-step", o.trend_step, "One point of the wallboard's sparklines per DURATION (default 15s)")
         ->type_name("DURATION")
         ->group(g);
@@ -137,6 +144,11 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
             errors.push_back(unit.error().message);
     }
     c.names_file = o.names;
+    c.tls_cert = o.tls_cert;
+    c.tls_key = o.tls_key;
+    if (o.tls_cert.empty() != o.tls_key.empty())
+        errors.push_back(o.tls_cert.empty() ? "--tls-key needs --tls-cert FILE: the certificate the key belongs to"
+                                            : "--tls-cert needs --tls-key FILE: the certificate's private key");
     c.allow_origins = split_ids(o.allow_origins, "--allow-origin", errors);
     for (const auto& origin : c.allow_origins)
         if (!origin.starts_with("http://") && !origin.starts_with("https://"))
@@ -164,6 +176,11 @@ void validate_relay(const RelayRawOptions& o, Config& c, std::vector<std::string
         errors.push_back(fmt::format(
             "--listen {} is reachable from other hosts: give viewers a token with --viewer-token-file FILE, "
             "or pass --no-viewer-auth to serve anyone who connects",
+            c.listen));
+    if (!loopback_address(c.listen) && c.tls_cert.empty())
+        warnings.push_back(fmt::format(
+            "--listen {} is reachable from other hosts over plain HTTP: the viewer token and the data travel in "
+            "clear; serve HTTPS with --tls-cert and --tls-key, or put a TLS-terminating proxy in front",
             c.listen));
     if (!loopback_address(c.listen) && c.no_viewer_auth && c.viewer_token.empty())
         warnings.push_back(fmt::format(

@@ -25,6 +25,7 @@ struct RelayRawOptions {
     std::string header_timeout = "10s";
     std::vector<std::string> units;
     std::string names;
+    std::string tls_cert, tls_key;
     std::string trend_step = "15s";
 };
 

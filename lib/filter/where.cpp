@@ -356,7 +356,18 @@ void collect_names(const Where::Node* n, std::vector<std::string>& out) {
     collect_names(n->left.get(), out);
     collect_names(n->right.get(), out);
 }
+
+// A run of one operator (a or b or c) is one level, as it reads.
+Where::Cost cost_of(const Where::Node* n, const Where::Node* parent) {
+    if (!n) return {};
+    if (n->kind == Where::Node::Kind::cmp) return {1, 1};
+    const Where::Cost l = cost_of(n->left.get(), n), r = cost_of(n->right.get(), n);
+    const bool same_run = parent && parent->kind == n->kind && n->kind != Where::Node::Kind::not_;
+    return {l.comparisons + r.comparisons, (same_run ? 0 : 1) + std::max(l.depth, r.depth)};
+}
 }  // namespace
+
+Where::Cost Where::cost() const { return cost_of(m_root.get(), nullptr); }
 
 std::vector<std::string> Where::metric_names() const {
     std::vector<std::string> names;

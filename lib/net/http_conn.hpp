@@ -6,6 +6,8 @@
 
 #include "rtwatch/net/http_server.hpp"
 
+using SSL = struct ssl_st;
+
 namespace rtwatch::net {
 
 namespace detail {
@@ -25,6 +27,10 @@ struct HttpServer::Conn {
     bool queued = false;   // in m_dirty: bytes to write at the end of this turn
     TimePoint deadline{};  // head, answering: by when it must be complete
     TimePoint progress{};  // bytes last went out; closing: dropped drain_timeout after
+    // TLS: expected from the first byte; the session once that byte says
+    // it is a TLS handshake (see http_tls.cpp).
+    bool tls = false;
+    SSL* ssl = nullptr;
 };
 
 }  // namespace rtwatch::net

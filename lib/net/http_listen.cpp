@@ -94,6 +94,7 @@ void HttpServer::accept_some() {
         c->id = m_next_id++;
         c->fd = fd;
         c->deadline = m_loop.now() + m_options.head_timeout;
+        c->tls = m_tls != nullptr;
         epoll_event ev{};
         ev.events = EPOLLIN | EPOLLRDHUP;
         ev.data.u64 = c->id;

@@ -8,6 +8,7 @@
 #include "http_conn.hpp"
 #include "http_text.hpp"
 
+#include <openssl/ssl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,7 +35,10 @@ HttpServer::~HttpServer() {
     if (m_gone_timer) m_loop.cancel_timer(*m_gone_timer);
     if (m_flush_timer) m_loop.cancel_timer(*m_flush_timer);
     if (m_resume_timer) m_loop.cancel_timer(*m_resume_timer);
-    for (auto& [id, c] : m_conns) ::close(c->fd);
+    for (auto& [id, c] : m_conns) {
+        SSL_free(c->ssl);
+        ::close(c->fd);
+    }
     if (m_epoll_fd >= 0) {
         m_loop.unwatch_fd(m_epoll_fd);
         ::close(m_epoll_fd);
@@ -85,6 +89,11 @@ void HttpServer::on_ready() {
 void HttpServer::on_conn_event(Conn& c, std::uint32_t events) {
     const ConnId id = c.id;
     if (events & (EPOLLERR | EPOLLHUP)) return destroy(id, true);
+    // A TLS handshake that waited for the socket to take its bytes.
+    if ((events & EPOLLOUT) && c.ssl && c.state == State::head) {
+        want_write(c, false);
+        return read_head(c);
+    }
     if (events & EPOLLOUT) {
         flush(c);
         // Only here, not from send(): the caller refills from its pending set.
@@ -100,35 +109,46 @@ void HttpServer::on_conn_event(Conn& c, std::uint32_t events) {
 }
 
 void HttpServer::read_head(Conn& c) {
+    if (!start_tls(c)) return;
     char buf[k_read_chunk];
-    ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, false);
-    if (n < 0) return;
-    c.in.append(buf, static_cast<std::size_t>(n));
+    // Until the socket is empty: TLS may hold decrypted bytes the socket no
+    // longer signals. Bounded: past max_head the head is refused.
+    for (;;) {
+        const long n = read_some(c, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, false);
+        if (n < 0) return;
+        c.in.append(buf, static_cast<std::size_t>(n));
+        if (head_read(c)) return;
+    }
+}
+
+// True when the head is complete (and handled) or refused.
+bool HttpServer::head_read(Conn& c) {
     auto end = c.in.find("\r\n\r\n");
     auto end_lf = c.in.find("\n\n");
     std::size_t head_end = std::min(end == std::string::npos ? std::string::npos : end + 4,
                                     end_lf == std::string::npos ? std::string::npos : end_lf + 2);
     if (head_end == std::string::npos) {
-        if (c.in.size() > m_options.max_head) {
-            ++m_counters.head_too_large;
-            bool line_too_long = c.in.find('\n') == std::string::npos;
-            respond(c.id, line_too_long ? 414 : 431, "application/json",
-                    line_too_long ? R"({"error":"request line too long"})"
-                                    "\n"
-                                  : R"({"error":"request headers too large"})"
-                                    "\n");
-        }
-        return;
+        if (c.in.size() <= m_options.max_head) return false;
+        ++m_counters.head_too_large;
+        bool line_too_long = c.in.find('\n') == std::string::npos;
+        respond(c.id, line_too_long ? 414 : 431, "application/json",
+                line_too_long ? R"({"error":"request line too long"})"
+                                "\n"
+                              : R"({"error":"request headers too large"})"
+                                "\n");
+        return true;
     }
     if (head_end > m_options.max_head) {
         ++m_counters.head_too_large;
-        return respond(c.id, 431, "application/json",
-                       R"({"error":"request headers too large"})"
-                       "\n");
+        respond(c.id, 431, "application/json",
+                R"({"error":"request headers too large"})"
+                "\n");
+        return true;
     }
     c.in.resize(head_end);
     handle_head(c);
+    return true;
 }
 
 void HttpServer::handle_head(Conn& c) {
@@ -157,8 +177,11 @@ void HttpServer::handle_head(Conn& c) {
 // socket's receive buffer cannot fill and EOF is seen.
 void HttpServer::read_discard(Conn& c) {
     char buf[k_read_chunk];
-    ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, c.state == State::streaming);
+    for (int i = 0; i < 16; ++i) {
+        const long n = read_some(c, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return destroy(c.id, c.state == State::streaming);
+        if (n < 0 || !c.ssl || SSL_pending(c.ssl) == 0) return;
+    }
 }
 
 void HttpServer::respond(ConnId id, int status, std::string_view content_type, std::string_view body,
@@ -247,7 +270,7 @@ void HttpServer::abort(ConnId id) { destroy(id, false); }
 // Writes what the socket takes; a closing connection ends once all is out.
 void HttpServer::flush(Conn& c) {
     while (c.out_pos < c.out.size()) {
-        ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+        const long n = write_some(c, c.out.data() + c.out_pos, c.out.size() - c.out_pos);
         if (n > 0) {
             c.out_pos += static_cast<std::size_t>(n);
             c.progress = m_loop.now();
@@ -266,6 +289,7 @@ void HttpServer::flush(Conn& c) {
     c.progress = m_loop.now();
     want_write(c, false);
     if (c.state == State::closing) {
+        end_tls(c);
         ::shutdown(c.fd, SHUT_WR);
         return destroy(c.id, false);
     }
@@ -285,6 +309,7 @@ void HttpServer::destroy(ConnId id, bool notify) {
     if (it == m_conns.end()) return;
     bool was_stream = it->second->state == State::streaming;
     ::epoll_ctl(m_epoll_fd, EPOLL_CTL_DEL, it->second->fd, nullptr);
+    SSL_free(it->second->ssl);
     ::close(it->second->fd);
     m_conns.erase(it);
     if (!notify || !was_stream || !m_closed) return;

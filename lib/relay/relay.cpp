@@ -340,7 +340,8 @@ void Relay::drain_step() {
 
 std::string url_of(const HttpServer& server) {
     bool v6 = server.host().find(':') != std::string::npos;
-    return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", server.host(), v6 ? "]" : "", server.port());
+    return fmt::format("{}://{}{}{}:{}", server.tls() ? "https" : "http", v6 ? "[" : "", server.host(), v6 ? "]" : "",
+                       server.port());
 }
 
 net::HttpServerOptions server_options(const app::Config& config) {
@@ -370,6 +371,12 @@ Result<std::unique_ptr<app::RecordSink>> make_relay(app::RunContext& context) {
     }
     auto server = HttpServer::listen(context.loop, context.config.listen, server_options(context.config));
     if (!server) return make_error(server.error().code, fmt::format("--listen: {}", server.error().message));
+    if (!context.config.tls_cert.empty()) {
+        auto tls = net::TlsServerContext::load(context.config.tls_cert, context.config.tls_key);
+        if (!tls) return tls.error();
+        log::info("relay: TLS with the certificate of {}", (*tls)->subject());
+        (*server)->use_tls(std::move(*tls));
+    }
     std::string line = fmt::format(R"({{"type":"listening","url":"{}"}})"
                                    "\n",
                                    url_of(**server));

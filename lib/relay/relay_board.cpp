@@ -1,6 +1,7 @@
 // The relay's wallboard parts: the page, its script and style sheet (one
 // origin, no inline code, so the CSP is default-src 'self'), and SIGHUP's
-// reload of --names, which every viewer hears as a new meta event.
+// reload of --tls-cert/--tls-key and of --names, which every viewer hears as
+// a new meta event.
 #include "relay_impl.hpp"
 #include "rtwatch/relay/relay.hpp"
 
@@ -38,6 +39,16 @@ bool Relay::serve_page(ConnId conn, std::string_view path) {
 
 void Relay::reload() {
     if (!m_serves_viewers) return;
+    if (!m_config.tls_cert.empty()) {
+        // New connections get the new pair; open ones keep theirs.
+        if (auto tls = net::TlsServerContext::load(m_config.tls_cert, m_config.tls_key); !tls) {
+            log::error("{} (the certificate in use stays)", tls.error().message);
+        } else {
+            log::info("relay: reread --tls-cert {}: {}", m_config.tls_cert, (*tls)->subject());
+            m_server->use_tls(std::move(*tls));
+        }
+    }
+    if (m_config.names_file.empty()) return;
     if (auto r = m_board.reload(); !r) return log::error("{} (the names in use stay)", r.error().message);
     log::info("relay: reread --names {}", m_config.names_file);
     const std::string id = event_id(m_seq);

@@ -62,7 +62,7 @@ bool Relay::origin_allowed(ConnId conn, const net::HttpRequest& r, std::string& 
     }
     std::string_view origin = r.header("origin");
     if (origin.empty()) return true;
-    if (origin == "http://" + std::string(r.header("host"))) return true;
+    if (origin == (m_server->tls() ? "https://" : "http://") + std::string(r.header("host"))) return true;
     if (std::find(m_config.allow_origins.begin(), m_config.allow_origins.end(), origin) !=
         m_config.allow_origins.end()) {
         cors = fmt::format(

@@ -16,6 +16,11 @@ namespace rtwatch::relay {
 namespace {
 
 constexpr std::size_t k_max_ids = 10'000;
+// A viewer's where runs on every update the viewer may get: bounded so one
+// viewer cannot buy the relay's CPU (the option has only the parser's bounds).
+constexpr std::size_t k_max_where_bytes = 1024;
+constexpr std::size_t k_max_where_comparisons = 32;
+constexpr std::size_t k_max_where_depth = 8;
 
 bool split_list(std::string_view value, std::vector<std::string>& into) {
     std::size_t start = 0;
@@ -78,8 +83,18 @@ std::optional<ViewerSelection> parse_selection(std::string_view query, const app
                         return fail(name, fmt::format("fields: '{}' is not tracked by this relay (its --fields: {})", f,
                                                       fmt::join(relay.fields, ",")));
         } else if (name == "where") {
+            if (value.size() > k_max_where_bytes)
+                return fail(name, fmt::format("where: {} bytes; a viewer's expression may have at most {}",
+                                              value.size(), k_max_where_bytes));
             auto w = filter::Where::parse(value);
             if (!w) return fail(name, fmt::format("where: {}", w.error().message));
+            const auto cost = w->cost();
+            if (cost.comparisons > k_max_where_comparisons)
+                return fail(name, fmt::format("where: {} comparisons; a viewer's expression may have at most {}",
+                                              cost.comparisons, k_max_where_comparisons));
+            if (cost.depth > k_max_where_depth)
+                return fail(name, fmt::format("where: nested {} deep; a viewer's expression may nest at most {}",
+                                              cost.depth, k_max_where_depth));
             s.where = value;
         } else if (name == "throttle") {
             auto d = parse_duration(value);

@@ -21,36 +21,12 @@
 #include <thread>
 #include <vector>
 
+#include "utc_ts.hpp"
+
 namespace {
 
-int64_t now_us() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t days_from_civil(int y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return int64_t(era) * 146097 + int64_t(doe) - 719468;
-}
-
-int num(const char* p, int n) {
-    int v = 0;
-    for (int i = 0; i < n; ++i) v = v * 10 + (p[i] - '0');
-    return v;
-}
-
-// "2026-12-02T15:23:52.528Z" -> microseconds since the epoch; -1 if not that shape.
-int64_t parse_ts_us(std::string_view s) {
-    if (s.size() < 24 || s[4] != '-' || s[10] != 'T' || s[19] != '.' || s[23] != 'Z') return -1;
-    const int64_t day = days_from_civil(num(s.data(), 4), num(s.data() + 5, 2), num(s.data() + 8, 2));
-    const int64_t sec = num(s.data() + 11, 2) * 3600 + num(s.data() + 14, 2) * 60 + num(s.data() + 17, 2);
-    return day * 86400000000LL + sec * 1000000 + num(s.data() + 20, 3) * 1000;
-}
+using bench::now_us;
+using bench::parse_ts_us;
 
 int64_t field_us(std::string_view data, std::string_view key) {
     const size_t at = data.find(key);

@@ -33,7 +33,12 @@
 #include <string_view>
 #include <vector>
 
+#include "utc_ts.hpp"
+
 namespace {
+
+using bench::now_us;
+using bench::parse_ts_us;
 
 struct Conn {
     int fd = -1;
@@ -41,41 +46,7 @@ struct Conn {
     std::string carry;  // an event not yet complete
 };
 
-int64_t now_us() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
 double mono_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
-int64_t days_from_civil(int y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return int64_t(era) * 146097 + int64_t(doe) - 719468;
-}
-
-int num(const char* p, int n) {
-    int v = 0;
-    for (int i = 0; i < n; ++i) v = v * 10 + (p[i] - '0');
-    return v;
-}
-
-// "2026-12-02T15:23:52.528Z" -> microseconds since the epoch; -1 if not that shape.
-int64_t parse_ts_us(std::string_view s) {
-    if (s.size() < 24 || s[4] != '-' || s[10] != 'T' || s[19] != '.' || s[23] != 'Z') return -1;
-    static std::string cached_date;
-    static int64_t cached_day_us = 0;
-    if (s.substr(0, 10) != cached_date) {
-        cached_date.assign(s.substr(0, 10));
-        cached_day_us = days_from_civil(num(s.data(), 4), num(s.data() + 5, 2), num(s.data() + 8, 2)) * 86400000000LL;
-    }
-    const int64_t sec = num(s.data() + 11, 2) * 3600 + num(s.data() + 14, 2) * 60 + num(s.data() + 17, 2);
-    return cached_day_us + sec * 1000000 + num(s.data() + 20, 3) * 1000;
-}
 
 // Delays in 0.1 ms buckets up to 60 s: 10 M samples fit in constant memory.
 struct Histogram {

@@ -192,3 +192,24 @@ TEST_CASE("cli: -o naming a directory says it is one and names a file in it", "[
     CHECK_THAT(joined(r.errors), Catch::Contains("-o " + dir + ": that is a directory; name a file in it, e.g. -o "));
     CHECK_THAT(joined(r.errors), Catch::Contains("/rtwatch.ndjson"));
 }
+
+TEST_CASE("cli: a relay beyond loopback without TLS is warned about; --tls-cert and --tls-key go together", "[app]") {
+    auto plain = parse({"relay", "replay", "-", "--listen", "0.0.0.0:8081", "--no-viewer-auth"});
+    REQUIRE(plain.config);
+    CHECK_THAT(joined(plain.warnings),
+               Catch::Contains("over plain HTTP: the viewer token and the data travel in clear; "
+                               "serve HTTPS with --tls-cert and --tls-key"));
+    auto tls = parse({"relay", "replay", "-", "--listen", "0.0.0.0:8081", "--no-viewer-auth", "--tls-cert", "c.pem",
+                      "--tls-key", "k.pem"});
+    REQUIRE(tls.config);
+    CHECK_THAT(joined(tls.warnings), !Catch::Contains("plain HTTP"));
+    CHECK(tls.config->tls_cert == "c.pem");
+    CHECK(tls.config->tls_key == "k.pem");
+    auto local = parse({"relay", "replay", "-", "--listen", "127.0.0.1:8081"});
+    REQUIRE(local.config);
+    CHECK_THAT(joined(local.warnings), !Catch::Contains("plain HTTP"));
+    auto half = parse({"relay", "replay", "-", "--tls-cert", "c.pem"});
+    REQUIRE_FALSE(half.config);
+    CHECK(half.exit_code == 2);
+    CHECK_THAT(joined(half.errors), Catch::Contains("--tls-cert needs --tls-key FILE"));
+}

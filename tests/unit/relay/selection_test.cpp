@@ -2,6 +2,7 @@
 // the parameter named, as the option would be.
 #include <catch2/catch.hpp>
 
+#include "rtwatch/filter/filter.hpp"
 #include "selection.hpp"
 
 using namespace rtwatch;
@@ -73,4 +74,37 @@ TEST_CASE("relay selection: fields must be among the relay's own --fields", "[re
     CHECK_FALSE(parse("fields=talkTime", e, config));
     CHECK(e.parameter == "fields");
     CHECK(e.message.find("talkTime") != std::string::npos);
+}
+
+// 300 viewers with 800-term expressions once held the relay at 100% CPU.
+TEST_CASE("relay selection: a viewer's where is capped in bytes, comparisons and depth, naming the cap", "[relay]") {
+    relay::SelectionError e;
+    auto terms = [](int n) {
+        std::string w = "a%3E1";
+        for (int i = 1; i < n; ++i) w += "%20or%20a%3E" + std::to_string(i);
+        return w;
+    };
+    CHECK(parse("where=" + terms(32), e));
+    CHECK_FALSE(parse("where=" + terms(33), e));
+    CHECK(e.parameter == "where");
+    CHECK(e.message == "where: 33 comparisons; a viewer's expression may have at most 32");
+
+    auto nested = [](int n) {
+        std::string w;
+        for (int i = 0; i < n; ++i) w += "not%20";
+        return w + "a%3E1";
+    };
+    CHECK(parse("where=" + nested(7), e));
+    CHECK_FALSE(parse("where=" + nested(8), e));
+    CHECK(e.message == "where: nested 9 deep; a viewer's expression may nest at most 8");
+
+    CHECK_FALSE(parse("where=a%3E" + std::string(1100, '1'), e));
+    CHECK(e.message == "where: 1102 bytes; a viewer's expression may have at most 1024");
+}
+
+TEST_CASE("where cost: comparisons and depth of the tree", "[filter]") {
+    auto w = filter::Where::parse("a > 1 and (b < 2 or not c == 'x')");
+    REQUIRE(w);
+    CHECK(w->cost().comparisons == 3);
+    CHECK(w->cost().depth == 4);  // and > or > not > c == 'x'
 }

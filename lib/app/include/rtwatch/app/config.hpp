@@ -88,6 +88,7 @@ struct Config {
     Millis header_timeout{10'000};  // a request head must be complete within this
     std::vector<UnitOption> units;  // --unit METRIC=UNIT: the wallboard's formats
     std::string names_file;         // --names FILE: display names, reloaded on SIGHUP
+    std::string tls_cert, tls_key;  // --tls-cert/--tls-key: HTTPS, reloaded on SIGHUP
     Millis trend_step{15'000};      // --trend-step: one sparkline point per step
 
     // --broker: the tenant's stream on NATS JetStream (see lib/broker)

@@ -47,6 +47,14 @@ public:
     bool matches(const Record& record) const;
     // The metric names it compares, each once, in order of appearance.
     std::vector<std::string> metric_names() const;
+    // What evaluating it costs: its comparisons, and how deep it nests (a
+    // comparison is 1; `not x`, `(x)` under another operator, and a run of
+    // `and` or of `or` each one more than the deepest part inside).
+    struct Cost {
+        std::size_t comparisons = 0;
+        std::size_t depth = 0;
+    };
+    Cost cost() const;
 
     struct Node;
 

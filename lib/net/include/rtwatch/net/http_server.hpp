@@ -18,6 +18,7 @@
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/core/result.hpp"
 #include "rtwatch/net/loop.hpp"
+#include "rtwatch/net/tls_server.hpp"
 
 namespace rtwatch::net {
 
@@ -52,6 +53,8 @@ struct HttpServerCounters {
     std::uint64_t head_too_large = 0;  // 431 / 414
     std::uint64_t head_timeout = 0;    // 408
     std::uint64_t bad_request = 0;     // 400 (not HTTP)
+    std::uint64_t plain_on_tls = 0;    // 400: plain HTTP to the TLS port
+    std::uint64_t tls_failed = 0;      // handshakes that failed (closed without a word)
     // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) on
     // accept: the listening socket rested for accept_pause each time.
     std::uint64_t accept_paused = 0;
@@ -76,6 +79,10 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     void on_request(Handler handler) { m_handler = std::move(handler); }
+    // Connections accepted from now on speak TLS with `context` (nullptr:
+    // plain HTTP); those already open keep what they have.
+    void use_tls(std::shared_ptr<TlsServerContext> context) { m_tls = std::move(context); }
+    bool tls() const { return m_tls != nullptr; }
     void on_closed(Closed closed) { m_closed = std::move(closed); }
     void on_drained(Drained drained) { m_drained = std::move(drained); }
 
@@ -123,7 +130,16 @@ private:
     void listen_events(bool on);
     void on_conn_event(Conn& c, std::uint32_t events);
     void read_head(Conn& c);
+    bool head_read(Conn& c);
     void read_discard(Conn& c);
+    // recv(2)/send(2) semantics, over TLS when the connection has it:
+    // > 0 bytes, 0 the peer's end, < 0 with errno (EAGAIN: try later).
+    long read_some(Conn& c, char* buf, std::size_t size);
+    long write_some(Conn& c, const char* data, std::size_t size);
+    // A TLS connection's first byte: a handshake starts the session; plain
+    // HTTP is answered 400 in plain text. False: nothing to read yet, or answered.
+    bool start_tls(Conn& c);
+    void end_tls(Conn& c);
     void handle_head(Conn& c);
     void flush(Conn& c);
     void flush_dirty();
@@ -149,6 +165,7 @@ private:
     std::vector<ConnId> m_dirty;  // streams with bytes to write this turn
     std::optional<Loop::Id> m_flush_timer;
     std::optional<Loop::Id> m_resume_timer;  // accepting paused until it fires
+    std::shared_ptr<TlsServerContext> m_tls;
 };
 
 // Status line reason phrases for the codes the relay uses.
