@@ -12,7 +12,7 @@ seconds=${1:-60}
 build=${RTWATCH_FUZZ_BUILD_DIR:-build-fuzz}
 jobs=${RTWATCH_FUZZ_BUILD_JOBS:-2}
 targets=(sse_parser decode decode_fast token_response where genesys_frame level_spec config_file http_head
-  relay_query)
+  relay_query websocket_handshake)
 
 cmake -S . -B "$build" -DRTWATCH_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 # Every target must build: a fuzzer that does not compile is a failure.

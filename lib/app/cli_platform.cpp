@@ -50,6 +50,14 @@ void validate_genesys(const PlatformOptions& o, Config& c, std::vector<std::stri
     if (!o.stream_url.empty()) {
         if (auto problem = ws_url_problem(o.stream_url)) e.push_back(*problem);
         c.stream_url = o.stream_url;
+        auto tls = c.api_url.rfind("https://", 0) == 0    ? c.api_url
+                   : c.auth_url.rfind("https://", 0) == 0 ? c.auth_url
+                                                          : "";
+        if (c.stream_url.rfind("ws://", 0) == 0 && !tls.empty() && !c.insecure)
+            e.push_back(
+                fmt::format("--stream-url '{}' under {}: it would drop TLS; give a wss:// URL, or pass "
+                            "--insecure for a test server",
+                            o.stream_url, tls));
     }
     // Client credentials at Genesys take no scope: permissions come from the client's roles.
     c.scope = o.scope;

@@ -5,6 +5,7 @@
 
 #include "rtwatch/auth/token.hpp"
 #include "rtwatch/core/log.hpp"
+#include "rtwatch/genesys/rest.hpp"
 
 namespace rtwatch::app {
 
@@ -46,6 +47,7 @@ void BudgetedServices::pump() {
         m_budget.take(now);
         auto [request, done] = std::move(m_queue.front());
         m_queue.pop_front();
+        request.max_body = genesys::k_max_rest_body;  // one limit for every REST answer of the run
         m_inner.request(std::move(request), [this, done = std::move(done)](net::Response response) {
             answered(response);
             done(std::move(response));

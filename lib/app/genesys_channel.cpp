@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "rtwatch/auth/token.hpp"
 #include "rtwatch/core/log.hpp"
 #include "rtwatch/core/time_format.hpp"
@@ -75,7 +77,9 @@ void GenesysChannel::call(net::Request request, std::string what, bool channel_c
                                      response.untrusted_certificate,
                                      what,
                                      request.url,
-                                     channel_call};
+                                     channel_call,
+                                     false,
+                                     response.body_too_large};
             auto step = genesys::classify_rest(reply, m_rest_backoff, m_jitter(), m_unauthorized);
             using A = genesys::RestStep::Action;
             switch (step.action) {
@@ -114,6 +118,7 @@ void GenesysChannel::create() {
         m_channel = std::move(*channel);
         ++m_created;
         log::info("notification channel {} created ({} topics)", m_channel.id, m_topics.size());
+        if (!socket_url_usable()) return;
         if (m_channel.expires && *m_channel.expires <= WallClock::now() && !m_warned_past_expiry) {
             m_warned_past_expiry = true;
             log::warn(
@@ -126,6 +131,27 @@ void GenesysChannel::create() {
     });
 }
 
+// Judged before subscribing, so a channel whose socket cannot be opened
+// costs one call; the platform may err once, so a new channel is tried.
+bool GenesysChannel::socket_url_usable() {
+    genesys::SocketUrl u{socket_url(), m_config.stream_url.empty() ? "the channel's connectUri" : "--stream-url",
+                         m_config.api_url, m_config.auth_url, m_config.insecure};
+    auto problem = genesys::socket_url_problem(u);
+    if (problem.kind == genesys::SocketUrlProblem::Kind::none) {
+        m_bad_socket_urls = 0;
+        return true;
+    }
+    auto step = genesys::decide_bad_socket_url(problem, m_bad_socket_urls, m_backoff, m_jitter());
+    if (step.action == genesys::Step::Action::fail) {
+        m_owner.channel_failed(step.exit_code, step.message);
+        return false;
+    }
+    log::warn("{}; making a new channel in {} ({} of {} tries)", step.message, format_duration(step.delay),
+              m_bad_socket_urls, genesys::k_max_bad_socket_urls);
+    later(step.delay, [this] { create(); });
+    return false;
+}
+
 void GenesysChannel::subscribe() {
     net::Request r;
     r.method = "PUT";
@@ -136,6 +162,15 @@ void GenesysChannel::subscribe() {
     call(std::move(r), "subscribing to the channel's topics", true, [this](const net::Response& response) {
         auto answer = genesys::parse_subscriptions(response.body);
         if (!answer) return m_owner.channel_failed(answer.error().code, answer.error().message);
+        // Requested topics the answer does not list: named, never silent.
+        for (const auto& topic : m_topics) {
+            auto listed = [&](const auto& list, auto id) {
+                return std::any_of(list.begin(), list.end(), [&](const auto& t) { return id(t) == topic; });
+            };
+            if (!listed(answer->permitted, [](const std::string& t) { return t; }) &&
+                !listed(answer->rejected, [](const genesys::RejectedTopic& t) { return t.topic; }))
+                answer->rejected.push_back(genesys::RejectedTopic{topic, std::string(genesys::k_left_out), {}});
+        }
         m_owner.channel_subscribed(*this, *answer);
         if (!m_stopped) connect();
     });

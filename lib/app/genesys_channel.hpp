@@ -49,6 +49,7 @@ public:
 private:
     void create();
     void subscribe();
+    bool socket_url_usable();
     void connect();
     void on_open() override;
     void on_message(std::string_view text) override;
@@ -80,6 +81,7 @@ private:
     genesys::Backoff m_renew_backoff;  // replacements because renewal did not move `expires`
     genesys::Watchdog m_watchdog;
     int m_unauthorized = 0;
+    int m_bad_socket_urls = 0;  // channels in a row whose socket URL cannot be opened
     bool m_pinged = false;
     bool m_open = false;
     bool m_healthy = false;  // open for k_healthy_after with a frame since

@@ -105,7 +105,9 @@ void GenesysSource::snapshot_request(net::Request request, std::string what, Par
                                          response.untrusted_certificate,
                                          what,
                                          request.url,
-                                         false};
+                                         false,
+                                         false,
+                                         response.body_too_large};
                 // Names are a nicety: without the definitions, ids are written as they are.
                 if (part == Part::definitions && (response.status == 403 || response.status == 404)) {
                     response.body.clear();

@@ -2,6 +2,7 @@
 #include "rtwatch/genesys/lifecycle.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -92,7 +93,12 @@ RestStep classify_rest(const RestReply& r, Backoff& backoff, double jitter, int&
             fmt::format("the TLS certificate of {} is not trusted ({}); pass --cacert FILE with the CA that "
                         "signed it",
                         r.url, r.transport_error)};
-    if (r.status >= 200 && r.status < 300) {
+    if (r.too_large)
+        return RestStep{A::fail, Millis{0}, ExitCode::upstream,
+                        fmt::format("{}: {}, which rtwatch does not read past; is --api-url the Genesys Cloud API? "
+                                    "(a snapshot that large: watch fewer --queue or --agent ids per run)",
+                                    r.what, r.transport_error)};
+    if (r.status >= 200 && r.status < 300 && r.transport_error.empty()) {
         unauthorized = 0;
         return RestStep{};
     }
@@ -105,9 +111,9 @@ RestStep classify_rest(const RestReply& r, Backoff& backoff, double jitter, int&
         return RestStep{A::new_token, unauthorized > 1 ? next_delay(backoff, jitter) : Millis{0}, ExitCode::ok,
                         r.what + " answered 401: the token is no longer good"};
     }
-    if (r.status == 0 || r.status == 408 || r.status == 429 || r.status >= 500) {
-        std::string message = r.status == 0 ? fmt::format("{} failed: {}", r.what, r.transport_error)
-                                            : fmt::format("{} answered {}", r.what, r.status);
+    if (r.status == 0 || (r.status >= 200 && r.status < 300) || r.status == 408 || r.status == 429 || r.status >= 500) {
+        std::string message = r.status < 300 ? fmt::format("{} failed: {}", r.what, r.transport_error)
+                                             : fmt::format("{} answered {}", r.what, r.status);
         Millis delay = retry_wait(r.retry_after, next_delay(backoff, jitter), retry_cap, message);
         return RestStep{A::retry, delay, ExitCode::ok, message};
     }
@@ -140,27 +146,107 @@ TimePoint renew_at(TimePoint now, WallTime wall_now, std::optional<WallTime> exp
     return now + std::max(k_renew_min, life - margin);
 }
 
+namespace {
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    return true;
+}
+
+// A server's URL as a message may quote it: printable, cut short.
+std::string quoted_url(std::string_view url) {
+    constexpr std::size_t k_limit = 160;
+    std::string out;
+    for (char c : url.substr(0, k_limit)) out += (c > 0x20 && c < 0x7f) ? c : '?';
+    return url.size() > k_limit ? out + "..." : out;
+}
+
+}  // namespace
+
+SocketUrlProblem socket_url_problem(const SocketUrl& u) {
+    using K = SocketUrlProblem::Kind;
+    const bool ws = starts_with_nocase(u.url, "ws://"), wss = starts_with_nocase(u.url, "wss://");
+    if (!ws && !wss)
+        return {K::bad_scheme, fmt::format("{} '{}' is not a ws:// or wss:// URL", u.origin, quoted_url(u.url))};
+    if (!ws || u.insecure) return {};
+    const std::string_view tls_from = starts_with_nocase(u.api_url, "https://")    ? u.api_url
+                                      : starts_with_nocase(u.auth_url, "https://") ? u.auth_url
+                                                                                   : std::string_view();
+    if (tls_from.empty()) return {};
+    return {K::downgrade, fmt::format("refused the socket at {} ({}) under {}: it would drop TLS", quoted_url(u.url),
+                                      u.origin, tls_from)};
+}
+
+Step decide_bad_socket_url(const SocketUrlProblem& problem, int& in_a_row, Backoff& backoff, double jitter) {
+    if (++in_a_row >= k_max_bad_socket_urls) {
+        const bool downgrade = problem.kind == SocketUrlProblem::Kind::downgrade;
+        return fail(ExitCode::upstream,
+                    fmt::format("{} ({} channels in a row): {}", problem.message, in_a_row,
+                                downgrade ? "check --api-url and --stream-url, or pass --insecure for a test server"
+                                          : "the platform keeps answering a socket URL rtwatch cannot open; check "
+                                            "--api-url or --region, or set --stream-url"));
+    }
+    // At once only when nothing else is backing off: a bad URL between lost
+    // channels is paced with them.
+    Millis delay = in_a_row == 1 && backoff.attempt == 0 ? Millis{0} : next_delay(backoff, jitter);
+    return Step{Step::Action::new_channel, delay, ExitCode::ok, problem.message};
+}
+
+namespace {
+
+// "a, b, c and 4 more"
+std::string some_topics(std::span<const RejectedTopic> topics) {
+    std::string out;
+    const std::size_t shown = std::min<std::size_t>(topics.size(), 3);
+    for (std::size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + topics[i].topic;
+    if (topics.size() > shown) out += fmt::format(" and {} more", topics.size() - shown);
+    return out;
+}
+
+}  // namespace
+
 PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected) {
     PermissionVerdict v;
     if (rejected.empty()) return v;
-    auto missing = missing_permissions(rejected);
+    std::vector<RejectedTopic> refused, left_out;
+    for (const auto& r : rejected) (r.reason == k_left_out ? left_out : refused).push_back(r);
+    const std::size_t total = rejected.size() + permitted;
+    std::string missing_text;
+    if (!left_out.empty())
+        missing_text = fmt::format(
+            "{} of {} requested topics are missing from the subscription answer ({}): check the --queue and "
+            "--agent ids (Genesys ids are UUIDs) and the OAuth client's roles",
+            left_out.size(), total, some_topics(left_out));
+    if (refused.empty()) {
+        if (permitted == 0) {
+            v.ok = false;
+            v.error = "no topic was subscribed: " + missing_text + "; there is nothing to watch";
+        } else {
+            v.warning = missing_text + "; those resources are not watched";
+        }
+        return v;
+    }
+    auto missing = missing_permissions(refused);
     std::string names =
         missing.empty() ? std::string("(the answer names none)") : fmt::format("{}", fmt::join(missing, ", "));
-    std::string first = rejected.front().topic;
-    std::string topics = rejected.size() == 1 ? first : fmt::format("{} and {} more", first, rejected.size() - 1);
-    std::string reason = rejected.front().reason.empty() ? "" : " (" + rejected.front().reason + ")";
+    std::string first = refused.front().topic;
+    std::string topics = refused.size() == 1 ? first : fmt::format("{} and {} more", first, refused.size() - 1);
+    std::string reason = refused.front().reason.empty() ? "" : " (" + refused.front().reason + ")";
+    std::string also = missing_text.empty() ? "" : "; " + missing_text;
     if (permitted == 0) {
         v.ok = false;
         v.error = fmt::format(
             "no topic was permitted: {} rejected{}; the OAuth client lacks {}: add the permission to "
-            "its roles",
-            topics, reason, names);
+            "its roles{}",
+            topics, reason, names, also);
         return v;
     }
     v.warning = fmt::format(
         "{} of {} topics rejected{}, e.g. {}: the OAuth client lacks {}; those resources are not "
-        "watched",
-        rejected.size(), rejected.size() + permitted, reason, first, names);
+        "watched{}",
+        refused.size(), total, reason, first, names, also);
     return v;
 }
 

@@ -1,12 +1,25 @@
 // One-shot requests (token requests, callbacks): status, the headers callers
-// act on, and a body capped at 1 MiB. Redirects are left to curl.
+// act on, and a body capped at the request's max_body. Redirects are left to curl.
 #include "easy.hpp"
 #include "loop_impl.hpp"
 
 namespace rtwatch::net {
 namespace {
 
-constexpr std::size_t k_max_body = 1 << 20;
+// "https://h/a/b?c" -> "/a/b": what a message about the answer may name
+// (a query may carry ids; the host is in the configuration).
+std::string path_of(const std::string& url) {
+    auto scheme = url.find("://");
+    auto start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    if (start == std::string::npos) return "/";
+    return url.substr(start, url.find_first_of("?#", start) - start);
+}
+
+std::string size_text(std::size_t bytes) {
+    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
 
 struct OneShot final : Transfer {
     using Id = Loop::Id;
@@ -28,7 +41,7 @@ struct OneShot final : Transfer {
     }
     static size_t on_body(char* data, size_t size, size_t n, void* self) {
         auto* s = static_cast<OneShot*>(self);
-        if (s->response.body.size() + size * n > k_max_body) {
+        if (s->response.body.size() + size * n > s->request.max_body) {
             s->too_big = true;
             return 0;  // aborts the transfer
         }
@@ -53,9 +66,11 @@ struct OneShot final : Transfer {
         char* url = nullptr;
         curl_easy_getinfo(easy.handle, CURLINFO_EFFECTIVE_URL, &url);
         if (url) response.effective_url = url;
-        if (too_big)
-            response.transport_error = "response body larger than 1 MiB";
-        else if (result != CURLE_OK)
+        if (too_big) {
+            response.body_too_large = true;
+            response.transport_error = "the answer to " + request.method + " " + path_of(request.url) +
+                                       " is larger than the " + size_text(request.max_body) + " limit";
+        } else if (result != CURLE_OK)
             response.transport_error = detail::describe(result, easy);
         response.untrusted_certificate = detail::is_untrusted_certificate(result);
         auto fn = std::move(done);

@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <wslay/wslay.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -15,12 +16,12 @@
 #include "easy.hpp"
 #include "loop_impl.hpp"
 #include "rtwatch/core/text.hpp"
+#include "rtwatch/net/websocket_handshake.hpp"
 
 namespace rtwatch::net {
 
 namespace {
 
-constexpr std::string_view k_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 constexpr std::size_t k_max_upgrade_answer = 16 * 1024;
 
 std::string base64(const unsigned char* data, std::size_t n) {
@@ -35,10 +36,11 @@ struct Target {
     std::string curl_url, host, path;
 };
 std::optional<Target> target_of(const std::string& url) {
-    std::string http;
-    if (url.rfind("wss://", 0) == 0)
+    std::string http, scheme = url.substr(0, 6);
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme.rfind("wss://", 0) == 0)
         http = "https://" + url.substr(6);
-    else if (url.rfind("ws://", 0) == 0)
+    else if (scheme.rfind("ws://", 0) == 0)
         http = "http://" + url.substr(5);
     else
         return std::nullopt;
@@ -66,14 +68,6 @@ std::optional<Target> target_of(const std::string& url) {
 }
 
 }  // namespace
-
-std::string websocket_accept(std::string_view key) {
-    std::string text = std::string(key) + std::string(k_guid);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text.data(), text.size(), md, &len, EVP_sha1(), nullptr);
-    return base64(md, len);
-}
 
 struct WebSocket::Connection final : Transfer {
     enum class Phase { connecting, sending_upgrade, reading_upgrade, open };
@@ -230,43 +224,17 @@ struct WebSocket::Connection final : Transfer {
     }
 
     void upgrade_answered(std::size_t head_size) {
-        std::string_view head(in.data(), head_size);
-        Response r;
-        long status = 0;
-        std::string accept;
-        bool upgrade = false;
-        std::size_t pos = 0;
-        while (pos < head.size()) {
-            auto eol = head.find("\r\n", pos);
-            std::string_view line = head.substr(pos, eol - pos);
-            pos = eol + 2;
-            if (line.substr(0, 5) == "HTTP/") {
-                auto sp = line.find(' ');
-                if (sp != std::string_view::npos) status = std::atol(std::string(line.substr(sp + 1, 3)).c_str());
-                continue;
-            }
-            auto colon = line.find(':');
-            if (colon == std::string_view::npos) continue;
-            auto name = trim(line.substr(0, colon));
-            auto value = trim(line.substr(colon + 1));
-            if (detail::iequals(name, "Sec-WebSocket-Accept"))
-                accept = std::string(value);
-            else if (detail::iequals(name, "Upgrade"))
-                upgrade = detail::iequals(value, "websocket");
-            else if (detail::iequals(name, "Retry-After"))
-                r.retry_after = std::string(value);
-        }
-        if (status != 101) {
+        auto verdict = judge_upgrade_answer(std::string_view(in.data(), head_size), key);
+        using V = UpgradeVerdict::Kind;
+        if (verdict.kind != V::open) {
             WebSocketEnd e;
-            e.kind = status == 0 ? WebSocketEnd::Kind::bad_handshake : WebSocketEnd::Kind::upgrade_refused;
-            e.status = status;
-            e.retry_after = r.retry_after;
-            e.detail = status == 0 ? "the upgrade's answer has no status line"
-                                   : "the upgrade was answered " + std::to_string(status);
+            e.kind =
+                verdict.kind == V::refused ? WebSocketEnd::Kind::upgrade_refused : WebSocketEnd::Kind::bad_handshake;
+            e.status = verdict.status;
+            e.retry_after = verdict.retry_after;
+            e.detail = verdict.problem;
             return end(std::move(e));
         }
-        if (!upgrade || accept != websocket_accept(key))
-            return fail(WebSocketEnd::Kind::bad_handshake, "101 without a valid Upgrade and Sec-WebSocket-Accept");
         in_used = head_size;
         if (!make_context()) return fail(WebSocketEnd::Kind::transport_error, "cannot set up the WebSocket framing");
         phase = Phase::open;

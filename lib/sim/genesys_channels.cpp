@@ -76,7 +76,7 @@ void GenesysHub::end_channel(Channel& c, std::string_view system, uint16_t code,
     c.socket->close(code, std::string(reason));
 }
 
-ChannelView GenesysHub::create_channel(TimePoint now) {
+ChannelView GenesysHub::create_channel(TimePoint now, const std::string& token) {
     std::lock_guard lock(m_mutex);
     if (m_channels.size() >= m_o.max_channels) {
         auto lru = std::min_element(m_channels.begin(), m_channels.end(), [](const auto& a, const auto& b) {
@@ -88,6 +88,7 @@ ChannelView GenesysHub::create_channel(TimePoint now) {
     }
     Channel c;
     c.id = random_channel_id();
+    c.token = token;
     touch(c, now, true);
     ChannelView view{c.id, c.expires_wall};
     if (m_storm == "expired-channel") view.expires = WallClock::now() - std::chrono::hours(1);
@@ -96,12 +97,45 @@ ChannelView GenesysHub::create_channel(TimePoint now) {
     return view;
 }
 
-std::vector<ChannelView> GenesysHub::channels(TimePoint now) {
+std::vector<ChannelView> GenesysHub::channels(TimePoint now, const std::string& token) {
     std::lock_guard lock(m_mutex);
     std::vector<ChannelView> out;
     for (const auto& [id, c] : m_channels)
-        if (now < c.expires) out.push_back({id, c.expires_wall});
+        if (now < c.expires && c.token == token) out.push_back({id, c.expires_wall});
     return out;
+}
+
+bool GenesysHub::channel_exists(const std::string& id, TimePoint now) {
+    std::lock_guard lock(m_mutex);
+    return find_locked(id, now) != nullptr;
+}
+
+// The topics this simulator serves, in the shape of the platform's
+// AvailableTopicEntityListing (id, description, requiresPermissions,
+// transports, topicParameters, publicApiTemplateUriPaths).
+std::string GenesysHub::available_topics_json() const {
+    struct Topic {
+        std::string_view id, description, permission, parameter, path;
+    };
+    static constexpr Topic k_topics[] = {
+        {"v2.analytics.queues.{id}.observations", "Queue observations", k_queue_permission, "queueId",
+         "/api/v2/analytics/queues/observations/query"},
+        {"v2.users.{id}.activity", "A user's activity: presence, routing status, queues", k_user_permission, "userId",
+         "/api/v2/users/{userId}"},
+        {"v2.users.{id}.presence", "A user's presence", k_user_permission, "userId",
+         "/api/v2/users/{userId}/presences/purecloud"},
+        {"v2.users.{id}.routingStatus", "A user's routing status", k_user_permission, "userId",
+         "/api/v2/users/{userId}/routingstatus"},
+    };
+    std::string out = "{\"entities\":[";
+    for (std::size_t i = 0; i < std::size(k_topics); ++i) {
+        const Topic& t = k_topics[i];
+        out += fmt::format(
+            R"({}{{"id":"{}","description":"{}","requiresPermissions":["{}"],"transports":["All"],)"
+            R"("topicParameters":["{}"],"publicApiTemplateUriPaths":["{}"],"enforced":false,"visibility":"Public"}})",
+            i ? "," : "", t.id, t.description, t.permission, t.parameter, t.path);
+    }
+    return out + "]}";
 }
 
 std::optional<std::string_view> GenesysHub::permission_for(std::string_view topic) const {

@@ -55,8 +55,12 @@ public:
     void run();
 
     // REST.
-    ChannelView create_channel(TimePoint now);
-    std::vector<ChannelView> channels(TimePoint now);
+    // Channels belong to the token that made them: the listing, as the
+    // platform documents it, shows only the calling token's channels.
+    ChannelView create_channel(TimePoint now, const std::string& token = {});
+    std::vector<ChannelView> channels(TimePoint now, const std::string& token = {});
+    bool channel_exists(const std::string& id, TimePoint now);  // HEAD .../channels/{id}
+    std::string available_topics_json() const;                  // GET .../availabletopics
     // PUT (replace) or POST (add) of subscriptions; body is [{"id":topic},...].
     SubscribeAnswer subscribe(const std::string& channel, std::string_view body, bool ignore_errors, bool replace,
                               TimePoint now);
@@ -108,6 +112,7 @@ private:
         TimePoint expires;
         WallTime expires_wall;
         uint64_t last_used = 0;
+        std::string token;  // the access token that made it
         std::set<std::string> topics;
         std::shared_ptr<WsSession> socket;
     };

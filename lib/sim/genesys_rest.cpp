@@ -5,7 +5,9 @@
 // Routes, after Genesys Cloud's public API:
 //   POST /oauth/token                                       client credentials
 //   POST /api/v2/notifications/channels                     {id, connectUri, expires}
-//   GET  /api/v2/notifications/channels                     {entities:[channel]}
+//   GET  /api/v2/notifications/channels                     {entities:[channel]} of the calling token
+//   HEAD /api/v2/notifications/channels/{id}                200 when it exists, else 404
+//   GET  /api/v2/notifications/availabletopics              {entities:[topic]}
 //   GET|PUT|POST|DELETE /api/v2/notifications/channels/{id}/subscriptions
 //        PUT replaces, POST adds; answer {entities:[{id, state, rejectionReason?, missingPermissions?}]}
 //   POST /api/v2/analytics/queues/observations/query        {results:[{group, data}]}
@@ -240,14 +242,24 @@ void install_genesys_endpoints(SimServer::Impl& s) {
     auto& http = *s.http;
     http.set_payload_max_length(4 * 1024 * 1024);
     http.Post("/oauth/token", [&s](const httplib::Request& req, httplib::Response& res) { handle_token(s, req, res); });
-    http.Post("/api/v2/notifications/channels", rest(s, [&s](const httplib::Request&, httplib::Response& res) {
-                  res.set_content(channel_json(s, s.genesys->create_channel(SteadyClock::now())), "application/json");
+    http.Post("/api/v2/notifications/channels", rest(s, [&s](const httplib::Request& req, httplib::Response& res) {
+                  const auto c = s.genesys->create_channel(SteadyClock::now(), bearer(req));
+                  res.set_content(channel_json(s, c), "application/json");
               }));
-    http.Get("/api/v2/notifications/channels", rest(s, [&s](const httplib::Request&, httplib::Response& res) {
+    http.Get("/api/v2/notifications/channels", rest(s, [&s](const httplib::Request& req, httplib::Response& res) {
                  std::string body = "{\"entities\":[";
-                 const auto list = s.genesys->channels(SteadyClock::now());
+                 const auto list = s.genesys->channels(SteadyClock::now(), bearer(req));
                  for (size_t i = 0; i < list.size(); ++i) body += (i ? "," : "") + channel_json(s, list[i]);
                  res.set_content(body + "]}", "application/json");
+             }));
+    // HEAD only (httplib routes HEAD to GET handlers): 200 when the channel exists, else 404.
+    http.Get(R"(/api/v2/notifications/channels/([^/]+))", rest(s, [&s](const auto& req, auto& res) {
+                 if (req.method != "HEAD") return json_error(res, 405, "method.not.allowed", "use HEAD");
+                 const std::string id = req.matches[1];
+                 res.status = s.genesys->channel_exists(id, SteadyClock::now()) ? 200 : 404;
+             }));
+    http.Get("/api/v2/notifications/availabletopics", rest(s, [&s](const auto&, auto& res) {
+                 res.set_content(s.genesys->available_topics_json(), "application/json");
              }));
     const char* subscriptions = R"(/api/v2/notifications/channels/([^/]+)/subscriptions)";
     const Handler subs = rest(s, [&s](const auto& req, auto& res) { handle_subscriptions(s, req, res); });

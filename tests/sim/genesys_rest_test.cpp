@@ -3,6 +3,9 @@
 // the users routes and /sim/state.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
+
 #include "genesys_helpers.hpp"
 
 using namespace rtwatch::test;
@@ -259,4 +262,57 @@ TEST_CASE("genesys presence: qualifiers are organisation ids, mapped by the answ
     CHECK(!plain.HasMember("systemToOrganizationMappings"));
     CHECK(sim_state(*again).at("queue-0001").count("oOnQueueUsers.IDLE") == 0);
     CHECK(sim_state(*sim).at("queue-0001").count("oOnQueueUsers.IDLE") == 1);
+}
+
+TEST_CASE("genesys channels: HEAD on a channel is 200 while it exists, 404 otherwise; GET is not allowed",
+          "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    const Channel c = create_channel(*sim, token);
+    CHECK(http_head(sim->endpoint(), "/api/v2/notifications/channels/" + c.id, bearer(token)).status == 200);
+    CHECK(http_head(sim->endpoint(), "/api/v2/notifications/channels/streaming-nope", bearer(token)).status == 404);
+    CHECK(http_head(sim->endpoint(), "/api/v2/notifications/channels/" + c.id, {}).status == 401);
+    CHECK(http_get(sim->endpoint(), "/api/v2/notifications/channels/" + c.id, bearer(token)).status == 405);
+}
+
+TEST_CASE("genesys channels: the listing shows only the calling token's channels", "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string first = sim->token(), second = sim->token();
+    REQUIRE(first != second);
+    const Channel a = create_channel(*sim, first);
+    const Channel b1 = create_channel(*sim, second);
+    const Channel b2 = create_channel(*sim, second);
+    auto ids = [&](const std::string& token) {
+        std::vector<std::string> out;
+        const auto doc = parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(token)).body);
+        for (const auto& e : doc["entities"].GetArray()) out.emplace_back(e["id"].GetString());
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    CHECK(ids(first) == std::vector<std::string>{a.id});
+    std::vector<std::string> both{b1.id, b2.id};
+    std::sort(both.begin(), both.end());
+    CHECK(ids(second) == both);
+    // A channel of another token still exists for HEAD (the id is the capability).
+    CHECK(http_head(sim->endpoint(), "/api/v2/notifications/channels/" + a.id, bearer(second)).status == 200);
+}
+
+TEST_CASE("genesys channels: the available topics name each topic the simulator serves and its permission",
+          "[sim][genesys]") {
+    auto sim = genesys_sim();
+    const std::string token = sim->token();
+    const HttpResponse r = http_get(sim->endpoint(), "/api/v2/notifications/availabletopics", bearer(token));
+    REQUIRE(r.status == 200);
+    const auto doc = parse_json(r.body);
+    REQUIRE(doc.HasMember("entities"));
+    std::map<std::string, std::string> permission;
+    for (const auto& e : doc["entities"].GetArray()) {
+        REQUIRE(e["requiresPermissions"].IsArray());
+        CHECK(e["transports"][0].GetString() == std::string("All"));
+        permission[e["id"].GetString()] = e["requiresPermissions"][0].GetString();
+    }
+    CHECK(permission.at("v2.analytics.queues.{id}.observations") == "analytics:queueObservation:view");
+    CHECK(permission.at("v2.users.{id}.activity") == "analytics:userObservation:view");
+    CHECK(permission.size() == 4);
+    CHECK(http_get(sim->endpoint(), "/api/v2/notifications/availabletopics", {}).status == 401);
 }

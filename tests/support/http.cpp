@@ -57,6 +57,10 @@ HttpResponse http_get(Endpoint to, const std::string& path, const Headers& heade
     return convert(client(to)->Get(path.c_str(), to_headers(headers)));
 }
 
+HttpResponse http_head(Endpoint to, const std::string& path, const Headers& headers) {
+    return convert(client(to)->Head(path.c_str(), to_headers(headers)));
+}
+
 HttpResponse http_post(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,
                        const Headers& headers) {
     return convert(client(to)->Post(path.c_str(), to_headers(headers), body, content_type.c_str()));

@@ -325,12 +325,12 @@ TEST_CASE("cli: genesys options come from the config file like the others", "[ap
 TEST_CASE("cli: genesys overrides win over the region; sse keeps its defaults", "[app][genesys]") {
     Env env{{"RTWATCH_CLIENT_SECRET", "s"}};
     auto g = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--api-url", "http://127.0.0.1:1",
-                    "--stream-url", "ws://127.0.0.1:2", "--client-id", "c", "--agent", "a", "--idle-timeout", "5s"});
+                    "--stream-url", "wss://127.0.0.1:2", "--client-id", "c", "--agent", "a", "--idle-timeout", "5s"});
     INFO(joined(g.errors));
     REQUIRE(g.config);
     CHECK(g.config->api_url == "http://127.0.0.1:1");
     CHECK(g.config->auth_url == "https://login.mypurecloud.com");
-    CHECK(g.config->stream_url == "ws://127.0.0.1:2");
+    CHECK(g.config->stream_url == "wss://127.0.0.1:2");
     CHECK(g.config->idle_timeout == Millis(5'000));
     auto s = parse({"--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q"});
     REQUIRE(s.config);
@@ -355,6 +355,15 @@ TEST_CASE("cli: genesys usage errors name the reason", "[app][genesys]") {
     auto stream = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--stream-url", "http://x",
                          "--client-id", "c", "--queue", "q"});
     CHECK(joined(stream.errors).find("ws:// or wss://") != std::string::npos);
+    auto downgrade = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--stream-url", "ws://x.test",
+                            "--client-id", "c", "--queue", "q"});
+    CHECK(downgrade.exit_code == 2);
+    CHECK(joined(downgrade.errors) ==
+          "--stream-url 'ws://x.test' under https://api.mypurecloud.com: it would drop TLS; give a wss:// URL, or pass "
+          "--insecure for a test server\n");
+    auto allowed = parse({"--platform", "genesys", "--region", "mypurecloud.com", "--stream-url", "ws://x.test",
+                          "--client-id", "c", "--queue", "q", "--insecure"});
+    CHECK(allowed.config);
     auto platform =
         parse({"--platform", "kafka", "--api-url", "http://127.0.0.1:1", "--client-id", "c", "--queue", "q"});
     CHECK(joined(platform.errors).find("use sse or genesys") != std::string::npos);

@@ -173,3 +173,120 @@ TEST_CASE("genesys lifecycle: a redirect names the host, not the ids; a 400 name
     r.names_ids = true;
     CHECK(classify_rest(r, b, 0, unauthorized).message.find("--queue and --agent ids") != std::string::npos);
 }
+
+TEST_CASE("genesys lifecycle: a ws:// socket under an https API or login is refused unless --insecure", "[genesys]") {
+    using P = SocketUrlProblem::Kind;
+    SocketUrl u{"ws://streaming.test/channels/c1", "the channel's connectUri", "https://api.test", "https://login.test",
+                false};
+    auto p = socket_url_problem(u);
+    CHECK(p.kind == P::downgrade);
+    CHECK(p.message ==
+          "refused the socket at ws://streaming.test/channels/c1 (the channel's connectUri) under https://api.test: "
+          "it would drop TLS");
+    u.api_url = "http://api.test";
+    CHECK(socket_url_problem(u).kind == P::downgrade);  // the login is still https
+    CHECK(socket_url_problem(u).message.find("under https://login.test") != std::string::npos);
+    u.auth_url = "http://login.test";
+    CHECK(socket_url_problem(u).kind == P::none);  // nothing to drop
+    u.api_url = "HTTPS://api.test";
+    CHECK(socket_url_problem(u).kind == P::downgrade);
+    u.insecure = true;
+    CHECK(socket_url_problem(u).kind == P::none);
+    u.insecure = false;
+    u.url = "wss://streaming.test/channels/c1";
+    CHECK(socket_url_problem(u).kind == P::none);
+    u.url = "WSS://streaming.test/channels/c1";
+    CHECK(socket_url_problem(u).kind == P::none);
+}
+
+TEST_CASE("genesys lifecycle: a socket URL that is not ws or wss is named, short and printable", "[genesys]") {
+    SocketUrl u{"https://streaming.test/channels/c1", "the channel's connectUri", "https://api.test", "", false};
+    auto p = socket_url_problem(u);
+    CHECK(p.kind == SocketUrlProblem::Kind::bad_scheme);
+    CHECK(p.message == "the channel's connectUri 'https://streaming.test/channels/c1' is not a ws:// or wss:// URL");
+    u.insecure = true;  // --insecure allows a downgrade, not a scheme that cannot be opened
+    CHECK(socket_url_problem(u).kind == SocketUrlProblem::Kind::bad_scheme);
+    u.url = "x\x1b[2J" + std::string(300, 'y');
+    auto long_one = socket_url_problem(u).message;
+    CHECK(long_one.find('\x1b') == std::string::npos);
+    CHECK(long_one.size() < 250);
+}
+
+TEST_CASE("genesys lifecycle: bad socket URLs make a new channel at once, then backing off, the third exits 7",
+          "[genesys]") {
+    SocketUrlProblem p{SocketUrlProblem::Kind::bad_scheme,
+                       "the channel's connectUri 'http://x' is not a ws:// or wss:// URL"};
+    Backoff b;
+    int in_a_row = 0;
+    auto first = decide_bad_socket_url(p, in_a_row, b, 0.0);
+    CHECK(first.action == A::new_channel);
+    CHECK(first.delay == 0ms);
+    auto second = decide_bad_socket_url(p, in_a_row, b, 0.0);
+    CHECK(second.action == A::new_channel);
+    CHECK(second.delay == 500ms);  // 1 s, jittered within its upper half
+    auto third = decide_bad_socket_url(p, in_a_row, b, 0.0);
+    CHECK(third.action == A::fail);
+    CHECK(third.exit_code == ExitCode::upstream);
+    CHECK(third.message ==
+          "the channel's connectUri 'http://x' is not a ws:// or wss:// URL (3 channels in a row): the platform "
+          "keeps answering a socket URL rtwatch cannot open; check --api-url or --region, or set --stream-url");
+    SocketUrlProblem d{SocketUrlProblem::Kind::downgrade, "refused ...: it would drop TLS"};
+    int n = 2;
+    auto refused = decide_bad_socket_url(d, n, b, 0.0);
+    CHECK(refused.exit_code == ExitCode::upstream);
+    CHECK(refused.message.ends_with("check --api-url and --stream-url, or pass --insecure for a test server"));
+}
+
+TEST_CASE("genesys lifecycle: an answer cut at the size limit is a size error, not broken JSON", "[genesys]") {
+    Backoff b;
+    int unauthorized = 0;
+    RestReply big{200,
+                  {},
+                  "the answer to POST /api/v2/notifications/channels is larger than the 8 MiB limit",
+                  false,
+                  "creating a notification channel",
+                  "https://api.test/api/v2/notifications/channels"};
+    big.too_large = true;
+    auto step = classify_rest(big, b, 0.0, unauthorized);
+    CHECK(step.action == RestStep::Action::fail);
+    CHECK(step.exit_code == ExitCode::upstream);
+    CHECK(step.message ==
+          "creating a notification channel: the answer to POST /api/v2/notifications/channels is larger than the "
+          "8 MiB limit, which rtwatch does not read past; is --api-url the Genesys Cloud API? (a snapshot that "
+          "large: watch fewer --queue or --agent ids per run)");
+    // Cut short by the network instead: a transport failure, tried again.
+    RestReply cut{200,
+                  {},
+                  "Failure when receiving data from the peer",
+                  false,
+                  "creating a notification channel",
+                  "https://api.test/api/v2/notifications/channels"};
+    auto retry = classify_rest(cut, b, 0.0, unauthorized);
+    CHECK(retry.action == RestStep::Action::retry);
+    CHECK(retry.message == "creating a notification channel failed: Failure when receiving data from the peer");
+}
+
+TEST_CASE("genesys lifecycle: topics missing from the subscription answer are named; none at all fails", "[genesys]") {
+    const std::string left(k_left_out);
+    std::vector<RejectedTopic> missing{{"v2.analytics.queues.q2.observations", left, {}},
+                                       {"v2.analytics.queues.q3.observations", left, {}}};
+    auto some = judge_subscriptions(1, missing);
+    CHECK(some.ok);
+    CHECK(some.warning ==
+          "2 of 3 requested topics are missing from the subscription answer (v2.analytics.queues.q2.observations, "
+          "v2.analytics.queues.q3.observations): check the --queue and --agent ids (Genesys ids are UUIDs) and the "
+          "OAuth client's roles; those resources are not watched");
+    auto none = judge_subscriptions(0, missing);
+    CHECK_FALSE(none.ok);
+    CHECK(none.error.find("no topic was subscribed: 2 of 2 requested topics are missing") == 0);
+    CHECK(none.error.ends_with("; there is nothing to watch"));
+    std::vector<RejectedTopic> both{{"v2.users.u1.activity", "MissingPermissions", {"routing:queue:view"}},
+                                    {"v2.analytics.queues.q2.observations", left, {}}};
+    auto mixed = judge_subscriptions(0, both);
+    CHECK_FALSE(mixed.ok);
+    CHECK(mixed.error.find("no topic was permitted: v2.users.u1.activity rejected (MissingPermissions)") == 0);
+    CHECK(mixed.error.find("1 of 2 requested topics are missing from the subscription answer "
+                           "(v2.analytics.queues.q2.observations)") != std::string::npos);
+    std::vector<RejectedTopic> many(5, RejectedTopic{"t", left, {}});
+    CHECK(judge_subscriptions(1, many).warning.find("(t, t, t and 2 more)") != std::string::npos);
+}

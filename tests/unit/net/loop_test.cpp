@@ -116,6 +116,37 @@ TEST_CASE("loop: a one-shot request gets status, headers and body", "[net]") {
     CHECK(seen[0].header("Content-Type") == "application/x-www-form-urlencoded");
 }
 
+TEST_CASE("loop: an answer over the request's max_body is cut and named as too large", "[net]") {
+    SseTestServer server;
+    server.handle("/api/v2/big", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(3000, 'x'), "application/json");
+    });
+    LoopThread lt;
+    Watched<std::optional<Response>> result;
+    lt.sync([&] {
+        Request r;
+        r.url = server.url("/api/v2/big?id=secret-ish");
+        r.max_body = 2048;
+        lt.loop.request(r, [&](Response resp) { result.update([&](auto& v) { v = std::move(resp); }); });
+    });
+    REQUIRE(result.wait([](auto& v) { return v.has_value(); }));
+    Response resp = *result.get();
+    CHECK(resp.body_too_large);
+    CHECK(resp.body.size() <= 2048);
+    CHECK(resp.transport_error == "the answer to GET /api/v2/big is larger than the 2 KiB limit");
+    Watched<std::optional<Response>> fits;
+    lt.sync([&] {
+        Request r;
+        r.url = server.url("/api/v2/big");
+        r.max_body = 3000;
+        lt.loop.request(r, [&](Response resp) { fits.update([&](auto& v) { v = std::move(resp); }); });
+    });
+    REQUIRE(fits.wait([](auto& v) { return v.has_value(); }));
+    CHECK_FALSE(fits.get()->body_too_large);
+    CHECK(fits.get()->body.size() == 3000);
+    CHECK(fits.get()->transport_error.empty());
+}
+
 TEST_CASE("loop: a one-shot request follows redirects", "[net]") {
     SseTestServer server;
     server.handle("/old", [&](const httplib::Request&, httplib::Response& res) { res.set_redirect("/new", 302); });

@@ -200,6 +200,24 @@ TEST_CASE("websocket: a wrong Sec-WebSocket-Accept is refused", "[websocket]") {
     CHECK(rec.ended->kind == net::WebSocketEnd::Kind::bad_handshake);
 }
 
+TEST_CASE("websocket: a 101 without Connection: Upgrade is refused and named", "[websocket]") {
+    ScriptedServer server(
+        [](const std::string& key) {
+            return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " +
+                   net::websocket_accept(key) + "\r\n\r\n";
+        },
+        nullptr);
+    Recorder rec;
+    test::LoopThread lt;
+    net::WebSocket ws(lt.loop, rec);
+    lt.sync([&] { ws.open(options(server.url())); });
+    REQUIRE(rec.wait_end());
+    lt.sync([] {});
+    CHECK_FALSE(rec.opened);
+    CHECK(rec.ended->kind == net::WebSocketEnd::Kind::bad_handshake);
+    CHECK(rec.ended->detail == "the 101 answer has no Connection header");
+}
+
 TEST_CASE("websocket: a refused upgrade reports its status and Retry-After", "[websocket]") {
     ScriptedServer server(
         [](const std::string&) {

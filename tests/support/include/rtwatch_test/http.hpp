@@ -26,6 +26,7 @@ struct Endpoint {
 };
 
 HttpResponse http_get(Endpoint to, const std::string& path, const Headers& headers = {});
+HttpResponse http_head(Endpoint to, const std::string& path, const Headers& headers = {});
 HttpResponse http_post(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,
                        const Headers& headers = {});
 HttpResponse http_put(Endpoint to, const std::string& path, const std::string& body, const std::string& content_type,

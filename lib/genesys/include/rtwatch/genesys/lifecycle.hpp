@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "rtwatch/core/clock.hpp"
 #include "rtwatch/core/duration.hpp"
@@ -85,6 +86,7 @@ struct RestReply {
     std::string url;
     bool channel_call = false;  // a 404 means the channel is gone, not a wrong URL
     bool names_ids = false;     // the request names --queue/--agent ids: a 400 may be about them
+    bool too_large = false;     // the answer was cut at the size limit (transport_error names it)
 };
 struct RestStep {
     enum class Action { ok, retry, new_token, new_channel, fail };
@@ -93,7 +95,8 @@ struct RestStep {
     ExitCode exit_code = ExitCode::ok;
     std::string message;
 };
-// 2xx ok; 401 a new token (once in a row, then auth failure); 429/5xx/0
+// 2xx ok (unless its transfer failed: cut at the size limit is a failure
+// with ExitCode::upstream, cut otherwise a retry); 401 a new token (once in a row, then auth failure); 429/5xx/0
 // back off, honouring Retry-After up to `retry_cap`; 403 permission; 404
 // a new channel for channel calls, else the URL is wrong; other 4xx fail.
 RestStep classify_rest(const RestReply& reply, Backoff& backoff, double jitter, int& unauthorized_in_a_row,
@@ -113,6 +116,28 @@ struct Watchdog {
     TimePoint dead_at() const { return last_frame + idle_timeout; }
 };
 
+// The URL a channel's socket would open, judged before anything is sent
+// to it: ws:// under an https API or login drops TLS and is refused unless
+// `insecure`; any scheme but ws/wss cannot be opened at all.
+struct SocketUrl {
+    std::string url;     // what would be opened
+    std::string origin;  // "the channel's connectUri" or "--stream-url"
+    std::string api_url, auth_url;
+    bool insecure = false;
+};
+struct SocketUrlProblem {
+    enum class Kind { none, downgrade, bad_scheme };
+    Kind kind = Kind::none;
+    std::string message;  // what is wrong, naming the URL and where it came from
+};
+SocketUrlProblem socket_url_problem(const SocketUrl& url);
+// A platform may hand out one wrong connectUri by mistake, and a new channel
+// brings a new one: so a bad socket URL makes a new channel (at once unless
+// `backoff` is already backing off, then backing off), and the k_max_bad_socket_urls-th in a row ends the run with
+// ExitCode::upstream. `in_a_row` counts them; a good URL resets it.
+inline constexpr int k_max_bad_socket_urls = 3;
+Step decide_bad_socket_url(const SocketUrlProblem& problem, int& in_a_row, Backoff& backoff, double jitter);
+
 // The subscription answers of every channel together: ok with a warning
 // for the rejected topics (once, naming missingPermissions), or
 // ExitCode::permission naming them when nothing was permitted.
@@ -121,6 +146,10 @@ struct PermissionVerdict {
     std::string warning;  // empty when nothing was rejected
     std::string error;
 };
+// A requested topic the answer does not list at all is passed in `rejected`
+// with this reason: it is named as missing (an id the platform does not know,
+// most likely), and when nothing at all was subscribed the verdict fails.
+inline constexpr std::string_view k_left_out = "left out of the subscription answer";
 PermissionVerdict judge_subscriptions(std::size_t permitted, std::span<const RejectedTopic> rejected);
 
 }  // namespace rtwatch::genesys

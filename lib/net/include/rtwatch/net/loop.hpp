@@ -28,6 +28,7 @@ struct Request {
     std::string body;                  // sent when non-empty (or when method is not GET)
     bool follow_redirects = true;      // 301/302/303/307/308, method kept for 307/308
     std::optional<Millis> timeout;     // one-shot requests: the whole exchange
+    std::size_t max_body = 1 << 20;    // one-shot requests: a larger answer is cut (body_too_large)
 };
 
 struct Response {
@@ -38,7 +39,10 @@ struct Response {
     std::string retry_after;  // raw header value
     std::string location;
     std::string effective_url;
-    std::string body;  // one-shot requests only (capped at 1 MiB)
+    std::string body;  // one-shot requests only (capped at the request's max_body)
+    // The answer was larger than the request's max_body: the transfer was
+    // cut, and transport_error names the limit and the URL's path.
+    bool body_too_large = false;
 };
 
 class Loop {

@@ -12,6 +12,7 @@
 
 #include "rtwatch/core/duration.hpp"
 #include "rtwatch/net/loop.hpp"
+#include "rtwatch/net/websocket_handshake.hpp"
 
 namespace rtwatch::net {
 
@@ -26,7 +27,7 @@ struct WebSocketEnd {
     enum class Kind {
         closed,           // a close frame (close_code, reason) or the peer went away
         upgrade_refused,  // the answer to the upgrade was `status`, not 101
-        bad_handshake,    // 101 without a valid Sec-WebSocket-Accept, or an unreadable answer
+        bad_handshake,    // a 101 that breaks RFC 6455 (detail says how), or an unreadable answer
         transport_error,  // connect, TLS, read or write failure; the handshake timed out
         untrusted_certificate,
     };
@@ -67,8 +68,5 @@ private:
     WebSocketHandler& m_handler;
     Connection* m_connection = nullptr;  // owned by the loop until it is retired
 };
-
-// base64(SHA-1(key + the RFC 6455 GUID)): what the server must answer.
-std::string websocket_accept(std::string_view key);
 
 }  // namespace rtwatch::net
