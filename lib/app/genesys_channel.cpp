@@ -347,7 +347,9 @@ void GenesysChannel::renew() {
     put.body = genesys::subscription_body(m_topics);
     call(std::move(put), "subscribing again before the channel expires", true, [this, before](const net::Response&) {
         net::Request get;
-        get.url = api("/api/v2/notifications/channels");
+        // The whole client's channels: by default only those of the token in
+        // use are listed, and the channel may have been made with an older one.
+        get.url = api("/api/v2/notifications/channels?includechannels=oauthclient");
         call(std::move(get), "listing the notification channels", false, [this, before](const net::Response& r) {
             auto now_expires = genesys::listed_expiry(r.body, m_channel.id);
             if (now_expires && (!before || *now_expires > *before)) {

@@ -56,9 +56,10 @@ public:
 
     // REST.
     // Channels belong to the token that made them: the listing, as the
-    // platform documents it, shows only the calling token's channels.
+    // platform documents it, shows only the calling token's channels, or
+    // with includechannels=oauthclient every channel of the client.
     ChannelView create_channel(TimePoint now, const std::string& token = {});
-    std::vector<ChannelView> channels(TimePoint now, const std::string& token = {});
+    std::vector<ChannelView> channels(TimePoint now, const std::string& token = {}, bool whole_client = false);
     bool channel_exists(const std::string& id, TimePoint now);  // HEAD .../channels/{id}
     std::string available_topics_json() const;                  // GET .../availabletopics
     // PUT (replace) or POST (add) of subscriptions; body is [{"id":topic},...].

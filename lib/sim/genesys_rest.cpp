@@ -248,7 +248,9 @@ void install_genesys_endpoints(SimServer::Impl& s) {
               }));
     http.Get("/api/v2/notifications/channels", rest(s, [&s](const httplib::Request& req, httplib::Response& res) {
                  std::string body = "{\"entities\":[";
-                 const auto list = s.genesys->channels(SteadyClock::now(), bearer(req));
+                 // includechannels=token (the default) or oauthclient: every channel of the client.
+                 const bool whole_client = req.get_param_value("includechannels") == "oauthclient";
+                 const auto list = s.genesys->channels(SteadyClock::now(), bearer(req), whole_client);
                  for (size_t i = 0; i < list.size(); ++i) body += (i ? "," : "") + channel_json(s, list[i]);
                  res.set_content(body + "]}", "application/json");
              }));

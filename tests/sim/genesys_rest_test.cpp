@@ -282,9 +282,10 @@ TEST_CASE("genesys channels: the listing shows only the calling token's channels
     const Channel a = create_channel(*sim, first);
     const Channel b1 = create_channel(*sim, second);
     const Channel b2 = create_channel(*sim, second);
-    auto ids = [&](const std::string& token) {
+    auto ids = [&](const std::string& token, const std::string& query = "") {
         std::vector<std::string> out;
-        const auto doc = parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels", bearer(token)).body);
+        const auto doc =
+            parse_json(http_get(sim->endpoint(), "/api/v2/notifications/channels" + query, bearer(token)).body);
         for (const auto& e : doc["entities"].GetArray()) out.emplace_back(e["id"].GetString());
         std::sort(out.begin(), out.end());
         return out;
@@ -293,6 +294,11 @@ TEST_CASE("genesys channels: the listing shows only the calling token's channels
     std::vector<std::string> both{b1.id, b2.id};
     std::sort(both.begin(), both.end());
     CHECK(ids(second) == both);
+    CHECK(ids(second, "?includechannels=token") == both);
+    // The whole OAuth client's channels, whichever token made them.
+    std::vector<std::string> all{a.id, b1.id, b2.id};
+    std::sort(all.begin(), all.end());
+    CHECK(ids(first, "?includechannels=oauthclient") == all);
     // A channel of another token still exists for HEAD (the id is the capability).
     CHECK(http_head(sim->endpoint(), "/api/v2/notifications/channels/" + a.id, bearer(second)).status == 200);
 }

@@ -68,7 +68,8 @@ struct Org {
                                    R"(","expires":")" + expires + "\"}");
         }
         if (r.method == "PUT") return answer(200, R"({"entities":[{"id":"v2.analytics.queues.q1.observations"}]})");
-        if (r.method == "GET" && r.url.ends_with("/notifications/channels")) return answer(200, R"({"entities":[]})");
+        if (r.method == "GET" && r.url.ends_with("/notifications/channels?includechannels=oauthclient"))
+            return answer(200, R"({"entities":[]})");
         if (r.url.find("observations/query") != std::string::npos)
             return answer(200,
                           R"({"results":[{"group":{"queueId":"q1"},"data":[{"metric":"oWaiting","stats":{"count":)" +
