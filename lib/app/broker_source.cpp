@@ -187,14 +187,19 @@ void BrokerSource::start(SourceListener& listener) {
     m_listener = &listener;
     broker::Handlers h;
     h.connection = [this](bool up, const std::string& why) {
-        if (m_stopped || up == m_view.broker_up) return;
+        // Changes are told, and so is a broker that cannot be reached from
+        // the start or for a new reason: viewers of a relay that never got
+        // through must not take its empty state for a fresh one.
+        const std::string reason = up ? std::string() : why.empty() ? "broker unreachable" : why;
+        if (m_stopped || (up == m_view.broker_up && (up || reason == m_view.broker_why))) return;
         m_view.broker_up = up;
+        m_view.broker_why = reason;
         m_listener->input_begins(WallClock::now());
         // viewers keep their last state: it is stale while the broker is away
         if (up)
             m_listener->status(UpstreamStatus::connected, "broker connected");
         else
-            m_listener->status(UpstreamStatus::stale, why.empty() ? "broker unreachable" : why);
+            m_listener->status(UpstreamStatus::stale, reason);
         m_listener->input_ends();
     };
     h.message = [this](const broker::Message& m) {

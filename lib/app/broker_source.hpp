@@ -29,7 +29,8 @@ struct StreamView {
     std::uint64_t stale_dropped = 0;  // messages of an older term than one already seen
     bool caught_up = false;
     bool broker_up = false;
-    std::string holder;  // who publishes, from the last status message
+    std::string broker_why;  // why it is down, as last told ("" before anything was told)
+    std::string holder;      // who publishes, from the last status message
 };
 
 // A resource's metrics as one comparable string (names, types and values).
