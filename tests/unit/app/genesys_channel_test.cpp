@@ -16,12 +16,7 @@ using test::FakeSockets;
 
 namespace {
 
-net::Response answer(long status, std::string body) {
-    net::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
-}
+using test::answer;
 
 // An organisation whose n-th channel (from 1) has the connectUri `uri(n)`.
 struct Org {

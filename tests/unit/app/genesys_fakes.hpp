@@ -16,6 +16,14 @@
 
 namespace rtwatch::test {
 
+// A platform's answer: a status and a body.
+inline net::Response answer(long status, std::string body) {
+    net::Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+
 // Requests answered by a scripted platform after a fixed latency.
 struct FakeClock final : FakeTimers {
     // The platform: the answer to each request (status, body, Retry-After).

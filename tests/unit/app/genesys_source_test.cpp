@@ -26,12 +26,7 @@ std::string heartbeat_frame() {
 
 namespace {
 
-net::Response answer(long status, std::string body) {
-    net::Response r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
-}
+using test::answer;
 
 // A platform that answers every call as Genesys would, with a channel
 // expiring `channel_life` after it is made.

@@ -11,6 +11,7 @@
 
 #include "fake_services.hpp"
 #include "live_source.hpp"
+#include "status_listener.hpp"
 
 using namespace rtwatch;
 using namespace std::chrono_literals;
@@ -37,20 +38,7 @@ struct ScriptedStream final : app::EventStream {
     std::string last_id;
 };
 
-struct Listener final : app::SourceListener {
-    std::vector<std::string> statuses;  // "reconnecting: stream closed by the server"
-    std::optional<ExitCode> ended;
-    void input_begins(WallTime) override {}
-    void event(const app::SourceEvent&) override {}
-    void record(Record&) override {}
-    void snapshot_complete() override {}
-    void oversize(std::size_t) override {}
-    void status(const app::StatusChange& c) override {
-        statuses.push_back(std::string(app::status_name(c.status)) + ": " + std::string(c.message));
-    }
-    void input_ends() override {}
-    void source_ended(ExitCode code, std::string) override { ended = code; }
-};
+using Listener = test::StatusListener;
 
 const char* k_token = R"({"access_token":"tok-1","token_type":"bearer","expires_in":3600})";
 
